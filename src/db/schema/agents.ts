@@ -1,0 +1,22 @@
+import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { createdAt, id } from "./columns";
+
+/** An agent of an org; its description is what an LLM reads when routing between agents. */
+export const agents = sqliteTable(
+  "agents",
+  {
+    id: id(),
+    orgId: text("org_id").notNull(),
+    /** URL-safe name, unique in the org: /<org-key>/agents/<name>/mcp */
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    status: text("status", { enum: ["active", "paused"] })
+      .notNull()
+      .default("active"),
+    isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+    governanceTools: integer("governance_tools", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at"),
+  },
+  (t) => [uniqueIndex("agents_org_name").on(t.orgId, t.name)],
+);

@@ -1,0 +1,31 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { baseUnits, createdAt, id } from "./columns";
+
+/** Human approvals, bound to one call (tool + arguments hash) and a price ceiling; single use. */
+export const approvals = sqliteTable(
+  "approvals",
+  {
+    id: id(),
+    orgId: text("org_id").notNull(),
+    agentId: text("agent_id").notNull(),
+    tool: text("tool").notNull(),
+    argsHash: text("args_hash").notNull(),
+    argsSummary: text("args_summary").notNull().default(""),
+    amount: baseUnits("amount"),
+    currency: text("currency"),
+    decimals: integer("decimals"),
+    vendor: text("vendor"),
+    rule: text("rule").notNull(),
+    reason: text("reason").notNull().default(""),
+    status: text("status", { enum: ["pending", "approved", "rejected", "expired", "consumed"] }).notNull(),
+    reservationId: text("reservation_id"),
+    note: text("note"),
+    expiresAt: integer("expires_at").notNull(),
+    createdAt: createdAt(),
+    decidedAt: integer("decided_at"),
+  },
+  (t) => [
+    index("approvals_org_status").on(t.orgId, t.status, t.createdAt),
+    index("approvals_agent_call").on(t.agentId, t.tool, t.argsHash),
+  ],
+);

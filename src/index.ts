@@ -1,0 +1,10 @@
+// Worker entry: wires the app and exports the Durable Object classes.
+import { createApp } from "./app";
+
+export { TenantLedger } from "./ledger/tenant-ledger";
+
+const app = createApp();
+
+export default {
+  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+} satisfies ExportedHandler<Env>;
