@@ -1,0 +1,73 @@
+// Entry of the demo paid MCP upstream (a Worker): routes by path, ignoring the host, so one deployment can
+// stand in for any upstream host in tests. See tools.ts for the catalogue.
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { elicitTools, error500, garbage, slow } from "./fixtures";
+import { createPayments } from "./payments";
+import { serveRpc } from "./rpc";
+import { type CallOutcome, createServer } from "./tools";
+import { x402Tools } from "./x402";
+
+export type DemoEnv = { MPP_SECRET_KEY?: string };
+
+const HOME = `Tollgate demo paid MCP upstream
+
+POST /mcp        MCP Streamable HTTP (SSE responses), payments with MPP (-32042, mock method "test")
+POST /json/mcp   the same server with JSON responses
+POST /x402/mcp   one tool paid with x402 over MCP (x402_weather)
+
+Tools on /mcp: echo and get_time (free); generate_image 0.50, research_report 2.00 brief / 15.00 deep,
+paid_echo (any price), slow_paid 0.10 (with progress), charge_then_fail 0.25, server_error 0.25,
+multi_offer (1.00 test or 3.00 othermethod). Prices in pathUSD. A test credential pays when its
+payload is {"token":"ok"}.
+
+Fixtures: /elicit/mcp (-32042 URL elicitation), /garbage/mcp, /slow/mcp?delay=ms, /error500/mcp.
+`;
+
+// server_error must run (and charge) inside the SDK, then have its answer replaced by a 500.
+function isServerErrorCall(body: unknown): boolean {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return false;
+  const { method, params } = body as { method?: unknown; params?: { name?: unknown } };
+  return method === "tools/call" && params?.name === "server_error";
+}
+
+async function serveMcp(request: Request, env: DemoEnv, json: boolean): Promise<Response> {
+  const body: unknown = await request
+    .clone()
+    .json()
+    .catch(() => undefined);
+  const outcome: CallOutcome = { crashAfterCharge: false };
+  const server = createServer(createPayments(env.MPP_SECRET_KEY), outcome);
+  const transport = new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: undefined,
+    enableJsonResponse: json,
+  });
+  await server.connect(transport);
+  const response = await transport.handleRequest(request);
+  if (!isServerErrorCall(body)) return response;
+  const text = await response.text(); // lets the tool finish (and charge) before deciding
+  if (outcome.crashAfterCharge) return new Response("upstream crashed after charging", { status: 500 });
+  return new Response(text, { status: response.status, headers: response.headers });
+}
+
+const methodNotAllowed = () =>
+  new Response("Method Not Allowed", { status: 405, headers: { allow: "POST" } });
+
+export default {
+  async fetch(request: Request, env: DemoEnv): Promise<Response> {
+    const { pathname } = new URL(request.url);
+    if (pathname === "/" && request.method === "GET") return new Response(HOME);
+    const routes: Record<string, (req: Request) => Promise<Response> | Response> = {
+      "/mcp": (req) => serveMcp(req, env, false),
+      "/json/mcp": (req) => serveMcp(req, env, true),
+      "/x402/mcp": (req) => serveRpc(req, "tollgate-demo-x402", x402Tools),
+      "/elicit/mcp": (req) => serveRpc(req, "tollgate-demo-elicit", elicitTools),
+      "/garbage/mcp": garbage,
+      "/slow/mcp": (req) => slow(req, (r) => serveMcp(r, env, true)),
+      "/error500/mcp": error500,
+    };
+    const route = routes[pathname];
+    if (!route) return new Response("Not Found", { status: 404 });
+    if (request.method !== "POST") return methodNotAllowed();
+    return route(request);
+  },
+} satisfies ExportedHandler<DemoEnv>;
