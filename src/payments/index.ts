@@ -1,0 +1,20 @@
+// Public surface of the pure payments core: detect a price, choose what to budget, match credentials, read outcomes.
+export { parseBaseUnits, parseRfc3339 } from "./amount";
+export { type AssetInfo, caip2Network, lookupAsset, normalizeAsset } from "./assets";
+export { decodeBase64Json, decodeBase64Text } from "./base64";
+export { EXPIRY_SKEW_MS, priceToBudget } from "./budget";
+export { credentialMatchesOffer, extractCredential, hasPaymentCredential } from "./credential";
+export { detectPaymentRequired } from "./detect";
+export { canonicalJson, tryCanonicalJson } from "./jcs";
+export { classifyPaidResponse } from "./outcome";
+export * from "./types";
+export {
+  MPP_CREDENTIAL_KEY,
+  MPP_PAYMENT_REQUIRED_CODE,
+  MPP_PAYMENT_REQUIRED_KEY,
+  MPP_RECEIPT_KEY,
+  MPP_VERIFICATION_FAILED_CODE,
+  X402_ERROR_KEY,
+  X402_PAYMENT_KEY,
+  X402_RESPONSE_KEY,
+} from "./wire";
