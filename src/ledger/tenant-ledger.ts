@@ -1,8 +1,252 @@
-// Placeholder: the tenant ledger Durable Object (reserve/commit/release) is built in src/ledger/.
+// The tenant ledger Durable Object: single writer of every budget counter of one org. Each RPC
+// validates with zod, then decides inside one transactionSync (no awaits mid-decision).
 import { DurableObject } from "cloudflare:workers";
+import { canonicalJson, sha256Hex } from "./canonical";
+import { parseInput } from "./errors";
+import { flushOutbox } from "./outbox";
+import { balancesOp, reserveOp } from "./reserve";
+import type {
+  Balance,
+  CommitResult,
+  ExtendResult,
+  RecordResult,
+  ReleaseResult,
+  ReservationView,
+  ReserveResult,
+  SweepResult,
+  UpdateTxResult,
+  VerifyResult,
+} from "./results";
+import { migrate } from "./schema";
+import { commitOp, expireDue, extendOp, releaseOp } from "./settle";
+import { LedgerStore } from "./store";
+import { recordOp, updateTxOp } from "./txlog";
+import {
+  BalancesInput,
+  CommitInput,
+  ExtendInput,
+  GetReservationInput,
+  RecordInput,
+  ReleaseInput,
+  type TxRecord,
+  ReserveInput,
+  SweepInput,
+  UpdateTxInput,
+} from "./types";
+import { verifyLedger } from "./verify";
+
+/** Idempotency answers are kept at least this long (Stripe keeps 24 h; we keep 48 h). */
+const IDEMPOTENCY_RETENTION_MS = 48 * 3_600_000;
+/** Outbox rows wait this long so a burst of decisions goes to D1 in one batch. */
+const OUTBOX_DELAY_MS = 1_000;
+const MAX_RETRY_DELAY_MS = 60_000;
 
 export class TenantLedger extends DurableObject<Env> {
+  private readonly store: LedgerStore;
+  /** Mirror of the armed alarm, so the hot path only calls setAlarm when it must move earlier. */
+  private alarmAt: number | null = null;
+  private flushing: Promise<number> | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new LedgerStore(ctx.storage.sql);
+    void ctx.blockConcurrencyWhile(async () => {
+      migrate(ctx.storage);
+      this.alarmAt = await ctx.storage.getAlarm();
+    });
+  }
+
+  /** A no-op round trip (benchmarks, health checks). */
   async ping(): Promise<string> {
     return "pong";
   }
+
+  async reserve(input: ReserveInput): Promise<ReserveResult> {
+    const parsed = parseInput(ReserveInput, input);
+    const { idempotencyKey, now, ...params } = parsed;
+    // Hashing is pure and happens before the decision; the decision itself never awaits.
+    const hash = await sha256Hex(canonicalJson(params));
+    const result = this.ctx.storage.transactionSync((): ReserveResult => {
+      expireDue(this.store, now);
+      const prior = this.store.sql
+        .exec<{ params_hash: string; response: string }>(
+          "SELECT params_hash, response FROM idempotency WHERE key = ?",
+          idempotencyKey,
+        )
+        .toArray()[0];
+      if (prior) {
+        if (prior.params_hash === hash) return JSON.parse(prior.response) as ReserveResult;
+        return conflict(`idempotency key ${idempotencyKey} was used with different parameters`);
+      }
+      if (this.store.tx(parsed.tx.id) || this.store.reservation(parsed.tx.id)) {
+        return conflict(`tx id ${parsed.tx.id} already exists under another idempotency key`);
+      }
+      const answer = reserveOp(this.store, parsed);
+      this.store.sql.exec(
+        "INSERT INTO idempotency (key, params_hash, tx_id, response, created_at) VALUES (?, ?, ?, ?, ?)",
+        idempotencyKey,
+        hash,
+        parsed.tx.id,
+        JSON.stringify(answer),
+        now,
+      );
+      return answer;
+    });
+    await this.arm(true);
+    return result;
+  }
+
+  async commit(input: CommitInput): Promise<CommitResult> {
+    const parsed = parseInput(CommitInput, input);
+    const result = this.ctx.storage.transactionSync(() => {
+      expireDue(this.store, parsed.now);
+      return commitOp(this.store, parsed);
+    });
+    await this.arm(true);
+    return result;
+  }
+
+  async release(input: ReleaseInput): Promise<ReleaseResult> {
+    const { reservationId, reason, now } = parseInput(ReleaseInput, input);
+    const result = this.ctx.storage.transactionSync(() => {
+      expireDue(this.store, now);
+      return releaseOp(this.store, reservationId, reason, now);
+    });
+    await this.arm(true);
+    return result;
+  }
+
+  async extend(input: ExtendInput): Promise<ExtendResult> {
+    const { reservationId, ttlMs, now } = parseInput(ExtendInput, input);
+    const result = this.ctx.storage.transactionSync(() => {
+      const expired = expireDue(this.store, now);
+      return { expired, answer: extendOp(this.store, reservationId, ttlMs, now) };
+    });
+    await this.arm(result.expired > 0);
+    return result.answer;
+  }
+
+  /** `tx.status` must be allowed | denied | pending_approval (checked at runtime). */
+  async record(input: { tx: TxRecord; now: number }): Promise<RecordResult> {
+    const { tx, now } = parseInput(RecordInput, input);
+    const result = this.ctx.storage.transactionSync(() => recordOp(this.store, tx, now));
+    await this.arm(true);
+    return result;
+  }
+
+  async updateTx(input: UpdateTxInput): Promise<UpdateTxResult> {
+    const { id, patch, now } = parseInput(UpdateTxInput, input);
+    const result = this.ctx.storage.transactionSync(() => updateTxOp(this.store, id, patch, now));
+    await this.arm(true);
+    return result;
+  }
+
+  async balances(input: BalancesInput): Promise<Balance[]> {
+    const { lines, now } = parseInput(BalancesInput, input);
+    const result = this.ctx.storage.transactionSync(() => {
+      const expired = expireDue(this.store, now);
+      return { expired, balances: balancesOp(this.store, lines, now) };
+    });
+    await this.arm(result.expired > 0);
+    return result.balances;
+  }
+
+  async getReservation(input: { reservationId: string }): Promise<ReservationView | null> {
+    const { reservationId } = parseInput(GetReservationInput, input);
+    const r = this.store.reservation(reservationId);
+    if (!r) return null;
+    return {
+      reservationId: r.id,
+      status: r.status,
+      createdAt: r.created_at,
+      expiresAt: r.expires_at,
+      finalizedAt: r.finalized_at,
+      lines: this.store.lines(r.id).map((l) => ({
+        key: l.scope_key,
+        label: l.label,
+        window: l.window,
+        unit: l.unit,
+        kind: l.kind,
+        instance: l.instance,
+        windowStart: l.window_start,
+        windowEnd: l.window_end,
+        amount: l.amount,
+        charged: l.charged,
+      })),
+    };
+  }
+
+  /** Push the outbox to D1 now. Throws the D1 error if a batch fails (rows stay queued). */
+  async flush(): Promise<number> {
+    try {
+      return await this.flushSerial();
+    } finally {
+      await this.armAfterFlush();
+    }
+  }
+
+  /** Expire holds due at `now`, prune old idempotency keys, flush the outbox, re-arm. */
+  async sweep(input: { now: number }): Promise<SweepResult> {
+    const { now } = parseInput(SweepInput, input);
+    const expired = this.ctx.storage.transactionSync(() => {
+      const n = expireDue(this.store, now);
+      this.store.sql.exec("DELETE FROM idempotency WHERE created_at < ?", now - IDEMPOTENCY_RETENTION_MS);
+      return n;
+    });
+    let flushed = 0;
+    try {
+      flushed = await this.flushSerial();
+    } catch (err) {
+      console.warn("ledger outbox flush failed; will retry", err);
+    }
+    const outboxPending = await this.armAfterFlush();
+    return { expired, flushed, outboxPending };
+  }
+
+  override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    await this.sweep({ now: Date.now() });
+  }
+
+  /** Recompute counters from the journal and reservations and compare (tests call this). */
+  async verify(): Promise<VerifyResult> {
+    return verifyLedger(this.store);
+  }
+
+  private async flushSerial(): Promise<number> {
+    while (this.flushing) await this.flushing.catch(() => 0);
+    const run = flushOutbox(this.store, this.env.DB);
+    this.flushing = run;
+    try {
+      return await run;
+    } finally {
+      if (this.flushing === run) this.flushing = null;
+    }
+  }
+
+  /** Alarm at the earliest live expiry, or sooner when outbox rows wait. */
+  private async arm(outboxPending: boolean, delay = OUTBOX_DELAY_MS): Promise<void> {
+    let target = this.store.earliestExpiry();
+    if (outboxPending) {
+      const soon = Date.now() + delay;
+      target = target === null ? soon : Math.min(target, soon);
+    }
+    if (target === null || (this.alarmAt !== null && this.alarmAt <= target)) return;
+    this.alarmAt = target;
+    await this.ctx.storage.setAlarm(target);
+  }
+
+  /** Re-arm after a flush attempt: failed rows back off exponentially (1 s .. 60 s), never dropped. */
+  private async armAfterFlush(): Promise<number> {
+    const row = this.store.sql
+      .exec<{ n: number; a: number | null }>("SELECT COUNT(*) AS n, MAX(attempts) AS a FROM outbox")
+      .one();
+    const delay = Math.min(MAX_RETRY_DELAY_MS, OUTBOX_DELAY_MS * 2 ** Math.min(row.a ?? 0, 6));
+    await this.arm(row.n > 0, delay);
+    return row.n;
+  }
+}
+
+function conflict(message: string): ReserveResult {
+  return { ok: false, reason: "idempotency_conflict", message };
 }

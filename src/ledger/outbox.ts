@@ -1,0 +1,82 @@
+// Pushes queued tx rows from the object's outbox to the D1 `transactions` table (upsert by id).
+// A row leaves the outbox only after D1 accepted the batch holding that exact revision.
+import type { LedgerStore, TxRow } from "./store";
+import type { TxRecord } from "./types";
+
+const BATCH = 50;
+const MAX_ROUNDS = 20;
+
+const UPSERT = `INSERT INTO transactions (id, org_id, agent_id, session_id, tool, upstream_id, kind, amount,
+  currency, decimals, committed_amount, vendor, decision, shadow, reason_code, reason, rules, status,
+  unconfirmed, challenge_id, receipt_ref, approval_id, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)
+ON CONFLICT(id) DO UPDATE SET agent_id = excluded.agent_id, session_id = excluded.session_id,
+  tool = excluded.tool, upstream_id = excluded.upstream_id, kind = excluded.kind, amount = excluded.amount,
+  currency = excluded.currency, decimals = excluded.decimals, committed_amount = excluded.committed_amount,
+  vendor = excluded.vendor, decision = excluded.decision, shadow = excluded.shadow,
+  reason_code = excluded.reason_code, reason = excluded.reason, rules = excluded.rules, status = excluded.status,
+  unconfirmed = excluded.unconfirmed, challenge_id = excluded.challenge_id, receipt_ref = excluded.receipt_ref,
+  approval_id = excluded.approval_id, updated_at = excluded.updated_at
+WHERE excluded.updated_at >= transactions.updated_at`;
+
+type Pending = TxRow & { rev: number };
+
+function statement(db: D1Database, row: Pending): D1PreparedStatement {
+  const t = JSON.parse(row.record) as TxRecord;
+  return db
+    .prepare(UPSERT)
+    .bind(
+      t.id,
+      t.orgId,
+      t.agentId,
+      t.sessionId,
+      t.tool,
+      t.upstreamId,
+      t.kind,
+      t.amount,
+      t.currency,
+      t.decimals,
+      row.committed_amount,
+      t.vendor,
+      t.decision,
+      t.shadow ? 1 : 0,
+      t.reasonCode,
+      t.reason,
+      JSON.stringify(t.rules),
+      t.status,
+      row.unconfirmed,
+      t.challengeId,
+      row.receipt_ref,
+      t.approvalId,
+      row.created_at,
+      row.updated_at,
+    );
+}
+
+/**
+ * Write the outbox to D1 in batches. Each batch is atomic in D1; on failure the rows stay queued
+ * (attempts bumped) and the error propagates so the caller can re-arm. Returns rows written.
+ */
+export async function flushOutbox(store: LedgerStore, db: D1Database): Promise<number> {
+  let written = 0;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const rows = store.sql
+      .exec<Pending>(
+        `SELECT t.*, o.rev AS rev FROM outbox o JOIN txs t ON t.id = o.tx_id
+         ORDER BY o.enqueued_at, o.tx_id LIMIT ?`,
+        BATCH,
+      )
+      .toArray();
+    if (rows.length === 0) break;
+    try {
+      await db.batch(rows.map((r) => statement(db, r)));
+    } catch (err) {
+      for (const r of rows) store.sql.exec("UPDATE outbox SET attempts = attempts + 1 WHERE tx_id = ?", r.id);
+      throw err;
+    }
+    // Rows updated while the batch was in flight keep their newer rev and go out next round.
+    for (const r of rows) store.sql.exec("DELETE FROM outbox WHERE tx_id = ? AND rev = ?", r.id, r.rev);
+    written += rows.length;
+  }
+  return written;
+}

@@ -1,0 +1,124 @@
+// The reserve decision and balance reads: all-or-nothing holds across every line of a call, checked
+// as committed + reserved + amount <= limit in each line's current window instance.
+
+import type { z } from "zod";
+import type { Balance, DeniedScope, ReserveResult } from "./results";
+import { type Bucket, type Instance, instanceFor, type LedgerStore } from "./store";
+import type { BalanceLine, ReserveInput, ScopeLine } from "./types";
+
+type Reserve = z.output<typeof ReserveInput>;
+
+export function balanceOf(line: BalanceLine, inst: Instance, b: Bucket): Balance {
+  return {
+    key: line.key,
+    label: line.label,
+    window: line.window,
+    unit: line.unit,
+    limit: line.limit,
+    committed: b.committed.toString(),
+    reserved: b.reserved.toString(),
+    remaining: (BigInt(line.limit) - b.committed - b.reserved).toString(),
+    windowStart: inst.windowStart,
+    windowEnd: inst.windowEnd,
+  };
+}
+
+export function balancesOp(store: LedgerStore, lines: BalanceLine[], now: number): Balance[] {
+  return lines.map((line) => {
+    const inst = instanceFor(line, now);
+    return balanceOf(line, inst, store.bucket(line.key, inst.instance));
+  });
+}
+
+function deniedScope(line: ScopeLine, inst: Instance, b: Bucket): DeniedScope {
+  const used = b.committed + b.reserved;
+  const remaining = BigInt(line.limit) - used;
+  return {
+    key: line.key,
+    label: line.label,
+    window: line.window,
+    unit: line.unit,
+    limit: line.limit,
+    used: used.toString(),
+    remaining: (remaining > 0n ? remaining : 0n).toString(),
+    resetsAt: inst.windowEnd,
+  };
+}
+
+/**
+ * Decide and apply one reservation. The caller has already swept expired holds and checked
+ * idempotency; this either holds every line or touches none and records the denial.
+ */
+export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
+  const { lines, now, tx } = input;
+  const insts = lines.map((l) => instanceFor(l, now));
+  const buckets = lines.map((l, i) => store.bucket(l.key, insts[i]!.instance));
+
+  const refusing = lines.findIndex((l, i) => {
+    const b = buckets[i]!;
+    return b.committed + b.reserved + BigInt(l.amount) > BigInt(l.limit);
+  });
+  if (refusing >= 0) {
+    const line = lines[refusing]!;
+    const scope = deniedScope(line, insts[refusing]!, buckets[refusing]!);
+    store.putTx(
+      {
+        ...tx,
+        status: "denied",
+        decision: "deny",
+        reasonCode: "budget_exceeded",
+        reason: `${line.label || line.key}: ${line.window} limit ${line.limit} ${line.unit}, used ${scope.used}, requested ${line.amount}`,
+      },
+      now,
+    );
+    store.journal({
+      op: "deny",
+      ref: tx.id,
+      at: now,
+      detail: { key: line.key, instance: insts[refusing]!.instance },
+    });
+    return {
+      ok: false,
+      reason: "budget_exceeded",
+      scope,
+      balances: lines.map((l, i) => balanceOf(l, insts[i]!, buckets[i]!)),
+    };
+  }
+
+  const expiresAt = now + input.ttlMs;
+  store.sql.exec(
+    "INSERT INTO reservations (id, status, created_at, expires_at) VALUES (?, 'active', ?, ?)",
+    tx.id,
+    now,
+    expiresAt,
+  );
+  const balances = lines.map((l, i) => {
+    const inst = insts[i]!;
+    store.sql.exec(
+      `INSERT INTO reservation_lines (reservation_id, idx, scope_key, instance, label, window, unit, kind,
+         window_start, window_end, limit_at_reserve, amount, overage, overdraft_limit)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      tx.id,
+      i,
+      l.key,
+      inst.instance,
+      l.label,
+      l.window,
+      l.unit,
+      l.kind,
+      inst.windowStart,
+      inst.windowEnd,
+      l.limit,
+      l.amount,
+      l.overage,
+      l.overdraftLimit,
+    );
+    const after = store.applyDelta({ op: "reserve", ref: tx.id, at: now, scopeKey: l.key }, l.window, inst, {
+      reserved: BigInt(l.amount),
+    });
+    return balanceOf(l, inst, after);
+  });
+  if (lines.length === 0) store.journal({ op: "reserve", ref: tx.id, at: now });
+  store.putTx({ ...tx, status: "reserved" }, now, { reservationId: tx.id });
+  return { ok: true, reservationId: tx.id, expiresAt, balances };
+}

@@ -1,0 +1,107 @@
+// The tenant ledger's own SQLite schema, versioned in `ledger_schema` (PRAGMA user_version is not
+// available in Durable Objects). Run inside blockConcurrencyWhile from the constructor.
+
+/** Ordered migrations; index + 1 is the schema version they bring the database to. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE buckets (
+     scope_key TEXT NOT NULL,
+     instance TEXT NOT NULL,
+     window TEXT NOT NULL,
+     window_start INTEGER,
+     window_end INTEGER,
+     committed TEXT NOT NULL DEFAULT '0',
+     reserved TEXT NOT NULL DEFAULT '0',
+     debt TEXT NOT NULL DEFAULT '0',
+     PRIMARY KEY (scope_key, instance)
+   ) WITHOUT ROWID;
+   CREATE TABLE reservations (
+     id TEXT PRIMARY KEY,
+     status TEXT NOT NULL CHECK (status IN ('active', 'committed', 'released', 'expired')),
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     finalized_at INTEGER,
+     final_reason TEXT,
+     result TEXT
+   );
+   CREATE INDEX reservations_active_expiry ON reservations (expires_at) WHERE status = 'active';
+   CREATE TABLE reservation_lines (
+     reservation_id TEXT NOT NULL,
+     idx INTEGER NOT NULL,
+     scope_key TEXT NOT NULL,
+     instance TEXT NOT NULL,
+     label TEXT NOT NULL,
+     window TEXT NOT NULL,
+     unit TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     window_start INTEGER,
+     window_end INTEGER,
+     limit_at_reserve TEXT NOT NULL,
+     amount TEXT NOT NULL,
+     charged TEXT,
+     overage TEXT NOT NULL,
+     overdraft_limit TEXT NOT NULL,
+     PRIMARY KEY (reservation_id, idx)
+   ) WITHOUT ROWID;
+   CREATE TABLE journal (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     op TEXT NOT NULL,
+     ref TEXT NOT NULL,
+     scope_key TEXT,
+     instance TEXT,
+     d_reserved TEXT NOT NULL DEFAULT '0',
+     d_committed TEXT NOT NULL DEFAULT '0',
+     d_debt TEXT NOT NULL DEFAULT '0',
+     detail TEXT
+   );
+   CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+   CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+   CREATE TABLE idempotency (
+     key TEXT PRIMARY KEY,
+     params_hash TEXT NOT NULL,
+     tx_id TEXT NOT NULL,
+     response TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX idempotency_created ON idempotency (created_at);
+   CREATE TABLE txs (
+     id TEXT PRIMARY KEY,
+     record TEXT NOT NULL,
+     reservation_id TEXT,
+     committed_amount TEXT,
+     receipt_ref TEXT,
+     unconfirmed INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE outbox (
+     tx_id TEXT PRIMARY KEY,
+     rev INTEGER NOT NULL,
+     enqueued_at INTEGER NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0
+   );`,
+];
+
+export const LEDGER_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Bring the object's database up to LEDGER_SCHEMA_VERSION; each step commits with its version row. */
+export function migrate(storage: DurableObjectStorage): void {
+  const sql = storage.sql;
+  sql.exec(
+    "CREATE TABLE IF NOT EXISTS ledger_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)",
+  );
+  const row = sql.exec<{ version: number }>("SELECT version FROM ledger_schema WHERE id = 1").toArray()[0];
+  let version = row?.version ?? 0;
+  while (version < MIGRATIONS.length) {
+    const step = MIGRATIONS[version]!;
+    const next = version + 1;
+    storage.transactionSync(() => {
+      sql.exec(step);
+      sql.exec(
+        "INSERT INTO ledger_schema (id, version) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET version = excluded.version",
+        next,
+      );
+    });
+    version = next;
+  }
+}

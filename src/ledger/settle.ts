@@ -1,0 +1,177 @@
+// Settling reservations: commit (with overage policies), release, extend and expiry. Every
+// settlement applies to the window instance stored on the reservation line, not the current one.
+
+import type { z } from "zod";
+import { LedgerInputError } from "./errors";
+import type { CommitLine, CommitResult, ExtendResult, ReleaseResult } from "./results";
+import type { LedgerStore, LineRow } from "./store";
+import type { CommitInput } from "./types";
+
+type Commit = z.output<typeof CommitInput>;
+
+function inst(l: LineRow) {
+  return { instance: l.instance, windowStart: l.window_start, windowEnd: l.window_end };
+}
+
+/** Return every line's hold to its bucket and close the reservation as released or expired. */
+function close(store: LedgerStore, id: string, status: "released" | "expired", reason: string, now: number) {
+  for (const l of store.lines(id)) {
+    store.applyDelta(
+      { op: status === "released" ? "release" : "expire", ref: id, at: now, scopeKey: l.scope_key },
+      l.window,
+      inst(l),
+      {
+        reserved: -BigInt(l.amount),
+      },
+    );
+  }
+  store.journal({ op: status === "released" ? "release" : "expire", ref: id, at: now, detail: { reason } });
+  store.sql.exec(
+    "UPDATE reservations SET status = ?, finalized_at = ?, final_reason = ? WHERE id = ?",
+    status,
+    now,
+    reason,
+    id,
+  );
+  store.setTxStatus(id, now, { status });
+}
+
+/** Expire every active reservation whose expires_at <= now. Returns how many. */
+export function expireDue(store: LedgerStore, now: number): number {
+  const due = store.dueReservations(now);
+  for (const id of due) close(store, id, "expired", "ttl", now);
+  return due.length;
+}
+
+type Plan = { line: LineRow; actual: bigint; charged: bigint; debt: bigint; overage: CommitLine["overage"] };
+type Refusal = Extract<CommitResult, { reason: "overage_rejected" | "overdraft_limit_exceeded" }>;
+
+function planLine(store: LedgerStore, line: LineRow, actual: bigint): Plan | Refusal {
+  const amount = BigInt(line.amount);
+  if (actual <= amount) return { line, actual, charged: actual, debt: 0n, overage: "none" };
+  const b = store.bucket(line.scope_key, line.instance);
+  // Room this line could take, counting its own hold as available to it.
+  const headroom = BigInt(line.limit_at_reserve) - b.committed - (b.reserved - amount);
+  const room = headroom > amount ? headroom : amount;
+  if (actual <= room) return { line, actual, charged: actual, debt: 0n, overage: "none" };
+  const refusal = (reason: Refusal["reason"], available: bigint): Refusal => ({
+    ok: false,
+    reason,
+    key: line.scope_key,
+    reserved: line.amount,
+    actual: actual.toString(),
+    available: available.toString(),
+  });
+  switch (line.overage) {
+    case "reject":
+      return refusal("overage_rejected", room);
+    case "allow_if_available":
+      return { line, actual, charged: room, debt: 0n, overage: "capped" };
+    case "allow_with_overdraft": {
+      const debt = actual - room;
+      const overdraft = BigInt(line.overdraft_limit);
+      if (b.debt + debt > overdraft) return refusal("overdraft_limit_exceeded", room + overdraft - b.debt);
+      return { line, actual, charged: actual, debt, overage: "overdraft" };
+    }
+  }
+}
+
+export function commitOp(store: LedgerStore, input: Commit): CommitResult {
+  const { reservationId: id, now } = input;
+  const r = store.reservation(id);
+  if (!r) return { ok: false, reason: "not_found" };
+  if (r.status === "committed") return JSON.parse(r.result!) as CommitResult;
+  if (r.status === "released") return { ok: false, reason: "already_released" };
+  if (r.status === "expired") return { ok: false, reason: "expired" };
+
+  const lines = store.lines(id);
+  const actuals = input.actualAmounts ?? {};
+  for (const key of Object.keys(actuals)) {
+    if (!lines.some((l) => l.scope_key === key)) {
+      throw new LedgerInputError(`actualAmounts.${key}`, "no such line on this reservation");
+    }
+  }
+  const plans: Plan[] = [];
+  for (const line of lines) {
+    const actual = actuals[line.scope_key];
+    const p = planLine(store, line, actual === undefined ? BigInt(line.amount) : BigInt(actual));
+    if ("ok" in p) return p;
+    plans.push(p);
+  }
+
+  const out: CommitLine[] = plans.map((p) => {
+    const amount = BigInt(p.line.amount);
+    store.applyDelta(
+      { op: "commit", ref: id, at: now, scopeKey: p.line.scope_key },
+      p.line.window,
+      inst(p.line),
+      {
+        reserved: -amount,
+        committed: p.charged,
+        debt: p.debt,
+      },
+    );
+    store.sql.exec(
+      "UPDATE reservation_lines SET charged = ? WHERE reservation_id = ? AND idx = ?",
+      p.charged.toString(),
+      id,
+      p.line.idx,
+    );
+    return {
+      key: p.line.scope_key,
+      reserved: p.line.amount,
+      actual: p.actual.toString(),
+      charged: p.charged.toString(),
+      released: (amount > p.charged ? amount - p.charged : 0n).toString(),
+      overage: p.overage,
+      debt: p.debt.toString(),
+    };
+  });
+  const result: CommitResult = {
+    ok: true,
+    reservationId: id,
+    status: "committed",
+    committedAt: now,
+    lines: out,
+  };
+  store.journal({ op: "commit", ref: id, at: now, detail: { unconfirmed: input.unconfirmed ?? false } });
+  store.sql.exec(
+    "UPDATE reservations SET status = 'committed', finalized_at = ?, result = ? WHERE id = ?",
+    now,
+    JSON.stringify(result),
+    id,
+  );
+  // The tx's committed amount is the largest charge on a money line (money lines of one call carry
+  // the same price); a count-only reservation keeps whatever amount the tx already had.
+  let largest: bigint | null = null;
+  for (const p of plans)
+    if (p.line.kind === "money" && (largest === null || p.charged > largest)) largest = p.charged;
+  const committedAmount = largest === null ? null : largest.toString();
+  store.setTxStatus(
+    id,
+    now,
+    { status: "committed" },
+    { committedAmount, receiptRef: input.receiptRef ?? null, unconfirmed: input.unconfirmed ?? false },
+  );
+  return result;
+}
+
+export function releaseOp(store: LedgerStore, id: string, reason: string, now: number): ReleaseResult {
+  const r = store.reservation(id);
+  if (!r) return { ok: false, reason: "not_found" };
+  if (r.status === "active") close(store, id, "released", reason, now);
+  const status = r.status === "active" ? "released" : r.status;
+  return { ok: true, reservationId: id, status };
+}
+
+export function extendOp(store: LedgerStore, id: string, ttlMs: number, now: number): ExtendResult {
+  const r = store.reservation(id);
+  if (!r) return { ok: false, reason: "not_found" };
+  if (r.status === "expired") return { ok: false, reason: "expired" };
+  if (r.status !== "active") return { ok: false, reason: "not_active" };
+  // A heartbeat: keep the hold for ttlMs from now, never shorten it.
+  const expiresAt = Math.max(r.expires_at, now + ttlMs);
+  store.sql.exec("UPDATE reservations SET expires_at = ? WHERE id = ?", expiresAt, id);
+  store.journal({ op: "extend", ref: id, at: now, detail: { from: r.expires_at, to: expiresAt } });
+  return { ok: true, reservationId: id, expiresAt };
+}

@@ -1,0 +1,31 @@
+// Budget-free decisions (policy denials, free calls, pending approvals) and later facts attached to
+// any tx. Both go through the txs table and the outbox like reservation-backed rows.
+import { canonicalJson } from "./canonical";
+import type { RecordResult, UpdateTxResult } from "./results";
+import type { LedgerStore } from "./store";
+import type { TxPatch, TxRecord } from "./types";
+
+export function recordOp(store: LedgerStore, tx: TxRecord, now: number): RecordResult {
+  const prev = store.tx(tx.id);
+  if (prev) {
+    const same = canonicalJson(JSON.parse(prev.record)) === canonicalJson(tx);
+    return same ? { ok: true, id: tx.id } : { ok: false, reason: "idempotency_conflict" };
+  }
+  if (store.reservation(tx.id)) return { ok: false, reason: "idempotency_conflict" };
+  store.putTx(tx, now);
+  store.journal({ op: "record", ref: tx.id, at: now, detail: { status: tx.status } });
+  return { ok: true, id: tx.id };
+}
+
+export function updateTxOp(store: LedgerStore, id: string, patch: TxPatch, now: number): UpdateTxResult {
+  const prev = store.tx(id);
+  if (!prev) return { ok: false, reason: "not_found" };
+  // A reservation's status follows its lifecycle (reserve/commit/release/expire), never a patch.
+  if (prev.reservation_id !== null && patch.status !== undefined) {
+    return { ok: false, reason: "status_owned_by_reservation" };
+  }
+  const record = JSON.parse(prev.record) as TxRecord;
+  store.putTx({ ...record, ...patch, id: record.id, orgId: record.orgId }, now);
+  store.journal({ op: "update", ref: id, at: now, detail: Object.keys(patch).sort() });
+  return { ok: true, id };
+}
