@@ -15,10 +15,23 @@ export default defineConfig(async () => {
             ADMIN_TOKEN: "test-admin-token-0123456789",
             SESSION_SECRET: "test-session-secret-0123456789",
           },
+          // The demo paid upstream (bundled by globalSetup) answers every global fetch() of the Worker under
+          // test, whatever the host: tests point upstream URLs at e.g. https://paid.example/mcp.
+          workers: [
+            {
+              name: "paid-upstream",
+              modules: true,
+              scriptPath: "./test/dist/paid-upstream.js",
+              compatibilityDate: "2026-10-01",
+              compatibilityFlags: ["nodejs_compat"],
+            },
+          ],
+          outboundService: "paid-upstream",
         },
       }),
     ],
     test: {
+      globalSetup: ["./test/helpers/global-setup.ts"],
       setupFiles: ["./test/helpers/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],
     },

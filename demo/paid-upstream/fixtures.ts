@@ -29,11 +29,13 @@ export const elicitTools: RpcTools = {
 };
 
 /** HTTP 200 whose body is not JSON, although it says it is. */
-export function garbage(): Response {
+export async function garbage(request: Request): Promise<Response> {
+  await request.arrayBuffer(); // workerd faults if a response goes out while the request body is unread
   return new Response("not json at all", { headers: { "content-type": "application/json" } });
 }
 
-export function error500(): Response {
+export async function error500(request: Request): Promise<Response> {
+  await request.arrayBuffer();
   return new Response("upstream is down", { status: 500, headers: { "content-type": "text/plain" } });
 }
 

@@ -49,8 +49,12 @@ async function serveMcp(request: Request, env: DemoEnv, json: boolean): Promise<
   return new Response(text, { status: response.status, headers: response.headers });
 }
 
-const methodNotAllowed = () =>
-  new Response("Method Not Allowed", { status: 405, headers: { allow: "POST" } });
+// workerd faults if a response goes out while the request body is still unread.
+async function refuse(request: Request, status: 404 | 405): Promise<Response> {
+  await request.arrayBuffer();
+  if (status === 404) return new Response("Not Found", { status });
+  return new Response("Method Not Allowed", { status, headers: { allow: "POST" } });
+}
 
 export default {
   async fetch(request: Request, env: DemoEnv): Promise<Response> {
@@ -66,8 +70,8 @@ export default {
       "/error500/mcp": error500,
     };
     const route = routes[pathname];
-    if (!route) return new Response("Not Found", { status: 404 });
-    if (request.method !== "POST") return methodNotAllowed();
+    if (!route) return refuse(request, 404);
+    if (request.method !== "POST") return refuse(request, 405);
     return route(request);
   },
 } satisfies ExportedHandler<DemoEnv>;

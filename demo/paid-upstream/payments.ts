@@ -43,7 +43,9 @@ const testServer = Method.toServer(testCharge, {
 
 const otherServer = Method.toServer(otherCharge, {
   async broadcast() {
-    throw new Errors.VerificationFailedError({ reason: "othermethod is offered but never settled by this demo" });
+    throw new Errors.VerificationFailedError({
+      reason: "othermethod is offered but never settled by this demo",
+    });
   },
 });
 
