@@ -1,0 +1,37 @@
+// Ledger scope keys. They must be stable across deploys and recompiles: the ledger counts against them.
+// Policy keys are org-wide ("p:"), mandate keys per agent ("a:<agentId>:"), session keys carry the session id.
+
+/** Escapes the separator so a ":" inside a tool or rule name cannot forge another key. */
+export function keyPart(text: string): string {
+  return text.replace(/%/g, "%25").replace(/:/g, "%3A");
+}
+
+export function moneyUnit(currency: string, decimals: number): string {
+  return `${currency}/${decimals}`;
+}
+
+export function policySpendKey(
+  scope: string,
+  rule: string,
+  field: string,
+  unit: string,
+  session?: string,
+): string {
+  const s = session === undefined ? "" : `:${keyPart(session)}`;
+  return `p:${keyPart(scope)}:${keyPart(rule)}:spend:${field}${s}:${unit}`;
+}
+
+export function policyCounterKey(scope: string, counter: string, window: string): string {
+  return `p:${keyPart(scope)}:state:${keyPart(counter)}:${window}`;
+}
+
+export function mandateBudgetKey(agentId: string, field: string, unit: string): string {
+  return `a:${keyPart(agentId)}:budget:${field}:${unit}`;
+}
+
+export function mandateRateKey(agentId: string, window: string): string {
+  return `a:${keyPart(agentId)}:rate:${window}`;
+}
+
+/** Calls without an MCP session share one bucket per scope, which is the stricter choice. */
+export const NO_SESSION = "_nosession";
