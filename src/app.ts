@@ -1,6 +1,7 @@
 // The Hono app: middleware order and route mounting at a glance.
 import { Hono } from "hono";
 import { AppError, codeToStatus, errorBody } from "./errors";
+import { mcpRoutes } from "./mcp/routes";
 
 export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
 
@@ -13,6 +14,8 @@ export function createApp() {
   });
 
   app.get("/healthz", (c) => c.json({ ok: true }));
+  // The MCP gateway last: its "/:key/mcp" pattern must not shadow /api or /dashboard.
+  app.route("/", mcpRoutes());
 
   app.notFound((c) => c.json(errorBody("NOT_FOUND", "Not found", c.get("requestId")), 404));
   app.onError((err, c) => {

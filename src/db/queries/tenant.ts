@@ -1,0 +1,61 @@
+// Loads everything the gateway needs to serve one agent of one org, in one D1 batch.
+import { and, desc, eq, isNull } from "drizzle-orm";
+import type { Db } from "../client";
+import { agents, apiKeys, mandates, orgs, policies, upstreams } from "../schema";
+
+export type KeyRow = typeof apiKeys.$inferSelect;
+export type AgentRow = typeof agents.$inferSelect;
+export type MandateRow = typeof mandates.$inferSelect;
+export type PolicyRow = typeof policies.$inferSelect;
+export type UpstreamRow = typeof upstreams.$inferSelect;
+export type OrgRow = typeof orgs.$inferSelect;
+
+export async function findKeyByHash(d: Db, hash: string): Promise<KeyRow | undefined> {
+  return d.select().from(apiKeys).where(eq(apiKeys.hash, hash)).get();
+}
+
+export async function touchKey(d: Db, id: string, now: number): Promise<void> {
+  await d.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, id)).run();
+}
+
+export type OrgConfig = {
+  org: OrgRow;
+  agents: AgentRow[];
+  mandates: MandateRow[];
+  policy: PolicyRow | null;
+  upstreams: UpstreamRow[];
+};
+
+export async function loadOrgConfig(d: Db, orgId: string): Promise<OrgConfig | null> {
+  const [orgRows, agentRows, mandateRows, policyRows, upstreamRows] = await d.batch([
+    d.select().from(orgs).where(eq(orgs.id, orgId)),
+    d.select().from(agents).where(eq(agents.orgId, orgId)),
+    d
+      .select()
+      .from(mandates)
+      .where(and(eq(mandates.orgId, orgId), eq(mandates.active, true))),
+    d
+      .select()
+      .from(policies)
+      .where(and(eq(policies.orgId, orgId), eq(policies.active, true)))
+      .orderBy(desc(policies.version))
+      .limit(1),
+    d
+      .select()
+      .from(upstreams)
+      .where(and(eq(upstreams.orgId, orgId), eq(upstreams.status, "active"))),
+  ]);
+  const org = orgRows[0];
+  if (!org) return null;
+  return {
+    org,
+    agents: agentRows,
+    mandates: mandateRows,
+    policy: policyRows[0] ?? null,
+    upstreams: upstreamRows,
+  };
+}
+
+export function activeKeyFilter() {
+  return isNull(apiKeys.revokedAt);
+}

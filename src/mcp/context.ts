@@ -1,0 +1,23 @@
+// What every gateway handler gets: the tenant, the session, and the request's facilities.
+import type { SessionPayload } from "./session";
+import type { Tenant } from "./tenant";
+
+export type GatewayCtx = {
+  env: Env;
+  exec: ExecutionContext;
+  tenant: Tenant;
+  /** The gateway session (null before initialize, or for clients that never initialized). */
+  session: SessionPayload | null;
+  protocolVersion: string | null;
+  /** Client capabilities seen at initialize are not stored; elicitation support is read from the header hint. */
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+  allowPrivate: boolean;
+  sessionSecret: string | undefined;
+  /** The client accepts SSE responses. */
+  acceptsSse: boolean;
+};
+
+export function upstreamSessionId(g: GatewayCtx, upstreamId: string): string | null {
+  return g.session?.u[upstreamId] ?? null;
+}

@@ -1,0 +1,95 @@
+// The gateway's calls into the tenant ledger, each failing closed: an unreachable ledger becomes a
+// denial (nothing is forwarded), never an unmetered pass-through.
+import { callLedger, ledgerFor } from "../ledger/client";
+import type { ScopeLine, TxRecord } from "../ledger/types";
+import type { GatewayCtx } from "./context";
+import type { Denial } from "./denial";
+
+export type Hold = { ok: true; reservationId: string; expiresAt: number } | { ok: false; denial: Denial };
+
+export async function reserveLines(
+  g: GatewayCtx,
+  input: {
+    txId: string;
+    lines: ScopeLine[];
+    ttlMs: number;
+    tx?: TxRecord;
+    bind?: { offerKeys: string[]; tool: string; agentId: string };
+    price?: Denial["price"];
+  },
+): Promise<Hold> {
+  const now = Date.now();
+  const result = await callLedger(() =>
+    ledgerFor(g.env, g.tenant.orgId).reserve({
+      idempotencyKey: input.txId,
+      lines: input.lines,
+      ttlMs: input.ttlMs,
+      now,
+      ...(input.tx ? { tx: input.tx } : {}),
+      ...(input.bind ? { bind: input.bind } : {}),
+    }),
+  );
+  if (!result.ok) return { ok: false, denial: unavailable(input.txId) };
+  const r = result.value;
+  if (r.ok) return { ok: true, reservationId: r.reservationId, expiresAt: r.expiresAt };
+  if (r.reason !== "budget_exceeded") {
+    return { ok: false, denial: { reason: "ledger_unavailable", message: `ledger refused: ${r.reason}`, transactionId: input.txId } };
+  }
+  const line = input.lines.find((l) => l.key === r.scope.key);
+  const isRate = line?.kind === "count";
+  return {
+    ok: false,
+    denial: {
+      reason: isRate ? "rate_limited" : "budget_exceeded",
+      message: isRate
+        ? `${r.scope.label}: limit of ${r.scope.limit} calls per ${r.scope.window} reached.`
+        : `${r.scope.label}: this call needs more than the ${r.scope.remaining} (base units of ${r.scope.unit}) left of its ${r.scope.limit} limit.`,
+      rule: r.scope.label,
+      source: "ledger",
+      price: input.price ?? null,
+      scope: r.scope,
+      retryAfter: r.scope.resetsAt,
+      transactionId: input.txId,
+    },
+  };
+}
+
+export function unavailable(txId: string): Denial {
+  return {
+    reason: "ledger_unavailable",
+    message: "the budget ledger could not be reached, so the call was not forwarded.",
+    source: "gateway",
+    transactionId: txId,
+  };
+}
+
+/**
+ * Commits or releases before the agent gets its answer, so the next call (or a budget check) sees
+ * the settled ledger. A failed settle is not lost: the reservation expires at its TTL.
+ */
+export async function settle(
+  g: GatewayCtx,
+  reservationId: string,
+  how: { commit: true; unconfirmed?: boolean; receiptRef?: string | null; actualAmounts?: Record<string, string> } | { commit: false; reason: string },
+): Promise<void> {
+  const stub = ledgerFor(g.env, g.tenant.orgId);
+  const now = Date.now();
+  const r = await callLedger(() =>
+      how.commit
+        ? stub.commit({
+            reservationId,
+            now,
+            unconfirmed: how.unconfirmed ?? false,
+            receiptRef: how.receiptRef ?? null,
+            ...(how.actualAmounts ? { actualAmounts: how.actualAmounts } : {}),
+          })
+        : stub.release({ reservationId, reason: how.reason, now }),
+    );
+  if (!r.ok) console.error("ledger settle failed", reservationId);
+}
+
+/** Records a decision that holds no budget (denials, free calls) in the ledger's outbox. */
+export async function record(g: GatewayCtx, tx: TxRecord): Promise<void> {
+  const r = await callLedger(() => ledgerFor(g.env, g.tenant.orgId).record({ tx, now: Date.now() }));
+  if (!r.ok) console.error("ledger record failed", tx.id);
+}

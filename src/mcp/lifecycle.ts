@@ -1,0 +1,74 @@
+// initialize and the session: each upstream is initialized, their session ids are sealed into the
+// gateway's own signed Mcp-Session-Id, and capabilities are merged.
+import type { GatewayCtx } from "./context";
+import { upstreamSessionId } from "./context";
+import { type JsonRpcRequest, RPC, rpcError, rpcResult } from "./jsonrpc";
+import { jsonResponse } from "./respond";
+import { newSessionNonce, signSession } from "./session";
+import { forward, readReply } from "./upstream";
+
+const GATEWAY_INFO = { name: "tollgate", version: "0.1.0" };
+
+export async function initialize(g: GatewayCtx, req: JsonRpcRequest, rawBody: string): Promise<Response> {
+  const sessions: Record<string, string> = {};
+  const results: Record<string, unknown>[] = [];
+  for (const upstream of g.tenant.upstreams) {
+    const sent = await forward(upstream, rawBody, {
+      sessionId: null,
+      protocolVersion: g.protocolVersion,
+      timeoutMs: g.timeoutMs,
+      allowPrivate: g.allowPrivate,
+      signal: g.signal,
+    });
+    if (!sent.ok) return jsonResponse(rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${sent.message}`));
+    const sid = sent.response.headers.get("mcp-session-id");
+    const reply = await readReply(sent.response, req.id);
+    if (!reply.ok) return jsonResponse(rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${reply.message}`));
+    if ("error" in reply.message) return jsonResponse(reply.message);
+    if (sid) sessions[upstream.id] = sid;
+    results.push((reply.message.result ?? {}) as Record<string, unknown>);
+  }
+  const token = await signSession(
+    { v: 1, o: g.tenant.orgId, a: g.tenant.agent.id, n: newSessionNonce(), u: sessions },
+    g.sessionSecret,
+  );
+  return jsonResponse(rpcResult(req.id, mergeInitialize(g, req, results)), { "mcp-session-id": token });
+}
+
+function mergeInitialize(g: GatewayCtx, req: JsonRpcRequest, results: Record<string, unknown>[]) {
+  const requested = (req.params as { protocolVersion?: unknown } | undefined)?.protocolVersion;
+  if (results.length === 1) {
+    const only = results[0]!;
+    const caps = (only.capabilities ?? {}) as Record<string, unknown>;
+    return { ...only, capabilities: { ...caps, tools: caps.tools ?? {} } };
+  }
+  const capabilities: Record<string, unknown> = { tools: {} };
+  for (const r of results) {
+    for (const [k, v] of Object.entries((r.capabilities ?? {}) as Record<string, unknown>)) {
+      capabilities[k] = { ...((capabilities[k] as object) ?? {}), ...((v as object) ?? {}) };
+    }
+  }
+  return {
+    protocolVersion: (results[0]?.protocolVersion as string | undefined) ?? requested ?? "2025-06-18",
+    capabilities,
+    serverInfo: GATEWAY_INFO,
+    instructions: `Tollgate gateway for agent "${g.tenant.agent.name}": tools of ${results.length} servers, named <server>__<tool>.`,
+  };
+}
+
+/** Notifications and client responses go to every upstream of the session; the client gets 202. */
+export async function broadcast(g: GatewayCtx, rawBody: string): Promise<Response> {
+  await Promise.all(
+    g.tenant.upstreams.map(async (upstream) => {
+      const sent = await forward(upstream, rawBody, {
+        sessionId: upstreamSessionId(g, upstream.id),
+        protocolVersion: g.protocolVersion,
+        timeoutMs: g.timeoutMs,
+        allowPrivate: g.allowPrivate,
+        signal: g.signal,
+      });
+      if (sent.ok) await sent.response.body?.cancel();
+    }),
+  );
+  return new Response(null, { status: 202 });
+}

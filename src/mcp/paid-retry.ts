@@ -1,0 +1,100 @@
+// The paid retry: the agent's tools/call carrying a payment credential. It must match a challenge
+// this gateway reserved for (same tool, unexpired, unused) or it never reaches the upstream; the
+// upstream's answer then settles the reservation by what it proves.
+import { callLedger, ledgerFor } from "../ledger/client";
+import { classifyPaidResponse, type Credential, detectPaymentRequired } from "../payments";
+import { type CallInfo, txRecord } from "./call-record";
+import type { ToolRoute } from "./catalog";
+import type { GatewayCtx } from "./context";
+import { type Denial, denialError } from "./denial";
+import { type JsonRpcRequest, RPC, rpcError } from "./jsonrpc";
+import { record, settle, unavailable } from "./ledger-calls";
+import { answer, jsonResponse } from "./respond";
+import { forwardOptions, priced } from "./tools-call";
+import { forward, readReply } from "./upstream";
+
+const CLAIM_REASON = {
+  unknown: "unknown_challenge",
+  expired: "challenge_expired",
+  used: "challenge_used",
+  tool_mismatch: "tool_mismatch",
+} as const;
+
+const CLAIM_MESSAGE = {
+  unknown: "the payment credential answers a challenge this gateway never issued a budget for.",
+  expired: "the payment challenge has expired; call the tool again for a fresh one.",
+  used: "this payment challenge was already used; call the tool again for a fresh one.",
+  tool_mismatch: "the payment credential was issued for a different tool.",
+} as const;
+
+export async function paidRetry(
+  g: GatewayCtx,
+  req: JsonRpcRequest,
+  route: ToolRoute,
+  call: CallInfo,
+  credential: Credential,
+  upstreamBody: string,
+): Promise<Response> {
+  const offerKey = credential.protocol === "mpp" ? credential.challengeId : credential.offerKey;
+  const claimed = offerKey
+    ? await callLedger(() =>
+        ledgerFor(g.env, g.tenant.orgId).claim({ offerKey, tool: call.tool, agentId: g.tenant.agent.id, now: Date.now() }),
+      )
+    : ({ ok: true, value: { ok: false, reason: "unknown" } } as const);
+  if (!claimed.ok) return jsonResponse(denialError(req.id, unavailable(call.txId)));
+  if (!claimed.value.ok) {
+    const reason = claimed.value.reason;
+    const denial: Denial = { reason: CLAIM_REASON[reason], message: CLAIM_MESSAGE[reason], source: "gateway", transactionId: call.txId };
+    await record(g, txRecord(g, call, { kind: "payment", decision: "deny", status: "denied", reasonCode: denial.reason, reason: denial.message }));
+    return jsonResponse(denialError(req.id, denial));
+  }
+  const reservationId = claimed.value.reservationId;
+
+  const sent = await forward(route.upstream, upstreamBody, forwardOptions(g, route));
+  if (!sent.ok) {
+    // blocked_url: nothing was sent. Otherwise the credential may have reached the upstream.
+    await settle(g, reservationId, sent.error === "blocked_url" ? { commit: false, reason: "blocked_url" } : { commit: true, unconfirmed: true });
+    return jsonResponse(rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${route.upstream.namespace}": ${sent.message}`));
+  }
+  const streamed = (sent.response.headers.get("content-type") ?? "").includes("text/event-stream");
+  return answer(streamed, async (emit) => {
+    const reply = await readReply(sent.response, req.id, emit);
+    if (!reply.ok) {
+      // A 4xx means the request was refused before the tool ran; anything else may have charged.
+      const refusedAtHttp = reply.error === "bad_status" && (reply.status ?? 500) < 500;
+      await settle(g, reservationId, refusedAtHttp ? { commit: false, reason: "upstream_http_4xx" } : { commit: true, unconfirmed: true });
+      return rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${route.upstream.namespace}": ${reply.message}`);
+    }
+    const outcome = classifyPaidResponse(reply.message);
+    switch (outcome.kind) {
+      case "receipt":
+        await settle(g, reservationId, {
+          commit: true,
+          receiptRef: outcome.reference,
+          ...(outcome.settledAmount !== null ? { actualAmounts: await actualFor(g, reservationId, outcome.settledAmount) } : {}),
+        });
+        return reply.message;
+      case "refused": {
+        await settle(g, reservationId, { commit: false, reason: "credential_refused" });
+        // A refusal with fresh challenges is a new price to budget, like the first one.
+        const fresh = detectPaymentRequired(reply.message);
+        return fresh ? priced(g, req, route, { ...call }, fresh, reply.message) : reply.message;
+      }
+      case "maybe_paid":
+      case "unpaid_success":
+        await settle(g, reservationId, { commit: true, unconfirmed: true });
+        return reply.message;
+    }
+  });
+}
+
+/** x402 `upto`: the settled amount replaces the reserved amount on every money line. */
+async function actualFor(g: GatewayCtx, reservationId: string, settled: bigint): Promise<Record<string, string>> {
+  const r = await callLedger(() => ledgerFor(g.env, g.tenant.orgId).getReservation({ reservationId }));
+  const out: Record<string, string> = {};
+  if (!r.ok || !r.value) return out;
+  for (const line of r.value.lines) {
+    if (line.kind === "money" && BigInt(line.amount) >= settled) out[line.key] = settled.toString();
+  }
+  return out;
+}

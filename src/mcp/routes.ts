@@ -1,0 +1,127 @@
+// The MCP endpoint: /<key>/mcp, /<org-key>/agents/<agent>/mcp, and /mcp with a bearer key.
+// Order: origin check -> key -> body limits -> JSON-RPC envelope -> dispatch by method.
+import { Hono } from "hono";
+import type { AppEnv } from "../app";
+import { isLockedOut, noteFailure } from "../auth/failed-lookups";
+import { config } from "../env";
+import type { GatewayCtx } from "./context";
+import { dispatch } from "./dispatch";
+import { RPC, rpcError } from "./jsonrpc";
+import { jsonResponse } from "./respond";
+import { verifySession } from "./session";
+import { resolveTenant } from "./tenant";
+
+export function mcpRoutes() {
+  const app = new Hono<AppEnv>();
+  app.all("/mcp", (c) => {
+    const auth = c.req.header("authorization") ?? "";
+    const m = /^Bearer\s+(\S+)$/i.exec(auth);
+    return handle(c.req.raw, c.env, c.executionCtx, m?.[1] ?? "", null);
+  });
+  app.all("/:key/mcp", (c) => handle(c.req.raw, c.env, c.executionCtx, c.req.param("key"), null));
+  app.all("/:key/agents/:agent/mcp", (c) =>
+    handle(c.req.raw, c.env, c.executionCtx, c.req.param("key"), c.req.param("agent")),
+  );
+  return app;
+}
+
+function httpError(status: number, code: string, message: string): Response {
+  return jsonResponse({ error: { code, message } }, undefined, status);
+}
+
+async function handle(req: Request, env: Env, exec: ExecutionContext, key: string, agentName: string | null) {
+  const cfg = config(env);
+  const origin = req.headers.get("origin");
+  if (origin && !originAllowed(origin, req.url, cfg.ALLOWED_ORIGINS)) {
+    return httpError(403, "FORBIDDEN", "Origin not allowed");
+  }
+  const now = Date.now();
+  const client = req.headers.get("cf-connecting-ip") ?? "local";
+  if (isLockedOut(client, now)) return httpError(429, "RATE_LIMITED", "Too many failed key lookups; try later");
+  const resolved = await resolveTenant(env, exec, key, agentName, now);
+  if (!resolved.ok) {
+    if (resolved.reason === "unauthorized") {
+      noteFailure(client, now);
+      return httpError(401, "UNAUTHORIZED", "Invalid or revoked API key");
+    }
+    return resolved.reason === "paused"
+      ? httpError(403, "FORBIDDEN", "This agent is paused")
+      : httpError(404, "NOT_FOUND", "Unknown agent");
+  }
+  const sessionHeader = req.headers.get("mcp-session-id");
+  const session = sessionHeader ? await verifySession(sessionHeader, cfg.SESSION_SECRET) : null;
+  if (sessionHeader && (!session || session.o !== resolved.tenant.orgId || session.a !== resolved.tenant.agent.id)) {
+    // Unknown or foreign session: 404 tells the client to initialize again (Streamable HTTP).
+    return httpError(404, "NOT_FOUND", "Unknown session");
+  }
+  const g: GatewayCtx = {
+    env,
+    exec,
+    tenant: resolved.tenant,
+    session,
+    protocolVersion: req.headers.get("mcp-protocol-version"),
+    signal: req.signal,
+    timeoutMs: cfg.UPSTREAM_TIMEOUT_MS,
+    allowPrivate: cfg.ALLOW_PRIVATE_UPSTREAMS,
+    sessionSecret: cfg.SESSION_SECRET,
+    acceptsSse: (req.headers.get("accept") ?? "").includes("text/event-stream"),
+  };
+  if (req.method === "GET") return httpError(405, "METHOD_NOT_ALLOWED", "This gateway offers no standalone SSE stream");
+  if (req.method === "DELETE") return new Response(null, { status: 204 });
+  if (req.method !== "POST") return httpError(405, "METHOD_NOT_ALLOWED", "Use POST");
+
+  const type = req.headers.get("content-type") ?? "";
+  if (!type.includes("application/json")) return httpError(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > cfg.MAX_BODY_BYTES) return tooLarge(cfg.MAX_BODY_BYTES);
+  const raw = await readLimited(req, cfg.MAX_BODY_BYTES);
+  if (raw === null) return tooLarge(cfg.MAX_BODY_BYTES);
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return jsonResponse(rpcError(null, RPC.PARSE_ERROR, "Parse error: the body is not valid JSON"), undefined, 400);
+  }
+  return dispatch(g, body, raw);
+}
+
+function tooLarge(limit: number): Response {
+  return jsonResponse(
+    rpcError(null, RPC.INVALID_REQUEST, `Request body too large (limit ${limit} bytes)`),
+    undefined,
+    413,
+  );
+}
+
+async function readLimited(req: Request, limit: number): Promise<string | null> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    all.set(c, offset);
+    offset += c.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}
+
+function originAllowed(origin: string, requestUrl: string, allowed: string[]): boolean {
+  try {
+    if (new URL(origin).host === new URL(requestUrl).host) return true;
+  } catch {
+    return false;
+  }
+  return allowed.includes(origin);
+}

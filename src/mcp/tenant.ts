@@ -1,0 +1,112 @@
+// Resolves the API key in the URL (or bearer header) to the org, agent, policy, mandate and
+// upstreams that serve this request. Cached per isolate so the hot path costs no D1 round trip;
+// admin writes call invalidateOrg() and other isolates pick changes up within CACHE_TTL_MS.
+import { hashKey, isWellFormedKey, timingSafeEqual } from "../auth/keys";
+import { db } from "../db/client";
+import { findKeyByHash, type KeyRow, loadOrgConfig, type OrgConfig, touchKey } from "../db/queries/tenant";
+import { mandateFromRow } from "./mandate-row";
+import type { CompiledPolicy, ConversionTable, Mandate } from "../policy";
+import type { UpstreamTarget } from "./upstream";
+
+export const CACHE_TTL_MS = 30_000;
+const TOUCH_EVERY_MS = 60_000;
+
+type Cached<T> = { value: T; at: number };
+const keyCache = new Map<string, Cached<KeyRow | null>>();
+const orgCache = new Map<string, Cached<OrgConfig | null>>();
+
+export type Tenant = {
+  orgId: string;
+  keyId: string;
+  keyScope: "org" | "agent";
+  agent: { id: string; name: string; description: string; governanceTools: boolean };
+  /** All agents of the org (for tollgate_list_agents on org keys). */
+  orgAgents: { id: string; name: string; description: string; status: string }[];
+  mandate: Mandate | null;
+  policy: CompiledPolicy | null;
+  policyVersion: number | null;
+  conversions: ConversionTable;
+  upstreams: (UpstreamTarget & { toolPrices: Record<string, { amount: string; currency: string; decimals: number }> })[];
+  timeZone: string;
+};
+
+export type TenantResult = { ok: true; tenant: Tenant } | { ok: false; reason: "unauthorized" | "not_found" | "paused" };
+
+export function invalidateOrg(orgId: string): void {
+  orgCache.delete(orgId);
+  for (const [hash, entry] of keyCache) if (entry.value?.orgId === orgId) keyCache.delete(hash);
+}
+
+export async function resolveTenant(
+  env: Env,
+  ctx: ExecutionContext,
+  secret: string,
+  agentName: string | null,
+  now: number,
+): Promise<TenantResult> {
+  if (!isWellFormedKey(secret)) return { ok: false, reason: "unauthorized" };
+  const hash = await hashKey(secret);
+  const key = await cachedKey(env, hash, now);
+  if (!key || key.revokedAt !== null || key.scope === "admin" || !timingSafeEqual(key.hash, hash)) {
+    return { ok: false, reason: "unauthorized" };
+  }
+  if (!key.lastUsedAt || now - key.lastUsedAt > TOUCH_EVERY_MS) {
+    key.lastUsedAt = now;
+    ctx.waitUntil(touchKey(db(env), key.id, now).catch(() => undefined));
+  }
+  const config = await cachedOrg(env, key.orgId, now);
+  if (!config) return { ok: false, reason: "unauthorized" };
+
+  const agentRow =
+    key.scope === "agent"
+      ? config.agents.find((a) => a.id === key.agentId && (agentName === null || a.name === agentName))
+      : agentName !== null
+        ? config.agents.find((a) => a.name === agentName)
+        : (config.agents.find((a) => a.isDefault) ?? (config.agents.length === 1 ? config.agents[0] : undefined));
+  if (!agentRow) return { ok: false, reason: "not_found" };
+  if (agentRow.status !== "active") return { ok: false, reason: "paused" };
+
+  const mandateRow = config.mandates.find((m) => m.agentId === agentRow.id);
+  const settings = config.org.settings as { conversions?: ConversionTable };
+  return {
+    ok: true,
+    tenant: {
+      orgId: config.org.id,
+      keyId: key.id,
+      keyScope: key.scope === "agent" ? "agent" : "org",
+      agent: {
+        id: agentRow.id,
+        name: agentRow.name,
+        description: agentRow.description,
+        governanceTools: agentRow.governanceTools,
+      },
+      orgAgents: config.agents.map((a) => ({ id: a.id, name: a.name, description: a.description, status: a.status })),
+      mandate: mandateRow ? mandateFromRow(mandateRow) : null,
+      policy: (config.policy?.parsed as CompiledPolicy | undefined) ?? null,
+      policyVersion: config.policy?.version ?? null,
+      conversions: settings.conversions ?? [],
+      upstreams: config.upstreams
+        .filter((u) => u.agentIds === null || u.agentIds.includes(agentRow.id))
+        .map((u) => ({ id: u.id, namespace: u.namespace, url: u.url, headers: u.headers, toolPrices: u.toolPrices ?? {} })),
+      timeZone: config.org.timeZone,
+    },
+  };
+}
+
+async function cachedKey(env: Env, hash: string, now: number): Promise<KeyRow | null> {
+  const hit = keyCache.get(hash);
+  if (hit && now - hit.at < CACHE_TTL_MS) return hit.value;
+  const row = (await findKeyByHash(db(env), hash)) ?? null;
+  if (keyCache.size > 10_000) keyCache.clear();
+  keyCache.set(hash, { value: row, at: now });
+  return row;
+}
+
+async function cachedOrg(env: Env, orgId: string, now: number): Promise<OrgConfig | null> {
+  const hit = orgCache.get(orgId);
+  if (hit && now - hit.at < CACHE_TTL_MS) return hit.value;
+  const config = await loadOrgConfig(db(env), orgId);
+  if (orgCache.size > 1_000) orgCache.clear();
+  orgCache.set(orgId, { value: config, at: now });
+  return config;
+}

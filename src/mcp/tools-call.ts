@@ -1,0 +1,207 @@
+// The tools/call interceptor: policy before forwarding, the real price read from the upstream's
+// payment challenge, a reservation before the challenge reaches the agent, and settlement of the
+// paid retry by what the upstream's answer proves.
+import { z } from "zod";
+import { newId } from "../db/client";
+import { detectPaymentRequired, extractCredential, type PaymentRequired, priceToBudget } from "../payments";
+import { type CallInfo, txRecord } from "./call-record";
+import { routeTool, type ToolRoute } from "./catalog";
+import type { GatewayCtx } from "./context";
+import { evaluateCall, policyDenial, type PriceIn } from "./decide";
+import { type Denial, denialError } from "./denial";
+import { type JsonRpcRequest, RPC, rpcError } from "./jsonrpc";
+import { record, reserveLines, settle } from "./ledger-calls";
+import { paidRetry } from "./paid-retry";
+import { answer, jsonResponse } from "./respond";
+import { forward, readReply } from "./upstream";
+
+const CallParams = z.looseObject({
+  name: z.string().min(1),
+  arguments: z.optional(z.record(z.string(), z.unknown())),
+});
+
+/** How long a pre-call hold (rate-limit counters, estimated price) may live. */
+const HOLD_MARGIN_MS = 30_000;
+/** Clock skew allowed around a challenge's expiry. */
+const SKEW_MS = 30_000;
+
+export async function toolsCall(g: GatewayCtx, req: JsonRpcRequest): Promise<Response> {
+  const parsed = CallParams.safeParse(req.params);
+  if (!parsed.success) {
+    return jsonResponse(rpcError(req.id, RPC.INVALID_PARAMS, "tools/call needs params.name and an optional params.arguments object"));
+  }
+  const route = routeTool(g.tenant, parsed.data.name);
+  if (!route) return jsonResponse(rpcError(req.id, RPC.INVALID_PARAMS, `Unknown tool: ${parsed.data.name}`));
+  const call: CallInfo = {
+    txId: newId("tx"),
+    tool: parsed.data.name,
+    upstreamId: route.upstream.id,
+    args: parsed.data.arguments ?? {},
+  };
+  const upstreamBody = bodyFor(req, route);
+  const credential = extractCredential(req);
+  if (credential) return paidRetry(g, req, route, call, credential, upstreamBody);
+
+  const now = Date.now();
+  const configured = route.upstream.toolPrices[route.upstreamTool];
+  const estimate: PriceIn = configured
+    ? { amount: BigInt(configured.amount), currency: configured.currency, decimals: configured.decimals }
+    : null;
+  const decision = evaluateCall(g, call, estimate, route.upstream.namespace, now);
+  const refused = policyDenial(decision, estimate, call.txId);
+  if (refused) return jsonResponse(await refuse(g, req, call, refused, decision, estimate));
+
+  // Reserve before forwarding: rate-limit counters always, the estimate for configured-price tools.
+  const lines = estimate ? decision.scopes : decision.scopes.filter((l) => l.kind === "count");
+  let holdId: string | null = null;
+  if (lines.length > 0 || estimate) {
+    const hold = await reserveLines(g, {
+      txId: call.txId,
+      lines,
+      ttlMs: g.timeoutMs + HOLD_MARGIN_MS,
+      price: estimate,
+      ...(estimate
+        ? { tx: txRecord(g, call, { kind: "estimate", decision: "allow", status: "reserved", ...priceFields(estimate, route.upstream.namespace) }, decision) }
+        : {}),
+    });
+    if (!hold.ok) return jsonResponse(await refuse(g, req, call, hold.denial, decision, estimate, !hold.ok && hold.denial.reason === "budget_exceeded"));
+    holdId = hold.reservationId;
+  }
+
+  const sent = await forward(route.upstream, upstreamBody, forwardOptions(g, route));
+  if (!sent.ok) {
+    if (holdId) await settle(g, holdId, { commit: false, reason: `upstream_${sent.error}` });
+    if (!estimate) await record(g, txRecord(g, call, { kind: "free", decision: "allow", status: "released", reasonCode: `upstream_${sent.error}` }, decision));
+    return jsonResponse(rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${route.upstream.namespace}": ${sent.message}`));
+  }
+  const streamed = (sent.response.headers.get("content-type") ?? "").includes("text/event-stream");
+  return answer(streamed, async (emit) => {
+    const reply = await readReply(sent.response, req.id, emit);
+    if (!reply.ok) {
+      if (holdId) await settle(g, holdId, { commit: false, reason: `upstream_${reply.error}` });
+      if (!estimate) await record(g, txRecord(g, call, { kind: "free", decision: "allow", status: "released", reasonCode: `upstream_${reply.error}` }, decision));
+      return rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${route.upstream.namespace}": ${reply.message}`);
+    }
+    const payment = detectPaymentRequired(reply.message);
+    if (!payment) {
+      const failed = "error" in reply.message || (reply.message.result as { isError?: unknown } | null)?.isError === true;
+      // Estimated prices release on any failure (as Cycles does); counters are kept for successes.
+      if (holdId) await settle(g, holdId, failed ? { commit: false, reason: "tool_failed" } : { commit: true });
+      if (!estimate) await record(g, txRecord(g, call, { kind: "free", decision: "allow", status: failed ? "released" : "allowed" }, decision));
+      return reply.message;
+    }
+    // The call asked for payment: the attempt counts against rate limits; a configured estimate is
+    // replaced by the real price.
+    if (holdId) await settle(g, holdId, estimate ? { commit: false, reason: "real_price_seen" } : { commit: true });
+    const finalCall = estimate ? { ...call, txId: newId("tx") } : call;
+    return priced(g, req, route, finalCall, payment, reply.message);
+  });
+}
+
+/**
+ * The upstream asked for payment. Budget the most expensive offer the agent could pay, evaluate
+ * the policy with the real price, and reserve before the challenge reaches the agent.
+ */
+export async function priced(
+  g: GatewayCtx,
+  req: JsonRpcRequest,
+  route: ToolRoute,
+  call: CallInfo,
+  payment: PaymentRequired,
+  challenge: unknown,
+): Promise<unknown> {
+  const now = Date.now();
+  const chosen = priceToBudget(payment, now);
+  if (!chosen.ok) {
+    const denial: Denial = {
+      reason: chosen.code === "expired" ? "challenge_expired" : "price_unknown",
+      message: chosen.message,
+      source: "gateway",
+      transactionId: call.txId,
+    };
+    return refuse(g, req, call, denial, null, null, false, "payment");
+  }
+  const offer = chosen.offer;
+  const price = { amount: offer.amount, currency: offer.currency!, decimals: offer.decimals! };
+  const vendor = offer.recipient ?? offer.realm ?? route.upstream.namespace;
+  const decision = evaluateCall(g, call, price, vendor, now);
+  const refused = policyDenial(decision, price, call.txId);
+  if (refused) return refuse(g, req, call, refused, decision, price, false, "payment", vendor);
+
+  const expiresAt = offer.expiresAt ?? now + (offer.maxTimeoutSeconds ?? 300) * 1000;
+  const ttlMs = Math.min(Math.max(expiresAt - now + SKEW_MS, 1_000), 86_400_000);
+  const hold = await reserveLines(g, {
+    txId: call.txId,
+    lines: decision.scopes.filter((l) => l.kind === "money"),
+    ttlMs,
+    price,
+    tx: txRecord(
+      g,
+      call,
+      {
+        kind: "payment",
+        decision: "allow",
+        status: "reserved",
+        ...priceFields(price, vendor),
+        challengeId: offer.protocol === "mpp" ? offer.offerKey : null,
+      },
+      decision,
+    ),
+    bind: { offerKeys: payment.offers.map((o) => o.offerKey), tool: call.tool, agentId: g.tenant.agent.id },
+  });
+  if (!hold.ok) return refuse(g, req, call, hold.denial, decision, price, hold.denial.reason === "budget_exceeded", "payment", vendor);
+  return challenge;
+}
+
+/** Records the refusal (unless the ledger already did) and builds the agent's error. */
+async function refuse(
+  g: GatewayCtx,
+  req: JsonRpcRequest,
+  call: CallInfo,
+  denial: Denial,
+  decision: import("../policy").Decision | null,
+  price: PriceIn,
+  ledgerRecorded = false,
+  kind: "payment" | "free" | "estimate" = price ? "estimate" : "free",
+  vendor: string | null = null,
+): Promise<unknown> {
+  if (!ledgerRecorded && denial.reason !== "ledger_unavailable") {
+    const status = denial.reason === "approval_required" ? "pending_approval" : "denied";
+    await record(
+      g,
+      txRecord(
+        g,
+        call,
+        {
+          kind,
+          decision: denial.reason === "approval_required" ? "require_approval" : "deny",
+          status,
+          reasonCode: denial.reason,
+          reason: denial.message,
+          ...(price ? priceFields(price, vendor) : {}),
+        },
+        decision,
+      ),
+    );
+  }
+  return denialError(req.id, denial);
+}
+
+export function priceFields(price: NonNullable<PriceIn>, vendor: string | null) {
+  return { amount: price.amount.toString(), currency: price.currency, decimals: price.decimals, vendor };
+}
+
+function bodyFor(req: JsonRpcRequest, route: ToolRoute): string {
+  const params = req.params as Record<string, unknown>;
+  return JSON.stringify(params.name === route.upstreamTool ? req : { ...req, params: { ...params, name: route.upstreamTool } });
+}
+
+export function forwardOptions(g: GatewayCtx, route: ToolRoute) {
+  return {
+    sessionId: g.session?.u[route.upstream.id] ?? null,
+    protocolVersion: g.protocolVersion,
+    timeoutMs: g.timeoutMs,
+    allowPrivate: g.allowPrivate,
+    signal: g.signal,
+  };
+}
