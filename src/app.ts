@@ -1,5 +1,6 @@
 // The Hono app: middleware order and route mounting at a glance.
 import { Hono } from "hono";
+import { adminRoutes } from "./admin/routes";
 import { AppError, codeToStatus, errorBody } from "./errors";
 import { mcpRoutes } from "./mcp/routes";
 
@@ -15,6 +16,7 @@ export function createApp() {
 
   app.get("/healthz", (c) => c.json({ ok: true }));
   // The MCP gateway last: its "/:key/mcp" pattern must not shadow /api or /dashboard.
+  app.route("/api/v1", adminRoutes());
   app.route("/", mcpRoutes());
 
   app.notFound((c) => c.json(errorBody("NOT_FOUND", "Not found", c.get("requestId")), 404));

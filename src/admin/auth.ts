@@ -1,0 +1,55 @@
+// Who is calling the admin API: the deployment admin (ADMIN_TOKEN, any org) or an org admin key
+// (its own org only). MCP keys are refused with 403; anything unknown with 401.
+import { hashKey, isWellFormedKey, timingSafeEqual } from "../auth/keys";
+import { db } from "../db/client";
+import { findKeyByHash, touchKey } from "../db/queries/tenant";
+import { config } from "../env";
+import { AppError } from "../errors";
+
+export type Principal = { kind: "deployment" } | { kind: "org"; orgId: string; keyId: string };
+
+const TOUCH_EVERY_MS = 60_000;
+
+export function bearerToken(header: string | undefined): string | null {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  return m?.[1] ?? null;
+}
+
+/** Resolves a bearer token; `defer` runs the lastUsedAt touch off the response path when possible. */
+export async function authenticate(
+  env: Env,
+  token: string | null,
+  now: number,
+  defer: (p: Promise<unknown>) => void = () => undefined,
+): Promise<Principal> {
+  if (!token) throw new AppError("UNAUTHORIZED", "Missing bearer token");
+  const hash = await hashKey(token);
+  const adminToken = config(env).ADMIN_TOKEN;
+  // Compare digests, not raw strings: equal length, so the comparison time says nothing about the token.
+  if (adminToken && timingSafeEqual(hash, await hashKey(adminToken))) return { kind: "deployment" };
+  if (!isWellFormedKey(token)) throw new AppError("UNAUTHORIZED", "Invalid or revoked API key");
+  const key = await findKeyByHash(db(env), hash);
+  if (!key || key.revokedAt !== null || !timingSafeEqual(key.hash, hash)) {
+    throw new AppError("UNAUTHORIZED", "Invalid or revoked API key");
+  }
+  if (key.scope !== "admin") throw new AppError("FORBIDDEN", "MCP keys cannot use the admin API");
+  if (key.lastUsedAt === null || now - key.lastUsedAt > TOUCH_EVERY_MS) {
+    defer(touchKey(db(env), key.id, now).catch(() => undefined));
+  }
+  return { kind: "org", orgId: key.orgId, keyId: key.id };
+}
+
+/**
+ * The org a request acts on. Org keys may only reach their own org: any other id answers 404 as if
+ * it did not exist. `requested` null means the "/org" shorthand.
+ */
+export function orgScope(principal: Principal, requested: string | null): string {
+  if (principal.kind === "org") {
+    if (requested !== null && requested !== principal.orgId) throw new AppError("NOT_FOUND", "Org not found");
+    return principal.orgId;
+  }
+  if (requested === null) {
+    throw new AppError("NOT_FOUND", "The deployment token has no org of its own: use /orgs/:orgId");
+  }
+  return requested;
+}

@@ -1,0 +1,117 @@
+// Routes: upstream MCP servers and webhook endpoints (both outbound URLs with write-only secrets).
+import type { AdminRouter } from "../define";
+import { Deleted, listOf } from "../schemas/common";
+import {
+  CreatedWebhookView,
+  CreateUpstreamBody,
+  CreateWebhookBody,
+  DeliveryView,
+  UpdateUpstreamBody,
+  UpstreamView,
+  WebhookView,
+} from "../schemas/upstreams";
+import {
+  createUpstream,
+  deleteUpstream,
+  getUpstream,
+  listUpstreams,
+  updateUpstream,
+} from "../services/upstreams";
+import { createWebhook, deleteWebhook, listDeliveries, listWebhooks } from "../services/webhooks";
+
+export function upstreamRoutes(r: AdminRouter): void {
+  r.add({
+    method: "post",
+    path: "/upstreams",
+    tag: "upstreams",
+    access: "org",
+    summary: "Add an upstream MCP server (header values are write-only)",
+    body: CreateUpstreamBody,
+    response: UpstreamView,
+    status: 201,
+    errors: [404, 409],
+    handle: ({ env, orgId, body, now }) => createUpstream(env, orgId, body, now),
+  })
+    .add({
+      method: "get",
+      path: "/upstreams",
+      tag: "upstreams",
+      access: "org",
+      summary: "List upstreams",
+      response: listOf(UpstreamView),
+      handle: async ({ env, orgId }) => ({ data: await listUpstreams(env, orgId) }),
+    })
+    .add({
+      method: "get",
+      path: "/upstreams/:upstreamId",
+      tag: "upstreams",
+      access: "org",
+      summary: "Read one upstream",
+      response: UpstreamView,
+      errors: [404],
+      handle: ({ env, orgId, params }) => getUpstream(env, orgId, params.upstreamId!),
+    })
+    .add({
+      method: "patch",
+      path: "/upstreams/:upstreamId",
+      tag: "upstreams",
+      access: "org",
+      summary: "Update an upstream (headers, when given, replace all stored headers)",
+      body: UpdateUpstreamBody,
+      response: UpstreamView,
+      errors: [404, 409],
+      handle: ({ env, orgId, params, body }) => updateUpstream(env, orgId, params.upstreamId!, body),
+    })
+    .add({
+      method: "delete",
+      path: "/upstreams/:upstreamId",
+      tag: "upstreams",
+      access: "org",
+      summary: "Delete an upstream (PATCH status: disabled keeps it)",
+      response: Deleted,
+      errors: [404],
+      handle: ({ env, orgId, params }) => deleteUpstream(env, orgId, params.upstreamId!),
+    })
+    .add({
+      method: "post",
+      path: "/webhooks",
+      tag: "webhooks",
+      access: "org",
+      summary: "Add a webhook endpoint (the signing secret is shown once)",
+      body: CreateWebhookBody,
+      response: CreatedWebhookView,
+      status: 201,
+      handle: ({ env, orgId, body, now }) => createWebhook(env, orgId, body, now),
+    })
+    .add({
+      method: "get",
+      path: "/webhooks",
+      tag: "webhooks",
+      access: "org",
+      summary: "List webhook endpoints (never the secret)",
+      response: listOf(WebhookView),
+      handle: async ({ env, orgId }) => ({ data: await listWebhooks(env, orgId) }),
+    })
+    .add({
+      method: "delete",
+      path: "/webhooks/:webhookId",
+      tag: "webhooks",
+      access: "org",
+      summary: "Delete a webhook endpoint",
+      response: Deleted,
+      errors: [404],
+      handle: ({ env, orgId, params }) => deleteWebhook(env, orgId, params.webhookId!),
+    })
+    .add({
+      method: "get",
+      path: "/webhooks/:webhookId/deliveries",
+      tag: "webhooks",
+      access: "org",
+      summary: "Recent deliveries to a webhook endpoint, newest first",
+      response: listOf(DeliveryView),
+      errors: [404],
+      handle: async ({ env, orgId, params }) => ({
+        data: await listDeliveries(env, orgId, params.webhookId!),
+      }),
+    });
+}

@@ -1,0 +1,105 @@
+// Read-mostly activity: transactions (cursor-paginated), approvals, budget balances.
+import { z } from "zod";
+import { TRANSACTION_STATUSES } from "../../db/schema/transactions";
+import { MoneyView } from "../money";
+import { EpochMs } from "./common";
+
+/** Epoch milliseconds or an ISO 8601 date-time, as a query string. */
+export const TimeParam = z
+  .string()
+  .min(1)
+  .transform((v, ctx) => {
+    const ms = /^\d{1,16}$/.test(v) ? Number(v) : Date.parse(v);
+    if (!Number.isFinite(ms)) {
+      ctx.addIssue({ code: "custom", message: "must be epoch milliseconds or an ISO 8601 date-time" });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+export const TransactionsQuery = z.strictObject({
+  agentId: z.string().min(1).max(100).optional(),
+  tool: z.string().min(1).max(500).optional(),
+  status: z.enum(TRANSACTION_STATUSES).optional(),
+  from: TimeParam.optional().describe("inclusive lower bound on createdAt"),
+  to: TimeParam.optional().describe("exclusive upper bound on createdAt"),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type TransactionsQuery = z.infer<typeof TransactionsQuery>;
+
+export const TransactionView = z.object({
+  id: z.string(),
+  agentId: z.string().nullable(),
+  sessionId: z.string().nullable(),
+  tool: z.string().nullable(),
+  upstreamId: z.string().nullable(),
+  kind: z.enum(["payment", "estimate", "cooperative", "free"]),
+  price: MoneyView.nullable(),
+  committed: MoneyView.nullable(),
+  vendor: z.string().nullable(),
+  decision: z.enum(["allow", "deny", "require_approval"]),
+  shadow: z.boolean(),
+  reasonCode: z.string().nullable(),
+  reason: z.string().nullable(),
+  rules: z.array(z.unknown()),
+  status: z.enum(TRANSACTION_STATUSES),
+  unconfirmed: z.boolean(),
+  challengeId: z.string().nullable(),
+  receiptRef: z.string().nullable(),
+  approvalId: z.string().nullable(),
+  createdAt: EpochMs,
+  updatedAt: EpochMs,
+});
+export type TransactionView = z.infer<typeof TransactionView>;
+export const TransactionPage = z.object({
+  data: z.array(TransactionView),
+  nextCursor: z.string().nullable(),
+});
+
+export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired", "consumed"] as const;
+export const ApprovalsQuery = z.strictObject({
+  status: z.enum([...APPROVAL_STATUSES, "all"]).default("pending"),
+  agentId: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+});
+export type ApprovalsQuery = z.infer<typeof ApprovalsQuery>;
+export const DecideBody = z.strictObject({ note: z.string().max(2000).optional() });
+
+export const ApprovalView = z.object({
+  id: z.string(),
+  agentId: z.string(),
+  tool: z.string(),
+  argsHash: z.string(),
+  argsSummary: z.string(),
+  price: MoneyView.nullable(),
+  vendor: z.string().nullable(),
+  rule: z.string(),
+  reason: z.string(),
+  status: z.enum(APPROVAL_STATUSES),
+  note: z.string().nullable(),
+  expiresAt: EpochMs,
+  createdAt: EpochMs,
+  decidedAt: EpochMs.nullable(),
+});
+export type ApprovalView = z.infer<typeof ApprovalView>;
+
+export const BudgetsQuery = z.strictObject({ agentId: z.string().min(1).max(100) });
+export const BalanceView = z.object({
+  key: z.string(),
+  label: z.string(),
+  window: z.string(),
+  kind: z.enum(["money", "count"]),
+  unit: z.string(),
+  limit: z.string(),
+  committed: z.string(),
+  reserved: z.string(),
+  remaining: z.string(),
+  currency: z.string().nullable(),
+  decimals: z.number().int().nullable(),
+  display: z.string().nullable().describe('remaining of limit, e.g. "42.50 / 50.00 USD"'),
+  windowStart: EpochMs.nullable(),
+  windowEnd: EpochMs.nullable(),
+});
+export type BalanceView = z.infer<typeof BalanceView>;
+export const BudgetsView = z.object({ agentId: z.string(), balances: z.array(BalanceView) });

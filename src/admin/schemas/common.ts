@@ -1,0 +1,32 @@
+// Shapes shared by every admin resource: ids, time zones, list envelopes and the one error body.
+import { z } from "zod";
+import { ERROR_CODES } from "../../errors";
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isValidTimeZone, "must be an IANA time zone like Europe/Paris");
+export const Name = z.string().trim().min(1).max(200);
+export const EpochMs = z.number().int().describe("epoch milliseconds");
+
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    requestId: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+export const listOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item) });
+export const Deleted = z.object({ id: z.string(), deleted: z.literal(true) });

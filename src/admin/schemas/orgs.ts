@@ -1,0 +1,71 @@
+// Org and API key shapes: inputs as accepted, views as returned (never a hash; a secret only once).
+import { z } from "zod";
+import { ConversionSchema } from "../../money";
+import { EpochMs, Name, TimeZone } from "./common";
+
+export const Conversion = ConversionSchema;
+
+export const OrgSettings = z.object({
+  conversions: z.array(ConversionSchema).max(100).default([]),
+  budgetWarningThreshold: z.number().int().min(0).max(100).default(80).describe("percent of a budget"),
+});
+
+export const CreateOrgBody = z.strictObject({ name: Name, timeZone: TimeZone.default("UTC") });
+export type CreateOrgBody = z.infer<typeof CreateOrgBody>;
+
+export const UpdateOrgBody = z.strictObject({
+  name: Name.optional(),
+  timeZone: TimeZone.optional(),
+  settings: z
+    .strictObject({
+      conversions: z.array(ConversionSchema).max(100).optional(),
+      budgetWarningThreshold: z.number().int().min(0).max(100).optional(),
+    })
+    .optional(),
+});
+export type UpdateOrgBody = z.infer<typeof UpdateOrgBody>;
+
+export const OrgView = z.object({
+  id: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  settings: z.object({
+    conversions: z.array(z.object({ from: z.string(), to: z.string(), rate: z.string() })),
+    budgetWarningThreshold: z.number(),
+  }),
+  createdAt: EpochMs,
+});
+export type OrgView = z.infer<typeof OrgView>;
+
+export const KeyScope = z.enum(["admin", "org", "agent"]);
+
+export const CreateKeyBody = z
+  .strictObject({
+    scope: KeyScope,
+    agentId: z.string().min(1).max(100).optional(),
+    name: z.string().trim().max(200).default(""),
+  })
+  .superRefine((v, ctx) => {
+    if (v.scope === "agent" && !v.agentId)
+      ctx.addIssue({ code: "custom", path: ["agentId"], message: "required for agent keys" });
+    if (v.scope !== "agent" && v.agentId)
+      ctx.addIssue({ code: "custom", path: ["agentId"], message: "only agent keys name an agent" });
+  });
+export type CreateKeyBody = z.infer<typeof CreateKeyBody>;
+
+export const KeyView = z.object({
+  id: z.string(),
+  prefix: z.string(),
+  scope: KeyScope,
+  agentId: z.string().nullable(),
+  name: z.string(),
+  createdAt: EpochMs,
+  lastUsedAt: EpochMs.nullable(),
+  revokedAt: EpochMs.nullable(),
+});
+export type KeyView = z.infer<typeof KeyView>;
+
+export const CreatedKeyView = KeyView.extend({ secret: z.string().describe("shown once; store it now") });
+export type CreatedKeyView = z.infer<typeof CreatedKeyView>;
+
+export const CreatedOrgView = z.object({ org: OrgView, key: CreatedKeyView });

@@ -1,0 +1,132 @@
+// Agents of an org: CRUD, one default at most, names unique per org.
+import { and, asc, eq, isNull, ne } from "drizzle-orm";
+import { db, newId } from "../../db/client";
+import type { AgentRow } from "../../db/queries/tenant";
+import { agents, apiKeys } from "../../db/schema";
+import { AppError } from "../../errors";
+import { invalidateOrg } from "../../mcp/tenant";
+import type { AgentView, CreateAgentBody, MandateView, UpdateAgentBody } from "../schemas/agents";
+import { notFound } from "../validate";
+import { currentMandate } from "./mandates";
+
+export function agentView(row: AgentRow): AgentView {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    status: row.status,
+    isDefault: row.isDefault,
+    governanceTools: row.governanceTools,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export async function requireAgent(env: Env, orgId: string, agentId: string): Promise<AgentRow> {
+  const row = await db(env)
+    .select()
+    .from(agents)
+    .where(and(eq(agents.orgId, orgId), eq(agents.id, agentId)))
+    .get();
+  if (!row) throw notFound("Agent");
+  return row;
+}
+
+async function assertNameFree(env: Env, orgId: string, name: string, exceptId: string | null): Promise<void> {
+  const clash = await db(env)
+    .select({ id: agents.id })
+    .from(agents)
+    .where(
+      and(eq(agents.orgId, orgId), eq(agents.name, name), exceptId ? ne(agents.id, exceptId) : undefined),
+    )
+    .get();
+  if (clash) throw new AppError("CONFLICT", `An agent named "${name}" already exists`);
+}
+
+function clearDefault(env: Env, orgId: string) {
+  return db(env).update(agents).set({ isDefault: false }).where(eq(agents.orgId, orgId));
+}
+
+export async function createAgent(
+  env: Env,
+  orgId: string,
+  input: CreateAgentBody,
+  now: number,
+): Promise<AgentView> {
+  await assertNameFree(env, orgId, input.name, null);
+  const d = db(env);
+  const id = newId("agt");
+  const insert = d.insert(agents).values({ id, orgId, ...input, createdAt: now });
+  await uniqueName(input.name, () =>
+    input.isDefault ? d.batch([clearDefault(env, orgId), insert]) : insert.run(),
+  );
+  invalidateOrg(orgId);
+  return agentView(await requireAgent(env, orgId, id));
+}
+
+export async function listAgents(env: Env, orgId: string): Promise<AgentView[]> {
+  const rows = await db(env)
+    .select()
+    .from(agents)
+    .where(eq(agents.orgId, orgId))
+    .orderBy(asc(agents.createdAt), asc(agents.id))
+    .all();
+  return rows.map(agentView);
+}
+
+export async function getAgent(
+  env: Env,
+  orgId: string,
+  agentId: string,
+): Promise<AgentView & { mandate: MandateView | null }> {
+  const row = await requireAgent(env, orgId, agentId);
+  return { ...agentView(row), mandate: await currentMandate(env, orgId, agentId) };
+}
+
+export async function updateAgent(
+  env: Env,
+  orgId: string,
+  agentId: string,
+  input: UpdateAgentBody,
+  now: number,
+): Promise<AgentView> {
+  await requireAgent(env, orgId, agentId);
+  if (input.name !== undefined) await assertNameFree(env, orgId, input.name, agentId);
+  const d = db(env);
+  const update = d
+    .update(agents)
+    .set({ ...input, updatedAt: now })
+    .where(and(eq(agents.orgId, orgId), eq(agents.id, agentId)));
+  await uniqueName(input.name ?? "", () =>
+    input.isDefault ? d.batch([clearDefault(env, orgId), update]) : update.run(),
+  );
+  invalidateOrg(orgId);
+  return agentView(await requireAgent(env, orgId, agentId));
+}
+
+/** Deletes the agent and revokes its agent keys, so no key is left pointing at nothing. */
+export async function deleteAgent(env: Env, orgId: string, agentId: string, now: number) {
+  await requireAgent(env, orgId, agentId);
+  const d = db(env);
+  await d.batch([
+    d
+      .update(apiKeys)
+      .set({ revokedAt: now })
+      .where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.agentId, agentId), isNull(apiKeys.revokedAt))),
+    d.delete(agents).where(and(eq(agents.orgId, orgId), eq(agents.id, agentId))),
+  ]);
+  invalidateOrg(orgId);
+  return { id: agentId, deleted: true as const };
+}
+
+// The pre-check answers the common case; the unique index settles a race between two writers.
+async function uniqueName(name: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    if (String((err as Error)?.message ?? err).includes("UNIQUE")) {
+      throw new AppError("CONFLICT", `An agent named "${name}" already exists`);
+    }
+    throw err;
+  }
+}

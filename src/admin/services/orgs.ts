@@ -1,0 +1,85 @@
+// Orgs: create (with a first org admin key), list, read and update settings.
+import { desc, eq } from "drizzle-orm";
+import { db, newId } from "../../db/client";
+import type { OrgRow } from "../../db/queries/tenant";
+import { orgs } from "../../db/schema";
+import { invalidateOrg } from "../../mcp/tenant";
+import { checkRate, normalizeCurrency } from "../../money";
+import type { CreatedKeyView, CreateOrgBody, OrgView, UpdateOrgBody } from "../schemas/orgs";
+import { fieldError, notFound } from "../validate";
+import { createKey } from "./keys";
+
+const DEFAULT_WARNING_THRESHOLD = 80;
+type Settings = {
+  conversions?: { from: string; to: string; rate: string }[];
+  budgetWarningThreshold?: number;
+};
+
+export function orgView(row: OrgRow): OrgView {
+  const s = row.settings as Settings;
+  return {
+    id: row.id,
+    name: row.name,
+    timeZone: row.timeZone,
+    settings: {
+      conversions: s.conversions ?? [],
+      budgetWarningThreshold: s.budgetWarningThreshold ?? DEFAULT_WARNING_THRESHOLD,
+    },
+    createdAt: row.createdAt,
+  };
+}
+
+export async function requireOrg(env: Env, orgId: string): Promise<OrgRow> {
+  const row = await db(env).select().from(orgs).where(eq(orgs.id, orgId)).get();
+  if (!row) throw notFound("Org");
+  return row;
+}
+
+export async function createOrg(
+  env: Env,
+  input: CreateOrgBody,
+  now: number,
+): Promise<{ org: OrgView; key: CreatedKeyView }> {
+  const id = newId("org");
+  await db(env)
+    .insert(orgs)
+    .values({ id, name: input.name, timeZone: input.timeZone, settings: {}, createdAt: now })
+    .run();
+  const key = await createKey(env, id, { scope: "admin", name: "first admin key" }, now);
+  return { org: orgView(await requireOrg(env, id)), key };
+}
+
+export async function listOrgs(env: Env): Promise<OrgView[]> {
+  const rows = await db(env).select().from(orgs).orderBy(desc(orgs.createdAt), desc(orgs.id)).all();
+  return rows.map(orgView);
+}
+
+export async function getOrg(env: Env, orgId: string): Promise<OrgView> {
+  return orgView(await requireOrg(env, orgId));
+}
+
+export async function updateOrg(env: Env, orgId: string, input: UpdateOrgBody): Promise<OrgView> {
+  const row = await requireOrg(env, orgId);
+  const settings = { ...(row.settings as Settings) };
+  if (input.settings?.conversions) {
+    settings.conversions = input.settings.conversions.map((c, i) => {
+      const bad = checkRate(c.rate);
+      if (bad) throw fieldError(`settings.conversions[${i}].rate`, bad);
+      return { from: normalizeCurrency(c.from), to: normalizeCurrency(c.to), rate: c.rate };
+    });
+  }
+  if (input.settings?.budgetWarningThreshold !== undefined) {
+    settings.budgetWarningThreshold = input.settings.budgetWarningThreshold;
+  }
+  await db(env)
+    .update(orgs)
+    .set({
+      settings,
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.timeZone !== undefined ? { timeZone: input.timeZone } : {}),
+    })
+    .where(eq(orgs.id, orgId))
+    .run();
+  invalidateOrg(orgId);
+  return getOrg(env, orgId);
+}

@@ -1,0 +1,160 @@
+// Upstream MCP servers of an org: SSRF-checked URLs, write-only credential headers, configured tool prices.
+import { and, asc, eq, inArray, ne } from "drizzle-orm";
+import { db, newId } from "../../db/client";
+import type { UpstreamRow } from "../../db/queries/tenant";
+import { agents, upstreams } from "../../db/schema";
+import { config } from "../../env";
+import { AppError } from "../../errors";
+import { invalidateOrg } from "../../mcp/tenant";
+import { checkOutboundUrl } from "../../net/private-address";
+import { moneyView, resolveDecimals, toBaseUnitString } from "../money";
+import type { CreateUpstreamBody, UpdateUpstreamBody, UpstreamView } from "../schemas/upstreams";
+import { fieldError, notFound } from "../validate";
+
+type StoredPrices = Record<string, { amount: string; currency: string; decimals: number }>;
+
+export function upstreamView(row: UpstreamRow): UpstreamView {
+  const prices: UpstreamView["toolPrices"] = {};
+  for (const [tool, p] of Object.entries(row.toolPrices ?? {}))
+    prices[tool] = moneyView(p.amount, p.currency, p.decimals);
+  return {
+    id: row.id,
+    namespace: row.namespace,
+    url: row.url,
+    headerNames: Object.keys(row.headers ?? {}),
+    agentIds: row.agentIds,
+    toolPrices: prices,
+    status: row.status,
+    createdAt: row.createdAt,
+  };
+}
+
+/** Rejects URLs that would let the gateway reach private networks (unless the deployment allows it). */
+export function checkedUrl(env: Env, url: string, path = "url"): string {
+  const check = checkOutboundUrl(url, config(env).ALLOW_PRIVATE_UPSTREAMS);
+  if (!check.ok) throw fieldError(path, check.reason);
+  return check.url.toString();
+}
+
+function basePrices(input: CreateUpstreamBody["toolPrices"]): StoredPrices {
+  const out: StoredPrices = {};
+  for (const [tool, p] of Object.entries(input)) {
+    const decimals = resolveDecimals(p.currency, p.decimals, `toolPrices.${tool}.currency`);
+    out[tool] = {
+      amount: toBaseUnitString(p.amount, decimals, `toolPrices.${tool}.amount`),
+      currency: p.currency,
+      decimals,
+    };
+  }
+  return out;
+}
+
+async function checkAgents(env: Env, orgId: string, ids: string[] | null): Promise<void> {
+  if (!ids || ids.length === 0) return;
+  const found = await db(env)
+    .select({ id: agents.id })
+    .from(agents)
+    .where(and(eq(agents.orgId, orgId), inArray(agents.id, ids)))
+    .all();
+  const known = new Set(found.map((a) => a.id));
+  const missing = ids.find((id) => !known.has(id));
+  if (missing) throw notFound(`Agent ${missing}`);
+}
+
+async function assertNamespaceFree(env: Env, orgId: string, namespace: string, exceptId: string | null) {
+  const clash = await db(env)
+    .select({ id: upstreams.id })
+    .from(upstreams)
+    .where(
+      and(
+        eq(upstreams.orgId, orgId),
+        eq(upstreams.namespace, namespace),
+        exceptId ? ne(upstreams.id, exceptId) : undefined,
+      ),
+    )
+    .get();
+  if (clash) throw new AppError("CONFLICT", `An upstream with namespace "${namespace}" already exists`);
+}
+
+export async function requireUpstream(env: Env, orgId: string, id: string): Promise<UpstreamRow> {
+  const row = await db(env)
+    .select()
+    .from(upstreams)
+    .where(and(eq(upstreams.orgId, orgId), eq(upstreams.id, id)))
+    .get();
+  if (!row) throw notFound("Upstream");
+  return row;
+}
+
+export async function createUpstream(env: Env, orgId: string, input: CreateUpstreamBody, now: number) {
+  const url = checkedUrl(env, input.url);
+  const toolPrices = basePrices(input.toolPrices);
+  await checkAgents(env, orgId, input.agentIds);
+  await assertNamespaceFree(env, orgId, input.namespace, null);
+  const id = newId("ups");
+  await db(env)
+    .insert(upstreams)
+    .values({
+      id,
+      orgId,
+      namespace: input.namespace,
+      url,
+      headers: input.headers,
+      agentIds: input.agentIds,
+      toolPrices,
+      createdAt: now,
+    })
+    .run();
+  invalidateOrg(orgId);
+  return upstreamView(await requireUpstream(env, orgId, id));
+}
+
+export async function listUpstreams(env: Env, orgId: string): Promise<UpstreamView[]> {
+  const rows = await db(env)
+    .select()
+    .from(upstreams)
+    .where(eq(upstreams.orgId, orgId))
+    .orderBy(asc(upstreams.namespace))
+    .all();
+  return rows.map(upstreamView);
+}
+
+export async function getUpstream(env: Env, orgId: string, id: string): Promise<UpstreamView> {
+  return upstreamView(await requireUpstream(env, orgId, id));
+}
+
+export async function updateUpstream(env: Env, orgId: string, id: string, input: UpdateUpstreamBody) {
+  await requireUpstream(env, orgId, id);
+  const patch: Partial<typeof upstreams.$inferInsert> = {};
+  if (input.url !== undefined) patch.url = checkedUrl(env, input.url);
+  if (input.toolPrices !== undefined) patch.toolPrices = basePrices(input.toolPrices);
+  if (input.agentIds !== undefined) {
+    await checkAgents(env, orgId, input.agentIds);
+    patch.agentIds = input.agentIds;
+  }
+  if (input.namespace !== undefined) {
+    await assertNamespaceFree(env, orgId, input.namespace, id);
+    patch.namespace = input.namespace;
+  }
+  if (input.headers !== undefined) patch.headers = input.headers;
+  if (input.status !== undefined) patch.status = input.status;
+  if (Object.keys(patch).length > 0) {
+    await db(env)
+      .update(upstreams)
+      .set(patch)
+      .where(and(eq(upstreams.orgId, orgId), eq(upstreams.id, id)))
+      .run();
+    invalidateOrg(orgId);
+  }
+  return getUpstream(env, orgId, id);
+}
+
+export async function deleteUpstream(env: Env, orgId: string, id: string) {
+  await requireUpstream(env, orgId, id);
+  await db(env)
+    .delete(upstreams)
+    .where(and(eq(upstreams.orgId, orgId), eq(upstreams.id, id)))
+    .run();
+  invalidateOrg(orgId);
+  return { id, deleted: true as const };
+}
