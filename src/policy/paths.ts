@@ -1,7 +1,7 @@
 // Condition paths: parsing "args.items[0].id" style paths at compile time, resolving them per call.
 
 import { normalizeCurrency } from "../money/currency";
-import { formatAmount } from "../money/decimal";
+import { formatDecimal } from "../money/decimal";
 import { PATH_ROOTS, type PathRoot } from "./compiled";
 import { type LocalTime, localTime } from "./time";
 import type { CallContext } from "./types";
@@ -85,7 +85,8 @@ export class CallView {
       case "spend.currency":
         return c.price ? normalizeCurrency(c.price.currency) : undefined;
       case "spend.value":
-        return c.price ? formatAmount(c.price.amount, c.price.decimals) : undefined;
+        // Shortest exact form ("10.5", not "10.500000"), so eq against a written decimal works.
+        return c.price ? formatDecimal({ coef: c.price.amount, scale: c.price.decimals }) : undefined;
       case "vendor":
         return c.vendor ?? undefined;
       case "category":

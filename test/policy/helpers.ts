@@ -1,6 +1,13 @@
 // Shared builders for policy tests: compile-or-fail, call contexts, prices.
 import { expect } from "vitest";
-import { type CallContext, type CompiledPolicy, compilePolicy, type Decision, evaluate, type EvaluateInput } from "../../src/policy";
+import {
+  type CallContext,
+  type CompiledPolicy,
+  compilePolicy,
+  type Decision,
+  type EvaluateInput,
+  evaluate,
+} from "../../src/policy";
 
 export const NOW = Date.UTC(2026, 2, 4, 12, 0, 0); // Wednesday 2026-03-04 12:00 UTC
 

@@ -15,7 +15,14 @@ describe("image budget: generate_image $5 per call, $50 per day", () => {
     expect(ok.action).toBe("allow");
     const over = run(policy, { price: price(5_000_001) });
     expect(over.action).toBe("deny");
-    expect(over.denial).toMatchObject({ code: "per_call_limit", rule: "image budget", source: "policy", limit: "5000000", currency: "PATHUSD", decimals: 6 });
+    expect(over.denial).toMatchObject({
+      code: "per_call_limit",
+      rule: "image budget",
+      source: "policy",
+      limit: "5000000",
+      currency: "PATHUSD",
+      decimals: 6,
+    });
     expect(over.denial?.message).toContain("5.000001 PATHUSD");
     expect(over.denial?.message).toContain("5.000000 PATHUSD");
     expect(over.scopes).toEqual([]);
@@ -41,7 +48,11 @@ describe("image budget: generate_image $5 per call, $50 per day", () => {
     expect(run(policy, { price: price(500, "USD", 2) }).action).toBe("allow");
     const d = run(policy, { price: price(501, "USD", 2) });
     expect(d.denial).toMatchObject({ code: "per_call_limit", limit: "500", currency: "USD" });
-    expect(run(policy, { price: price(100, "USD", 2) }).scopes[0]).toMatchObject({ limit: "5000", unit: "USD/2", key: "p:generate_image:image budget:spend:daily:USD/2" });
+    expect(run(policy, { price: price(100, "USD", 2) }).scopes[0]).toMatchObject({
+      limit: "5000",
+      unit: "USD/2",
+      key: "p:generate_image:image budget:spend:daily:USD/2",
+    });
   });
 
   it("leaves other tools alone and waits for a price before checking spend", () => {
@@ -59,12 +70,18 @@ describe('global daily budget: "*" caps all paid tools at $200 per day', () => {
     const a = run(policy, { tool: "generate_image", price: price(50_000_000) });
     const b = run(policy, { tool: "research_report", price: price(50_000_000) });
     expect(a.scopes).toHaveLength(1);
-    expect(a.scopes[0]).toMatchObject({ key: "p:_global:global daily budget:spend:daily:PATHUSD/6", limit: "200000000", amount: "50000000" });
+    expect(a.scopes[0]).toMatchObject({
+      key: "p:_global:global daily budget:spend:daily:PATHUSD/6",
+      limit: "200000000",
+      amount: "50000000",
+    });
     expect(b.scopes[0]?.key).toBe(a.scopes[0]?.key);
   });
 
   it("applies after a tool's own budget, which still decides first", () => {
-    const both = compileOk(`${imageBudget}\n  "*":\n    rules:\n      - name: "global daily budget"\n        spend:\n          daily: 200.00\n`);
+    const both = compileOk(
+      `${imageBudget}\n  "*":\n    rules:\n      - name: "global daily budget"\n        spend:\n          daily: 200.00\n`,
+    );
     const d = run(both, { price: price(3_000_000) });
     expect(d.scopes.map((s) => s.key)).toEqual([
       "p:generate_image:image budget:spend:daily:PATHUSD/6",
@@ -113,7 +130,11 @@ describe("getting started: every tool $5 per call and $100 per day", () => {
       expect(over.denial).toMatchObject({ code: "per_call_limit", rule: "per-call cap" });
     }
     expect(run(policy, { tool: "x", price: price(1) }).scopes).toEqual([
-      expect.objectContaining({ key: "p:_global:daily budget:spend:daily:PATHUSD/6", limit: "100000000", amount: "1" }),
+      expect.objectContaining({
+        key: "p:_global:daily budget:spend:daily:PATHUSD/6",
+        limit: "100000000",
+        amount: "1",
+      }),
     ]);
   });
 });
