@@ -125,7 +125,7 @@ function x402Offer(raw: unknown, version: 1 | 2 | null): Offer | string {
   const timeout = entry.maxTimeoutSeconds;
   const unpayable = X402_SCHEMES.has(entry.scheme)
     ? null
-    : `x402 scheme "${entry.scheme}" is not one the gateway can budget`;
+    : `x402 scheme ${clip(entry.scheme)} is not one the gateway can budget`;
   return {
     protocol: "x402",
     x402Version: version,
@@ -146,4 +146,9 @@ function x402Offer(raw: unknown, version: 1 | 2 | null): Offer | string {
     unpayableReason: unpayable,
     raw,
   };
+}
+
+/** Server-chosen names quoted in reasons, bounded so a hostile server cannot bloat logs. */
+function clip(name: string): string {
+  return JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
 }
