@@ -15,13 +15,8 @@ export function bearerToken(header: string | undefined): string | null {
   return m?.[1] ?? null;
 }
 
-/** Resolves a bearer token; `defer` runs the lastUsedAt touch off the response path when possible. */
-export async function authenticate(
-  env: Env,
-  token: string | null,
-  now: number,
-  defer: (p: Promise<unknown>) => void = () => undefined,
-): Promise<Principal> {
+/** Resolves a bearer token to a principal, or throws UNAUTHORIZED / FORBIDDEN. */
+export async function authenticate(env: Env, token: string | null, now: number): Promise<Principal> {
   if (!token) throw new AppError("UNAUTHORIZED", "Missing bearer token");
   const hash = await hashKey(token);
   const adminToken = config(env).ADMIN_TOKEN;
@@ -34,7 +29,8 @@ export async function authenticate(
   }
   if (key.scope !== "admin") throw new AppError("FORBIDDEN", "MCP keys cannot use the admin API");
   if (key.lastUsedAt === null || now - key.lastUsedAt > TOUCH_EVERY_MS) {
-    defer(touchKey(db(env), key.id, now).catch(() => undefined));
+    // Awaited (the admin API is not a hot path), at most once a minute per key.
+    await touchKey(db(env), key.id, now);
   }
   return { kind: "org", orgId: key.orgId, keyId: key.id };
 }

@@ -97,9 +97,7 @@ async function run<B extends z.ZodType | undefined, Q extends z.ZodType | undefi
   let principal: Principal | null = null;
   let orgId = "";
   if (def.access !== "public") {
-    principal = await authenticate(c.env, bearerToken(c.req.header("authorization")), now, (p) =>
-      defer(c, p),
-    );
+    principal = await authenticate(c.env, bearerToken(c.req.header("authorization")), now);
     if (def.access === "deployment" && principal.kind !== "deployment") {
       throw new AppError("FORBIDDEN", "Only the deployment admin token may do this");
     }
@@ -112,14 +110,6 @@ async function run<B extends z.ZodType | undefined, Q extends z.ZodType | undefi
   const body = (def.body ? validate(def.body, await readJson(c), "body") : undefined) as Out<B>;
   const result = await def.handle({ env: c.env, orgId, principal, params: c.req.param(), body, query, now });
   return c.json(result as object, (def.status ?? 200) as 200);
-}
-
-function defer(c: Context<AppEnv>, p: Promise<unknown>): void {
-  try {
-    c.executionCtx.waitUntil(p);
-  } catch {
-    // No execution context (called outside a fetch event): the touch is best-effort anyway.
-  }
 }
 
 async function readJson(c: Context<AppEnv>): Promise<unknown> {
