@@ -26,7 +26,8 @@ describe("rule order", () => {
     const all = { e: "ok", gc: "ok", g: "ok", star: "ok" };
     const d = run(layered, { tool: "github__create_issue", args: all });
     expect(d.rules.map((r) => r.name)).toEqual(["exact", "github create glob", "github glob", "star"]);
-    const failing = (key: string) => run(layered, { tool: "github__create_issue", args: { ...all, [key]: "no" } }).denial?.rule;
+    const failing = (key: string) =>
+      run(layered, { tool: "github__create_issue", args: { ...all, [key]: "no" } }).denial?.rule;
     expect(failing("e")).toBe("exact");
     expect(failing("gc")).toBe("github create glob");
     expect(failing("g")).toBe("github glob");
@@ -34,13 +35,18 @@ describe("rule order", () => {
   });
 
   it("stops at the first failing rule", () => {
-    const d = run(layered, { tool: "github__create_issue", args: { e: "no", gc: "no", g: "no", star: "no" } });
+    const d = run(layered, {
+      tool: "github__create_issue",
+      args: { e: "no", gc: "no", g: "no", star: "no" },
+    });
     expect(d.rules).toHaveLength(1);
   });
 
   it("lets a glob list a tool under default: deny, but not *", () => {
     expect(run(layered, { tool: "github__list_repos", args: { g: "ok", star: "ok" } }).action).toBe("allow");
-    expect(run(layered, { tool: "gitlab__list", args: { star: "ok" } }).denial?.code).toBe("tool_not_allowed");
+    expect(run(layered, { tool: "gitlab__list", args: { star: "ok" } }).denial?.code).toBe(
+      "tool_not_allowed",
+    );
   });
 
   it("globs also work in hide", () => {
@@ -76,9 +82,16 @@ describe("shadow mode", () => {
   });
 
   it("turns require_approval into allow with wouldHave require_approval", () => {
-    const p = compileOk('version: "1"\nmode: shadow\ntools:\n  t:\n    rules:\n      - { name: ask, action: require_approval }\n');
+    const p = compileOk(
+      'version: "1"\nmode: shadow\ntools:\n  t:\n    rules:\n      - { name: ask, action: require_approval }\n',
+    );
     const d = run(p, { tool: "t" });
-    expect(d).toMatchObject({ action: "allow", shadow: true, wouldHave: "require_approval", approvalTimeoutMs: null });
+    expect(d).toMatchObject({
+      action: "allow",
+      shadow: true,
+      wouldHave: "require_approval",
+      approvalTimeoutMs: null,
+    });
   });
 });
 
