@@ -57,8 +57,12 @@ async function checkAgents(env: Env, orgId: string, ids: string[] | null): Promi
     .where(and(eq(agents.orgId, orgId), inArray(agents.id, ids)))
     .all();
   const known = new Set(found.map((a) => a.id));
-  const missing = ids.find((id) => !known.has(id));
-  if (missing) throw notFound(`Agent ${missing}`);
+  const missing = ids.findIndex((id) => !known.has(id));
+  if (missing >= 0) {
+    throw new AppError("NOT_FOUND", "Agent not found", [
+      { path: `agentIds[${missing}]`, message: "no such agent in this org" },
+    ]);
+  }
 }
 
 async function assertNamespaceFree(env: Env, orgId: string, namespace: string, exceptId: string | null) {
