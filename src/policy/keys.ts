@@ -2,8 +2,15 @@
 // Policy keys are org-wide ("p:"), mandate keys per agent ("a:<agentId>:"), session keys carry the session id.
 
 /** Escapes the separator so a ":" inside a tool or rule name cannot forge another key. */
+const escaped = new Map<string, string>();
 export function keyPart(text: string): string {
-  return text.replace(/%/g, "%25").replace(/:/g, "%3A");
+  let out = escaped.get(text);
+  if (out === undefined) {
+    out = text.replace(/%/g, "%25").replace(/:/g, "%3A");
+    if (escaped.size >= 10_000) escaped.clear();
+    escaped.set(text, out);
+  }
+  return out;
 }
 
 export function moneyUnit(currency: string, decimals: number): string {

@@ -5,28 +5,29 @@ import type { CompiledCondition } from "./compiled";
 import { cachedRegex } from "./regex";
 
 const MAX_EQUAL_DEPTH = 32;
-const numCache = new Map<string, Decimal | null>();
+const numCache = new Map<string | number, Decimal | null>();
+
+function cachedParse(x: string | number): Decimal | null {
+  let cached = numCache.get(x);
+  if (cached === undefined) {
+    const d = parseExactDecimal(x);
+    cached = d.ok ? d.value : null;
+    if (numCache.size >= 5000) numCache.clear();
+    numCache.set(x, cached);
+  }
+  return cached;
+}
 
 /** Exact numeric view of a value: numbers, bigints and numeric strings; anything else is not a number. */
 export function numericValue(x: unknown): Decimal | null {
   if (typeof x === "bigint") return { coef: x, scale: 0 };
-  if (typeof x === "number") {
-    const d = parseExactDecimal(x);
-    return d.ok ? d.value : null;
-  }
+  if (typeof x === "number") return cachedParse(x);
   if (typeof x === "string") {
     if (x.length > 64) {
       const d = parseExactDecimal(x);
       return d.ok ? d.value : null;
     }
-    let cached = numCache.get(x);
-    if (cached === undefined) {
-      const d = parseExactDecimal(x);
-      cached = d.ok ? d.value : null;
-      if (numCache.size >= 5000) numCache.clear();
-      numCache.set(x, cached);
-    }
-    return cached;
+    return cachedParse(x);
   }
   return null;
 }

@@ -34,11 +34,11 @@ export function mergeLines(lines: ScopeLine[]): ScopeLine[] {
   for (const line of lines) {
     const prev = byKey.get(line.key);
     if (!prev) {
-      byKey.set(line.key, { ...line });
+      byKey.set(line.key, line);
       continue;
     }
-    prev.amount = (BigInt(prev.amount) + BigInt(line.amount)).toString();
-    if (BigInt(line.limit) < BigInt(prev.limit)) prev.limit = line.limit;
+    const limit = BigInt(line.limit) < BigInt(prev.limit) ? line.limit : prev.limit;
+    byKey.set(line.key, { ...prev, amount: (BigInt(prev.amount) + BigInt(line.amount)).toString(), limit });
   }
-  return [...byKey.values()];
+  return byKey.size === lines.length ? lines : [...byKey.values()];
 }

@@ -3,7 +3,8 @@
 
 export const MAX_REGEX_LENGTH = 256;
 const CACHE_LIMIT = 1000;
-const cache = new Map<string, RegExp>();
+const cache = new Map<string, Map<string, RegExp>>(); // flags -> source -> RegExp
+let cached = 0;
 
 export type PreparedRegex = { ok: true; source: string; flags: string } | { ok: false; error: string };
 
@@ -69,16 +70,25 @@ export function prepareRegex(pattern: string): PreparedRegex {
 
 /** Returns the cached RegExp (compile-time-validated source), or null if it no longer compiles. */
 export function cachedRegex(source: string, flags: string): RegExp | null {
-  const key = `${flags}/${source}`;
-  let re = cache.get(key);
+  let bySource = cache.get(flags);
+  let re = bySource?.get(source);
   if (re === undefined) {
     try {
       re = new RegExp(source, flags);
     } catch {
       return null;
     }
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, re);
+    if (cached >= CACHE_LIMIT) {
+      cache.clear();
+      cached = 0;
+      bySource = undefined;
+    }
+    if (!bySource) {
+      bySource = new Map();
+      cache.set(flags, bySource);
+    }
+    bySource.set(source, re);
+    cached++;
   }
   return re;
 }
