@@ -4,11 +4,11 @@
 import type { z } from "zod";
 import type { Balance, DeniedScope, ReserveResult } from "./results";
 import { type Bucket, type Instance, instanceFor, type LedgerStore } from "./store";
-import type { BalanceLine, ReserveInput, ScopeLine } from "./types";
+import type { ParsedBalanceLine, ParsedScopeLine, ReserveInput } from "./types";
 
 type Reserve = z.output<typeof ReserveInput>;
 
-export function balanceOf(line: BalanceLine, inst: Instance, b: Bucket): Balance {
+export function balanceOf(line: ParsedBalanceLine, inst: Instance, b: Bucket): Balance {
   return {
     key: line.key,
     label: line.label,
@@ -23,14 +23,14 @@ export function balanceOf(line: BalanceLine, inst: Instance, b: Bucket): Balance
   };
 }
 
-export function balancesOp(store: LedgerStore, lines: BalanceLine[], now: number): Balance[] {
+export function balancesOp(store: LedgerStore, lines: ParsedBalanceLine[], now: number): Balance[] {
   return lines.map((line) => {
     const inst = instanceFor(line, now);
     return balanceOf(line, inst, store.bucket(line.key, inst.instance));
   });
 }
 
-function deniedScope(line: ScopeLine, inst: Instance, b: Bucket): DeniedScope {
+function deniedScope(line: ParsedScopeLine, inst: Instance, b: Bucket): DeniedScope {
   const used = b.committed + b.reserved;
   const remaining = BigInt(line.limit) - used;
   return {
@@ -70,6 +70,8 @@ export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
         reason: `${line.label || line.key}: ${line.window} limit ${line.limit} ${line.unit}, used ${scope.used}, requested ${line.amount}`,
       },
       now,
+      {},
+      null,
     );
     store.journal({
       op: "deny",
@@ -113,12 +115,16 @@ export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
       l.overage,
       l.overdraftLimit,
     );
-    const after = store.applyDelta({ op: "reserve", ref: tx.id, at: now, scopeKey: l.key }, l.window, inst, {
-      reserved: BigInt(l.amount),
-    });
+    const after = store.applyDelta(
+      { op: "reserve", ref: tx.id, at: now, scopeKey: l.key },
+      l.window,
+      inst,
+      { reserved: BigInt(l.amount) },
+      buckets[i],
+    );
     return balanceOf(l, inst, after);
   });
   if (lines.length === 0) store.journal({ op: "reserve", ref: tx.id, at: now });
-  store.putTx({ ...tx, status: "reserved" }, now, { reservationId: tx.id });
+  store.putTx({ ...tx, status: "reserved" }, now, { reservationId: tx.id }, null);
   return { ok: true, reservationId: tx.id, expiresAt, balances };
 }

@@ -53,7 +53,6 @@ function planLine(store: LedgerStore, line: LineRow, actual: bigint): Plan | Ref
   // Room this line could take, counting its own hold as available to it.
   const headroom = BigInt(line.limit_at_reserve) - b.committed - (b.reserved - amount);
   const room = headroom > amount ? headroom : amount;
-  if (actual <= room) return { line, actual, charged: actual, debt: 0n, overage: "none" };
   const refusal = (reason: Refusal["reason"], available: bigint): Refusal => ({
     ok: false,
     reason,
@@ -66,8 +65,10 @@ function planLine(store: LedgerStore, line: LineRow, actual: bigint): Plan | Ref
     case "reject":
       return refusal("overage_rejected", room);
     case "allow_if_available":
+      if (actual <= room) return { line, actual, charged: actual, debt: 0n, overage: "none" };
       return { line, actual, charged: room, debt: 0n, overage: "capped" };
     case "allow_with_overdraft": {
+      if (actual <= room) return { line, actual, charged: actual, debt: 0n, overage: "none" };
       const debt = actual - room;
       const overdraft = BigInt(line.overdraft_limit);
       if (b.debt + debt > overdraft) return refusal("overdraft_limit_exceeded", room + overdraft - b.debt);

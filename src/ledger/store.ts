@@ -58,6 +58,13 @@ export type TxRow = {
   updated_at: number;
 };
 
+type TxExtra = {
+  reservationId?: string | null;
+  committedAmount?: string | null;
+  receiptRef?: string | null;
+  unconfirmed?: boolean;
+};
+
 type Journal = {
   op: string;
   ref: string;
@@ -88,9 +95,11 @@ export class LedgerStore {
     window: Window,
     inst: Instance,
     d: { reserved?: bigint; committed?: bigint; debt?: bigint },
+    /** The bucket as already read in this transaction, to save a query. */
+    current?: Bucket,
   ): Bucket {
     const key = j.scopeKey!;
-    const cur = this.bucket(key, inst.instance);
+    const cur = current ?? this.bucket(key, inst.instance);
     const next = {
       committed: cur.committed + (d.committed ?? 0n),
       reserved: cur.reserved + (d.reserved ?? 0n),
@@ -168,14 +177,11 @@ export class LedgerStore {
   putTx(
     tx: TxRecord,
     now: number,
-    extra: {
-      reservationId?: string | null;
-      committedAmount?: string | null;
-      receiptRef?: string | null;
-      unconfirmed?: boolean;
-    } = {},
+    extra: TxExtra = {},
+    /** The row as already read in this transaction (null: known not to exist). */
+    known?: TxRow | null,
   ): void {
-    const prev = this.tx(tx.id);
+    const prev = known === undefined ? this.tx(tx.id) : known;
     const updatedAt = Math.max(now, prev?.updated_at ?? 0);
     this.sql.exec(
       `INSERT INTO txs (id, record, reservation_id, committed_amount, receipt_ref, unconfirmed, created_at, updated_at)
@@ -200,15 +206,10 @@ export class LedgerStore {
   }
 
   /** Patch the status (and reason) of a reservation-owned tx. */
-  setTxStatus(
-    id: string,
-    now: number,
-    patch: Partial<TxRecord>,
-    extra: Parameters<LedgerStore["putTx"]>[2] = {},
-  ): void {
+  setTxStatus(id: string, now: number, patch: Partial<TxRecord>, extra: TxExtra = {}): void {
     const row = this.tx(id);
     if (!row) return;
-    this.putTx({ ...(JSON.parse(row.record) as TxRecord), ...patch }, now, extra);
+    this.putTx({ ...(JSON.parse(row.record) as TxRecord), ...patch }, now, extra, row);
   }
 
   outboxSize(): number {

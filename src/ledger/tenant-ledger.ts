@@ -28,9 +28,9 @@ import {
   GetReservationInput,
   RecordInput,
   ReleaseInput,
-  type TxRecord,
   ReserveInput,
   SweepInput,
+  type TxRecord,
   UpdateTxInput,
 } from "./types";
 import { verifyLedger } from "./verify";
@@ -78,7 +78,8 @@ export class TenantLedger extends DurableObject<Env> {
         if (prior.params_hash === hash) return JSON.parse(prior.response) as ReserveResult;
         return conflict(`idempotency key ${idempotencyKey} was used with different parameters`);
       }
-      if (this.store.tx(parsed.tx.id) || this.store.reservation(parsed.tx.id)) {
+      // Every reservation, denial and record has a txs row, so this one lookup covers all three.
+      if (this.store.tx(parsed.tx.id)) {
         return conflict(`tx id ${parsed.tx.id} already exists under another idempotency key`);
       }
       const answer = reserveOp(this.store, parsed);
@@ -226,6 +227,8 @@ export class TenantLedger extends DurableObject<Env> {
 
   /** Alarm at the earliest live expiry, or sooner when outbox rows wait. */
   private async arm(outboxPending: boolean, delay = OUTBOX_DELAY_MS): Promise<void> {
+    // Already due within the outbox delay: that alarm re-arms for later expiries when it runs.
+    if (outboxPending && this.alarmAt !== null && this.alarmAt <= Date.now() + delay) return;
     let target = this.store.earliestExpiry();
     if (outboxPending) {
       const soon = Date.now() + delay;

@@ -40,10 +40,16 @@ const sessionMessage = { message: "sessionId is required for session windows", p
 export const ScopeLine = z
   .strictObject({ ...scopeLineShape, amount: BaseUnits })
   .refine(needsSession, sessionMessage);
-export type ScopeLine = z.infer<typeof ScopeLine>;
+/** What callers build (defaults optional); ParsedScopeLine is what the ledger works with. */
+export type ScopeLine = z.input<typeof ScopeLine>;
+export type ParsedScopeLine = z.output<typeof ScopeLine>;
 
-export const BalanceLine = z.strictObject(scopeLineShape).refine(needsSession, sessionMessage);
-export type BalanceLine = z.infer<typeof BalanceLine>;
+/** A line without an amount; an `amount` is accepted and ignored so callers can pass ScopeLines. */
+export const BalanceLine = z
+  .strictObject({ ...scopeLineShape, amount: BaseUnits.optional() })
+  .refine(needsSession, sessionMessage);
+export type BalanceLine = z.input<typeof BalanceLine>;
+export type ParsedBalanceLine = z.output<typeof BalanceLine>;
 
 const uniqueKeys = (lines: { key: string }[]) => new Set(lines.map((l) => l.key)).size === lines.length;
 

@@ -91,10 +91,25 @@ function alignedFixed(size: number, timeZone: string, now: number): WindowBounds
  * (`total`, and `session`, which is keyed by session id instead).
  */
 export function windowBounds(window: WindowName, timeZone: string, now: number): WindowBounds | null {
+  if (window === "total" || window === "session") return null;
+  // Intl lookups are the slow part; consecutive calls mostly land in the same window.
+  const key = `${window}|${timeZone}`;
+  const hit = lastBounds.get(key);
+  if (hit && hit.start <= now && now < hit.end) return { start: hit.start, end: hit.end };
+  const b = computeBounds(window, timeZone, now);
+  lastBounds.set(key, b);
+  return { start: b.start, end: b.end };
+}
+
+/** Last window computed per (window, zone); bounded by the number of valid IANA zones x 5. */
+const lastBounds = new Map<string, WindowBounds>();
+
+function computeBounds(
+  window: Exclude<WindowName, "total" | "session">,
+  timeZone: string,
+  now: number,
+): WindowBounds {
   switch (window) {
-    case "total":
-    case "session":
-      return null;
     case "minute":
       return alignedFixed(MINUTE, timeZone, now);
     case "hour":
