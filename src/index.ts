@@ -1,6 +1,7 @@
 // Worker entry: wires the app and exports the Durable Object classes.
 import { createApp } from "./app";
 
+export { WebhookDispatcher } from "./events/dispatcher";
 export { TenantLedger } from "./ledger/tenant-ledger";
 
 const app = createApp();

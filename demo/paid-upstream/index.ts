@@ -2,6 +2,7 @@
 // stand in for any upstream host in tests. See tools.ts for the catalogue.
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { elicitTools, error500, garbage, slow } from "./fixtures";
+import { HOOKS_HOST, serveHooks } from "./hooks";
 import { createPayments } from "./payments";
 import { serveRpc } from "./rpc";
 import { type CallOutcome, createServer } from "./tools";
@@ -58,6 +59,7 @@ async function refuse(request: Request, status: 404 | 405): Promise<Response> {
 
 export default {
   async fetch(request: Request, env: DemoEnv): Promise<Response> {
+    if (new URL(request.url).host === HOOKS_HOST) return serveHooks(request);
     const { pathname } = new URL(request.url);
     if (pathname === "/" && request.method === "GET") return new Response(HOME);
     const routes: Record<string, (req: Request) => Promise<Response> | Response> = {
