@@ -12,7 +12,9 @@ import {
 describe("retry schedule", () => {
   it("doubles from 30 s and caps at 1 h (before jitter)", () => {
     const delays = Array.from({ length: 10 }, (_, i) => retryDelayMs(i + 1, 0));
-    expect(delays).toEqual([30_000, 60_000, 120_000, 240_000, 480_000, 960_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000]);
+    expect(delays).toEqual([
+      30_000, 60_000, 120_000, 240_000, 480_000, 960_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000,
+    ]);
     expect(retryDelayMs(10_000, 0)).toBe(MAX_RETRY_MS);
   });
 

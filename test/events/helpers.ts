@@ -48,7 +48,10 @@ export async function received(name: string): Promise<Received[]> {
 }
 
 export async function failNext(name: string, n: number): Promise<void> {
-  const res = await fetch(`${HOOKS}/control/${name}`, { method: "POST", body: JSON.stringify({ failNext: n }) });
+  const res = await fetch(`${HOOKS}/control/${name}`, {
+    method: "POST",
+    body: JSON.stringify({ failNext: n }),
+  });
   await res.arrayBuffer();
 }
 
@@ -61,7 +64,11 @@ export async function deliveriesOf(endpointId: string) {
 }
 
 export async function attemptsOf(deliveryId: string) {
-  const rows = await db(env).select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, deliveryId)).all();
+  const rows = await db(env)
+    .select()
+    .from(webhookAttempts)
+    .where(eq(webhookAttempts.deliveryId, deliveryId))
+    .all();
   return rows.sort((a, b) => a.attempt - b.attempt);
 }
 

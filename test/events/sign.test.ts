@@ -4,9 +4,13 @@ import { newWebhookSecret, signPayload, verifySignature, WEBHOOK_SECRET_PATTERN 
 
 async function independentHex(secret: string, signed: string): Promise<string> {
   const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    enc.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(signed)));
   return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -76,10 +80,22 @@ describe("verifySignature", () => {
   });
 
   it("reports malformed headers and missing v1 entries as data", async () => {
-    expect(await verifySignature(SECRET, "garbage", BODY, T)).toEqual({ ok: false, reason: "malformed_header" });
-    expect(await verifySignature(SECRET, "v1=abc", BODY, T)).toEqual({ ok: false, reason: "malformed_header" });
-    expect(await verifySignature(SECRET, `t=${T}`, BODY, T)).toEqual({ ok: false, reason: "no_v1_signature" });
-    expect(await verifySignature(SECRET, `t=${T},v1=zz`, BODY, T)).toEqual({ ok: false, reason: "signature_mismatch" });
+    expect(await verifySignature(SECRET, "garbage", BODY, T)).toEqual({
+      ok: false,
+      reason: "malformed_header",
+    });
+    expect(await verifySignature(SECRET, "v1=abc", BODY, T)).toEqual({
+      ok: false,
+      reason: "malformed_header",
+    });
+    expect(await verifySignature(SECRET, `t=${T}`, BODY, T)).toEqual({
+      ok: false,
+      reason: "no_v1_signature",
+    });
+    expect(await verifySignature(SECRET, `t=${T},v1=zz`, BODY, T)).toEqual({
+      ok: false,
+      reason: "signature_mismatch",
+    });
     // Unknown schemes are ignored; a valid v1 among them still passes.
     const header = await signPayload(SECRET, BODY, T);
     expect((await verifySignature(SECRET, `${header},v0=deadbeef`, BODY, T)).ok).toBe(true);

@@ -19,7 +19,10 @@ describe("budgetThresholdCrossings", () => {
   it("fires exhausted when usage reaches the limit, and only then", () => {
     const limit = 100n;
     expect(budgetThresholdCrossings({ limit, before: 90n, after: 99n })).toEqual(none);
-    expect(budgetThresholdCrossings({ limit, before: 99n, after: 100n })).toEqual({ warning: false, exhausted: true });
+    expect(budgetThresholdCrossings({ limit, before: 99n, after: 100n })).toEqual({
+      warning: false,
+      exhausted: true,
+    });
     expect(budgetThresholdCrossings({ limit, before: 100n, after: 120n })).toEqual(none);
   });
 
@@ -39,37 +42,43 @@ describe("budgetThresholdCrossings", () => {
   it("honours a custom threshold and is exact for 18-decimal amounts", () => {
     const limit = 10n ** 24n; // one million tokens at 18 decimals
     const ninety = (limit * 9n) / 10n;
-    expect(budgetThresholdCrossings({ limit, before: ninety - 1n, after: ninety, thresholdPercent: 90 }).warning).toBe(
-      true,
-    );
-    expect(budgetThresholdCrossings({ limit, before: ninety - 2n, after: ninety - 1n, thresholdPercent: 90 })).toEqual(
-      none,
-    );
+    expect(
+      budgetThresholdCrossings({ limit, before: ninety - 1n, after: ninety, thresholdPercent: 90 }).warning,
+    ).toBe(true);
+    expect(
+      budgetThresholdCrossings({ limit, before: ninety - 2n, after: ninety - 1n, thresholdPercent: 90 }),
+    ).toEqual(none);
   });
 
   it("rejects a threshold outside [1, 100] and non-integer amounts", () => {
-    expect(() => budgetThresholdCrossings({ limit: 1n, before: 0n, after: 1n, thresholdPercent: 0 })).toThrow(RangeError);
-    expect(() => budgetThresholdCrossings({ limit: 1n, before: 0n, after: 1n, thresholdPercent: 80.5 })).toThrow(
+    expect(() => budgetThresholdCrossings({ limit: 1n, before: 0n, after: 1n, thresholdPercent: 0 })).toThrow(
       RangeError,
     );
+    expect(() =>
+      budgetThresholdCrossings({ limit: 1n, before: 0n, after: 1n, thresholdPercent: 80.5 }),
+    ).toThrow(RangeError);
     expect(() => budgetThresholdCrossings({ limit: "1.5", before: "0", after: "1" })).toThrow(RangeError);
   });
 
   it("fires each event exactly once over any increasing path from 0 to past the limit", () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: 10n ** 20n }), fc.array(fc.bigInt({ min: 0n, max: 10n ** 19n })), (limit, steps) => {
-        let used = 0n;
-        let warnings = 0;
-        let exhausted = 0;
-        for (const step of [...steps, limit]) {
-          const r = budgetThresholdCrossings({ limit, before: used, after: used + step });
-          used += step;
-          warnings += r.warning ? 1 : 0;
-          exhausted += r.exhausted ? 1 : 0;
-        }
-        expect(warnings).toBe(1);
-        expect(exhausted).toBe(1);
-      }),
+      fc.property(
+        fc.bigInt({ min: 1n, max: 10n ** 20n }),
+        fc.array(fc.bigInt({ min: 0n, max: 10n ** 19n })),
+        (limit, steps) => {
+          let used = 0n;
+          let warnings = 0;
+          let exhausted = 0;
+          for (const step of [...steps, limit]) {
+            const r = budgetThresholdCrossings({ limit, before: used, after: used + step });
+            used += step;
+            warnings += r.warning ? 1 : 0;
+            exhausted += r.exhausted ? 1 : 0;
+          }
+          expect(warnings).toBe(1);
+          expect(exhausted).toBe(1);
+        },
+      ),
     );
   });
 });
