@@ -1,7 +1,6 @@
-// Pushes queued tx rows from the object's outbox to the D1 `transactions` table (upsert by id).
-// A row leaves the outbox only after D1 accepted the batch holding that exact revision.
+// Pushes queued tx rows (txs with rev > flushed_rev: the outbox) to the D1 `transactions` table,
+// upsert by id. A revision counts as delivered only after D1 accepted the batch holding it.
 import type { LedgerStore, TxRow } from "./store";
-import type { TxRecord } from "./types";
 
 const BATCH = 50;
 const MAX_ROUNDS = 20;
@@ -19,10 +18,8 @@ ON CONFLICT(id) DO UPDATE SET agent_id = excluded.agent_id, session_id = exclude
   approval_id = excluded.approval_id, updated_at = excluded.updated_at
 WHERE excluded.updated_at >= transactions.updated_at`;
 
-type Pending = TxRow & { rev: number };
-
-function statement(db: D1Database, row: Pending): D1PreparedStatement {
-  const t = JSON.parse(row.record) as TxRecord;
+function statement(store: LedgerStore, db: D1Database, row: TxRow): D1PreparedStatement {
+  const t = store.txRecord(row);
   return db
     .prepare(UPSERT)
     .bind(
@@ -61,21 +58,25 @@ export async function flushOutbox(store: LedgerStore, db: D1Database): Promise<n
   let written = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const rows = store.sql
-      .exec<Pending>(
-        `SELECT t.*, o.rev AS rev FROM outbox o JOIN txs t ON t.id = o.tx_id
-         ORDER BY o.enqueued_at, o.tx_id LIMIT ?`,
-        BATCH,
-      )
+      .exec<TxRow>("SELECT * FROM txs WHERE rev > flushed_rev ORDER BY updated_at LIMIT ?", BATCH)
       .toArray();
     if (rows.length === 0) break;
     try {
-      await db.batch(rows.map((r) => statement(db, r)));
+      await db.batch(rows.map((r) => statement(store, db, r)));
     } catch (err) {
-      for (const r of rows) store.sql.exec("UPDATE outbox SET attempts = attempts + 1 WHERE tx_id = ?", r.id);
+      for (const r of rows)
+        store.sql.exec("UPDATE txs SET flush_attempts = flush_attempts + 1 WHERE id = ?", r.id);
       throw err;
     }
-    // Rows updated while the batch was in flight keep their newer rev and go out next round.
-    for (const r of rows) store.sql.exec("DELETE FROM outbox WHERE tx_id = ? AND rev = ?", r.id, r.rev);
+    // A row changed while the batch was in flight keeps rev > flushed_rev and goes out next round.
+    for (const r of rows) {
+      store.sql.exec(
+        "UPDATE txs SET flushed_rev = ?, flush_attempts = 0 WHERE id = ? AND flushed_rev < ?",
+        r.rev,
+        r.id,
+        r.rev,
+      );
+    }
     written += rows.length;
   }
   return written;

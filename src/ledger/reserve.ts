@@ -3,7 +3,7 @@
 
 import type { z } from "zod";
 import type { Balance, DeniedScope, ReserveResult } from "./results";
-import { type Bucket, type Instance, instanceFor, type LedgerStore } from "./store";
+import { type Bucket, type Delta, type Instance, instanceFor, type LedgerStore } from "./store";
 import type { ParsedBalanceLine, ParsedScopeLine, ReserveInput } from "./types";
 
 type Reserve = z.output<typeof ReserveInput>;
@@ -61,7 +61,7 @@ export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
   if (refusing >= 0) {
     const line = lines[refusing]!;
     const scope = deniedScope(line, insts[refusing]!, buckets[refusing]!);
-    store.putTx(
+    store.insertTx(
       {
         ...tx,
         status: "denied",
@@ -70,15 +70,9 @@ export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
         reason: `${line.label || line.key}: ${line.window} limit ${line.limit} ${line.unit}, used ${scope.used}, requested ${line.amount}`,
       },
       now,
-      {},
       null,
     );
-    store.journal({
-      op: "deny",
-      ref: tx.id,
-      at: now,
-      detail: { key: line.key, instance: insts[refusing]!.instance },
-    });
+    store.journal("deny", tx.id, now, [], { key: line.key, instance: insts[refusing]!.instance });
     return {
       ok: false,
       reason: "budget_exceeded",
@@ -94,6 +88,7 @@ export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
     now,
     expiresAt,
   );
+  const deltas: Delta[] = [];
   const balances = lines.map((l, i) => {
     const inst = insts[i]!;
     store.sql.exec(
@@ -115,16 +110,11 @@ export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
       l.overage,
       l.overdraftLimit,
     );
-    const after = store.applyDelta(
-      { op: "reserve", ref: tx.id, at: now, scopeKey: l.key },
-      l.window,
-      inst,
-      { reserved: BigInt(l.amount) },
-      buckets[i],
-    );
-    return balanceOf(l, inst, after);
+    const delta: Delta = { scopeKey: l.key, instance: inst.instance, reserved: BigInt(l.amount) };
+    deltas.push(delta);
+    return balanceOf(l, inst, store.applyDelta(l.window, inst, delta, buckets[i]));
   });
-  if (lines.length === 0) store.journal({ op: "reserve", ref: tx.id, at: now });
-  store.putTx({ ...tx, status: "reserved" }, now, { reservationId: tx.id }, null);
+  store.journal("reserve", tx.id, now, deltas);
+  store.insertTx({ ...tx, status: "reserved" }, now, tx.id);
   return { ok: true, reservationId: tx.id, expiresAt, balances };
 }

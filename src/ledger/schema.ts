@@ -37,7 +37,6 @@ const MIGRATIONS: string[] = [
      window_end INTEGER,
      limit_at_reserve TEXT NOT NULL,
      amount TEXT NOT NULL,
-     charged TEXT,
      overage TEXT NOT NULL,
      overdraft_limit TEXT NOT NULL,
      PRIMARY KEY (reservation_id, idx)
@@ -47,11 +46,7 @@ const MIGRATIONS: string[] = [
      at INTEGER NOT NULL,
      op TEXT NOT NULL,
      ref TEXT NOT NULL,
-     scope_key TEXT,
-     instance TEXT,
-     d_reserved TEXT NOT NULL DEFAULT '0',
-     d_committed TEXT NOT NULL DEFAULT '0',
-     d_debt TEXT NOT NULL DEFAULT '0',
+     deltas TEXT,
      detail TEXT
    );
    CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
@@ -67,19 +62,18 @@ const MIGRATIONS: string[] = [
    CREATE TABLE txs (
      id TEXT PRIMARY KEY,
      record TEXT NOT NULL,
+     status TEXT NOT NULL,
      reservation_id TEXT,
      committed_amount TEXT,
      receipt_ref TEXT,
      unconfirmed INTEGER NOT NULL DEFAULT 0,
      created_at INTEGER NOT NULL,
-     updated_at INTEGER NOT NULL
+     updated_at INTEGER NOT NULL,
+     rev INTEGER NOT NULL DEFAULT 1,
+     flushed_rev INTEGER NOT NULL DEFAULT 0,
+     flush_attempts INTEGER NOT NULL DEFAULT 0
    );
-   CREATE TABLE outbox (
-     tx_id TEXT PRIMARY KEY,
-     rev INTEGER NOT NULL,
-     enqueued_at INTEGER NOT NULL,
-     attempts INTEGER NOT NULL DEFAULT 0
-   );`,
+   CREATE INDEX txs_outbox ON txs (updated_at) WHERE rev > flushed_rev;`,
 ];
 
 export const LEDGER_SCHEMA_VERSION = MIGRATIONS.length;

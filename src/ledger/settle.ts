@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import { LedgerInputError } from "./errors";
 import type { CommitLine, CommitResult, ExtendResult, ReleaseResult } from "./results";
-import type { LedgerStore, LineRow } from "./store";
+import type { Delta, LedgerStore, LineRow } from "./store";
 import type { CommitInput } from "./types";
 
 type Commit = z.output<typeof CommitInput>;
@@ -15,17 +15,12 @@ function inst(l: LineRow) {
 
 /** Return every line's hold to its bucket and close the reservation as released or expired. */
 function close(store: LedgerStore, id: string, status: "released" | "expired", reason: string, now: number) {
-  for (const l of store.lines(id)) {
-    store.applyDelta(
-      { op: status === "released" ? "release" : "expire", ref: id, at: now, scopeKey: l.scope_key },
-      l.window,
-      inst(l),
-      {
-        reserved: -BigInt(l.amount),
-      },
-    );
-  }
-  store.journal({ op: status === "released" ? "release" : "expire", ref: id, at: now, detail: { reason } });
+  const deltas = store.lines(id).map((l) => {
+    const d: Delta = { scopeKey: l.scope_key, instance: l.instance, reserved: -BigInt(l.amount) };
+    store.applyDelta(l.window, inst(l), d);
+    return d;
+  });
+  store.journal(status === "released" ? "release" : "expire", id, now, deltas, { reason });
   store.sql.exec(
     "UPDATE reservations SET status = ?, finalized_at = ?, final_reason = ? WHERE id = ?",
     status,
@@ -33,7 +28,7 @@ function close(store: LedgerStore, id: string, status: "released" | "expired", r
     reason,
     id,
   );
-  store.setTxStatus(id, now, { status });
+  store.setTxStatus(id, now, status);
 }
 
 /** Expire every active reservation whose expires_at <= now. Returns how many. */
@@ -100,24 +95,18 @@ export function commitOp(store: LedgerStore, input: Commit): CommitResult {
     plans.push(p);
   }
 
+  const deltas: Delta[] = [];
   const out: CommitLine[] = plans.map((p) => {
     const amount = BigInt(p.line.amount);
-    store.applyDelta(
-      { op: "commit", ref: id, at: now, scopeKey: p.line.scope_key },
-      p.line.window,
-      inst(p.line),
-      {
-        reserved: -amount,
-        committed: p.charged,
-        debt: p.debt,
-      },
-    );
-    store.sql.exec(
-      "UPDATE reservation_lines SET charged = ? WHERE reservation_id = ? AND idx = ?",
-      p.charged.toString(),
-      id,
-      p.line.idx,
-    );
+    const d: Delta = {
+      scopeKey: p.line.scope_key,
+      instance: p.line.instance,
+      reserved: -amount,
+      committed: p.charged,
+      debt: p.debt,
+    };
+    store.applyDelta(p.line.window, inst(p.line), d);
+    deltas.push(d);
     return {
       key: p.line.scope_key,
       reserved: p.line.amount,
@@ -135,7 +124,7 @@ export function commitOp(store: LedgerStore, input: Commit): CommitResult {
     committedAt: now,
     lines: out,
   };
-  store.journal({ op: "commit", ref: id, at: now, detail: { unconfirmed: input.unconfirmed ?? false } });
+  store.journal("commit", id, now, deltas, { unconfirmed: input.unconfirmed ?? false });
   store.sql.exec(
     "UPDATE reservations SET status = 'committed', finalized_at = ?, result = ? WHERE id = ?",
     now,
@@ -148,12 +137,11 @@ export function commitOp(store: LedgerStore, input: Commit): CommitResult {
   for (const p of plans)
     if (p.line.kind === "money" && (largest === null || p.charged > largest)) largest = p.charged;
   const committedAmount = largest === null ? null : largest.toString();
-  store.setTxStatus(
-    id,
-    now,
-    { status: "committed" },
-    { committedAmount, receiptRef: input.receiptRef ?? null, unconfirmed: input.unconfirmed ?? false },
-  );
+  store.setTxStatus(id, now, "committed", {
+    committedAmount,
+    receiptRef: input.receiptRef ?? null,
+    unconfirmed: input.unconfirmed ?? false,
+  });
   return result;
 }
 
@@ -173,6 +161,6 @@ export function extendOp(store: LedgerStore, id: string, ttlMs: number, now: num
   // A heartbeat: keep the hold for ttlMs from now, never shorten it.
   const expiresAt = Math.max(r.expires_at, now + ttlMs);
   store.sql.exec("UPDATE reservations SET expires_at = ? WHERE id = ?", expiresAt, id);
-  store.journal({ op: "extend", ref: id, at: now, detail: { from: r.expires_at, to: expiresAt } });
+  store.journal("extend", id, now, [], { from: r.expires_at, to: expiresAt });
   return { ok: true, reservationId: id, expiresAt };
 }

@@ -1,6 +1,6 @@
-// Synchronous SQL access for the ledger's tables (buckets, reservations, journal, txs, outbox,
-// idempotency). Callers run these inside one transactionSync; nothing here awaits.
-import type { TxRecord, Window } from "./types";
+// Synchronous SQL access for the ledger's tables (buckets, reservations, journal, txs with their
+// outbox revision). Callers run these inside one transactionSync; nothing here awaits.
+import type { TxRecord, TxStatus, Window } from "./types";
 import { windowBounds } from "./windows";
 
 export type Bucket = { committed: bigint; reserved: bigint; debt: bigint };
@@ -42,37 +42,38 @@ export type LineRow = {
   window_end: number | null;
   limit_at_reserve: string;
   amount: string;
-  charged: string | null;
   overage: "reject" | "allow_if_available" | "allow_with_overdraft";
   overdraft_limit: string;
 };
 
+/** A tx as the object holds it: the record as given, plus the facts the ledger owns in columns. */
 export type TxRow = {
   id: string;
   record: string;
+  status: TxStatus;
   reservation_id: string | null;
   committed_amount: string | null;
   receipt_ref: string | null;
   unconfirmed: number;
   created_at: number;
   updated_at: number;
+  /** Bumped on every change; the row is in the outbox while rev > flushed_rev. */
+  rev: number;
+  flushed_rev: number;
+  flush_attempts: number;
 };
 
-type TxExtra = {
-  reservationId?: string | null;
-  committedAmount?: string | null;
-  receiptRef?: string | null;
-  unconfirmed?: boolean;
+export type Delta = {
+  scopeKey: string;
+  instance: string;
+  reserved?: bigint;
+  committed?: bigint;
+  debt?: bigint;
 };
+/** Journal form of a delta: [scope_key, instance, d_reserved, d_committed, d_debt] as strings. */
+export type JournalDelta = [string, string, string, string, string];
 
-type Journal = {
-  op: string;
-  ref: string;
-  at: number;
-  scopeKey?: string;
-  instance?: string;
-  detail?: unknown;
-};
+type TxFacts = { committedAmount?: string | null; receiptRef?: string | null; unconfirmed?: boolean };
 
 export class LedgerStore {
   constructor(readonly sql: SqlStorage) {}
@@ -89,31 +90,26 @@ export class LedgerStore {
     return { committed: BigInt(row.committed), reserved: BigInt(row.reserved), debt: BigInt(row.debt) };
   }
 
-  /** Apply a delta to one bucket and journal it, so counters always equal the journal's sums. */
-  applyDelta(
-    j: Journal,
-    window: Window,
-    inst: Instance,
-    d: { reserved?: bigint; committed?: bigint; debt?: bigint },
-    /** The bucket as already read in this transaction, to save a query. */
-    current?: Bucket,
-  ): Bucket {
-    const key = j.scopeKey!;
-    const cur = current ?? this.bucket(key, inst.instance);
+  /**
+   * Apply a delta to one bucket. The caller journals every delta of the operation in one row
+   * (`journal`), so counters always equal the journal's sums.
+   */
+  applyDelta(window: Window, inst: Instance, d: Delta, current?: Bucket): Bucket {
+    const cur = current ?? this.bucket(d.scopeKey, inst.instance);
     const next = {
       committed: cur.committed + (d.committed ?? 0n),
       reserved: cur.reserved + (d.reserved ?? 0n),
       debt: cur.debt + (d.debt ?? 0n),
     };
     if (next.committed < 0n || next.reserved < 0n || next.debt < 0n) {
-      throw new Error(`ledger invariant: negative counter on ${key} ${inst.instance}`);
+      throw new Error(`ledger invariant: negative counter on ${d.scopeKey} ${inst.instance}`);
     }
     this.sql.exec(
       `INSERT INTO buckets (scope_key, instance, window, window_start, window_end, committed, reserved, debt)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (scope_key, instance) DO UPDATE SET
          committed = excluded.committed, reserved = excluded.reserved, debt = excluded.debt`,
-      key,
+      d.scopeKey,
       inst.instance,
       window,
       inst.windowStart,
@@ -122,23 +118,25 @@ export class LedgerStore {
       next.reserved.toString(),
       next.debt.toString(),
     );
-    this.journal({ ...j, instance: inst.instance }, d);
     return next;
   }
 
-  journal(j: Journal, d: { reserved?: bigint; committed?: bigint; debt?: bigint } = {}): void {
-    this.sql.exec(
-      `INSERT INTO journal (at, op, ref, scope_key, instance, d_reserved, d_committed, d_debt, detail)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      j.at,
-      j.op,
-      j.ref,
-      j.scopeKey ?? null,
-      j.instance ?? null,
+  /** Append one journal row for one operation (append-only: triggers refuse UPDATE and DELETE). */
+  journal(op: string, ref: string, at: number, deltas: Delta[] = [], detail?: unknown): void {
+    const rows: JournalDelta[] = deltas.map((d) => [
+      d.scopeKey,
+      d.instance,
       (d.reserved ?? 0n).toString(),
       (d.committed ?? 0n).toString(),
       (d.debt ?? 0n).toString(),
-      j.detail === undefined ? null : JSON.stringify(j.detail),
+    ]);
+    this.sql.exec(
+      "INSERT INTO journal (at, op, ref, deltas, detail) VALUES (?, ?, ?, ?, ?)",
+      at,
+      op,
+      ref,
+      rows.length > 0 ? JSON.stringify(rows) : null,
+      detail === undefined ? null : JSON.stringify(detail),
     );
   }
 
@@ -173,46 +171,52 @@ export class LedgerStore {
     return this.sql.exec<TxRow>("SELECT * FROM txs WHERE id = ?", id).toArray()[0] ?? null;
   }
 
-  /** Write the tx's current state and queue it for D1; `rev` lets a flush skip rows changed under it. */
-  putTx(
-    tx: TxRecord,
-    now: number,
-    extra: TxExtra = {},
-    /** The row as already read in this transaction (null: known not to exist). */
-    known?: TxRow | null,
-  ): void {
-    const prev = known === undefined ? this.tx(tx.id) : known;
-    const updatedAt = Math.max(now, prev?.updated_at ?? 0);
+  /** A tx's record with the ledger-owned status applied. */
+  txRecord(row: TxRow): TxRecord {
+    return { ...(JSON.parse(row.record) as TxRecord), status: row.status };
+  }
+
+  /** First write of a tx (the caller checked it does not exist); it enters the outbox at rev 1. */
+  insertTx(tx: TxRecord, now: number, reservationId: string | null): void {
     this.sql.exec(
-      `INSERT INTO txs (id, record, reservation_id, committed_amount, receipt_ref, unconfirmed, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET record = excluded.record, committed_amount = excluded.committed_amount,
-         receipt_ref = excluded.receipt_ref, unconfirmed = excluded.unconfirmed, updated_at = excluded.updated_at`,
+      `INSERT INTO txs (id, record, status, reservation_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
       tx.id,
       JSON.stringify(tx),
-      extra.reservationId ?? prev?.reservation_id ?? null,
-      extra.committedAmount !== undefined ? extra.committedAmount : (prev?.committed_amount ?? null),
-      extra.receiptRef !== undefined ? extra.receiptRef : (prev?.receipt_ref ?? null),
-      extra.unconfirmed !== undefined ? (extra.unconfirmed ? 1 : 0) : (prev?.unconfirmed ?? 0),
-      prev?.created_at ?? now,
-      updatedAt,
-    );
-    this.sql.exec(
-      `INSERT INTO outbox (tx_id, rev, enqueued_at) VALUES (?, 1, ?)
-       ON CONFLICT (tx_id) DO UPDATE SET rev = outbox.rev + 1`,
-      tx.id,
+      tx.status,
+      reservationId,
+      now,
       now,
     );
   }
 
-  /** Patch the status (and reason) of a reservation-owned tx. */
-  setTxStatus(id: string, now: number, patch: Partial<TxRecord>, extra: TxExtra = {}): void {
-    const row = this.tx(id);
-    if (!row) return;
-    this.putTx({ ...(JSON.parse(row.record) as TxRecord), ...patch }, now, extra, row);
+  /** Replace a tx's record (updateTx); bumps rev so the outbox carries it again. */
+  replaceTx(tx: TxRecord, now: number): void {
+    this.sql.exec(
+      `UPDATE txs SET record = ?, status = ?, updated_at = MAX(updated_at, ?), rev = rev + 1 WHERE id = ?`,
+      JSON.stringify(tx),
+      tx.status,
+      now,
+      tx.id,
+    );
+  }
+
+  /** Move a reservation's tx to a new status (with commit facts) in one statement. */
+  setTxStatus(id: string, now: number, status: TxStatus, facts: TxFacts = {}): void {
+    this.sql.exec(
+      `UPDATE txs SET status = ?, updated_at = MAX(updated_at, ?), rev = rev + 1,
+         committed_amount = COALESCE(?, committed_amount), receipt_ref = COALESCE(?, receipt_ref),
+         unconfirmed = COALESCE(?, unconfirmed)
+       WHERE id = ?`,
+      status,
+      now,
+      facts.committedAmount ?? null,
+      facts.receiptRef ?? null,
+      facts.unconfirmed === undefined ? null : facts.unconfirmed ? 1 : 0,
+      id,
+    );
   }
 
   outboxSize(): number {
-    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM txs WHERE rev > flushed_rev").one().n;
   }
 }

@@ -64,8 +64,11 @@ export class TenantLedger extends DurableObject<Env> {
   async reserve(input: ReserveInput): Promise<ReserveResult> {
     const parsed = parseInput(ReserveInput, input);
     const { idempotencyKey, now, ...params } = parsed;
-    // Hashing is pure and happens before the decision; the decision itself never awaits.
-    const hash = await sha256Hex(canonicalJson(params));
+    // Parsed zod output has a fixed key order (defaults filled), so JSON.stringify is canonical for
+    // everything but the free-form rules. Hashing is pure and precedes the decision.
+    const hash = await sha256Hex(
+      JSON.stringify({ ...params, tx: { ...params.tx, rules: canonicalJson(params.tx.rules) } }),
+    );
     const result = this.ctx.storage.transactionSync((): ReserveResult => {
       expireDue(this.store, now);
       const prior = this.store.sql
@@ -156,6 +159,8 @@ export class TenantLedger extends DurableObject<Env> {
     const { reservationId } = parseInput(GetReservationInput, input);
     const r = this.store.reservation(reservationId);
     if (!r) return null;
+    const result = r.result ? (JSON.parse(r.result) as CommitResult) : null;
+    const charged = new Map(result?.ok ? result.lines.map((l) => [l.key, l.charged]) : []);
     return {
       reservationId: r.id,
       status: r.status,
@@ -172,7 +177,7 @@ export class TenantLedger extends DurableObject<Env> {
         windowStart: l.window_start,
         windowEnd: l.window_end,
         amount: l.amount,
-        charged: l.charged,
+        charged: charged.get(l.scope_key) ?? null,
       })),
     };
   }
@@ -242,7 +247,9 @@ export class TenantLedger extends DurableObject<Env> {
   /** Re-arm after a flush attempt: failed rows back off exponentially (1 s .. 60 s), never dropped. */
   private async armAfterFlush(): Promise<number> {
     const row = this.store.sql
-      .exec<{ n: number; a: number | null }>("SELECT COUNT(*) AS n, MAX(attempts) AS a FROM outbox")
+      .exec<{ n: number; a: number | null }>(
+        "SELECT COUNT(*) AS n, MAX(flush_attempts) AS a FROM txs WHERE rev > flushed_rev",
+      )
       .one();
     const delay = Math.min(MAX_RETRY_DELAY_MS, OUTBOX_DELAY_MS * 2 ** Math.min(row.a ?? 0, 6));
     await this.arm(row.n > 0, delay);

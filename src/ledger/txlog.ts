@@ -8,12 +8,12 @@ import type { TxPatch, TxRecord } from "./types";
 export function recordOp(store: LedgerStore, tx: TxRecord, now: number): RecordResult {
   const prev = store.tx(tx.id);
   if (prev) {
-    const same = canonicalJson(JSON.parse(prev.record)) === canonicalJson(tx);
+    const same = canonicalJson(store.txRecord(prev)) === canonicalJson(tx);
     return same ? { ok: true, id: tx.id } : { ok: false, reason: "idempotency_conflict" };
   }
   if (store.reservation(tx.id)) return { ok: false, reason: "idempotency_conflict" };
-  store.putTx(tx, now);
-  store.journal({ op: "record", ref: tx.id, at: now, detail: { status: tx.status } });
+  store.insertTx(tx, now, null);
+  store.journal("record", tx.id, now, [], { status: tx.status });
   return { ok: true, id: tx.id };
 }
 
@@ -24,8 +24,8 @@ export function updateTxOp(store: LedgerStore, id: string, patch: TxPatch, now: 
   if (prev.reservation_id !== null && patch.status !== undefined) {
     return { ok: false, reason: "status_owned_by_reservation" };
   }
-  const record = JSON.parse(prev.record) as TxRecord;
-  store.putTx({ ...record, ...patch, id: record.id, orgId: record.orgId }, now);
-  store.journal({ op: "update", ref: id, at: now, detail: Object.keys(patch).sort() });
+  const record = store.txRecord(prev);
+  store.replaceTx({ ...record, ...patch, id: record.id, orgId: record.orgId }, now);
+  store.journal("update", id, now, [], Object.keys(patch).sort());
   return { ok: true, id };
 }

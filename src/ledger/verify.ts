@@ -1,65 +1,86 @@
 // Consistency check over the object's own tables: counters must equal the journal's sums and the
 // live reservations they claim to hold. Used by tests after every simulated step.
-import type { VerifyResult } from "./results";
-import type { LedgerStore } from "./store";
+import type { CommitResult, VerifyResult } from "./results";
+import type { JournalDelta, LedgerStore } from "./store";
 
 type Sums = { reserved: bigint; committed: bigint; debt: bigint };
 
-export function verifyLedger(store: LedgerStore): VerifyResult {
-  const problems: string[] = [];
-  const cell = (m: Map<string, Sums>, k: string) => {
-    let s = m.get(k);
-    if (!s) {
-      s = { reserved: 0n, committed: 0n, debt: 0n };
-      m.set(k, s);
-    }
-    return s;
-  };
-
-  const fromJournal = new Map<string, Sums>();
-  for (const j of store.sql.exec<{ k: string; r: string; c: string; d: string }>(
-    `SELECT scope_key || '|' || instance AS k, d_reserved AS r, d_committed AS c, d_debt AS d
-     FROM journal WHERE scope_key IS NOT NULL`,
-  )) {
-    const s = cell(fromJournal, j.k);
-    s.reserved += BigInt(j.r);
-    s.committed += BigInt(j.c);
-    s.debt += BigInt(j.d);
+function cell(m: Map<string, Sums>, k: string): Sums {
+  let s = m.get(k);
+  if (!s) {
+    s = { reserved: 0n, committed: 0n, debt: 0n };
+    m.set(k, s);
   }
+  return s;
+}
 
-  const fromRows = new Map<string, Sums>();
-  for (const l of store.sql.exec<{ k: string; status: string; amount: string; charged: string | null }>(
-    `SELECT l.scope_key || '|' || l.instance AS k, r.status, l.amount, l.charged
+function fromJournal(store: LedgerStore): Map<string, Sums> {
+  const sums = new Map<string, Sums>();
+  for (const j of store.sql.exec<{ deltas: string }>("SELECT deltas FROM journal WHERE deltas IS NOT NULL")) {
+    for (const [key, instance, r, c, d] of JSON.parse(j.deltas) as JournalDelta[]) {
+      const s = cell(sums, `${key}|${instance}`);
+      s.reserved += BigInt(r);
+      s.committed += BigInt(c);
+      s.debt += BigInt(d);
+    }
+  }
+  return sums;
+}
+
+/** Live holds from active reservations; committed charges from each committed reservation's result. */
+function fromReservations(store: LedgerStore): Map<string, Sums> {
+  const sums = new Map<string, Sums>();
+  const charged = new Map<string, Map<string, string>>();
+  for (const l of store.sql.exec<{
+    id: string;
+    k: string;
+    key: string;
+    status: string;
+    amount: string;
+    result: string | null;
+  }>(
+    `SELECT r.id, l.scope_key || '|' || l.instance AS k, l.scope_key AS key, r.status, l.amount, r.result
      FROM reservation_lines l JOIN reservations r ON r.id = l.reservation_id`,
   )) {
-    const s = cell(fromRows, l.k);
+    const s = cell(sums, l.k);
     if (l.status === "active") s.reserved += BigInt(l.amount);
-    if (l.status === "committed") s.committed += BigInt(l.charged ?? "x");
+    if (l.status === "committed") {
+      let byKey = charged.get(l.id);
+      if (!byKey) {
+        const result = JSON.parse(l.result ?? "{}") as CommitResult;
+        byKey = new Map(result.ok ? result.lines.map((x) => [x.key, x.charged]) : []);
+        charged.set(l.id, byKey);
+      }
+      s.committed += BigInt(byKey.get(l.key) ?? "0");
+    }
   }
+  return sums;
+}
 
-  const buckets = store.sql
-    .exec<{ k: string; committed: string; reserved: string; debt: string }>(
-      "SELECT scope_key || '|' || instance AS k, committed, reserved, debt FROM buckets",
-    )
-    .toArray();
+export function verifyLedger(store: LedgerStore): VerifyResult {
+  const problems: string[] = [];
+  const journal = fromJournal(store);
+  const rows = fromReservations(store);
   const seen = new Set<string>();
-  for (const b of buckets) {
+  for (const b of store.sql.exec<{ k: string; committed: string; reserved: string; debt: string }>(
+    "SELECT scope_key || '|' || instance AS k, committed, reserved, debt FROM buckets",
+  )) {
     seen.add(b.k);
-    const j = cell(fromJournal, b.k);
-    const r = cell(fromRows, b.k);
+    const j = cell(journal, b.k);
+    const r = cell(rows, b.k);
     const c = { reserved: BigInt(b.reserved), committed: BigInt(b.committed), debt: BigInt(b.debt) };
     if (c.reserved !== j.reserved || c.committed !== j.committed || c.debt !== j.debt) {
       problems.push(
-        `${b.k}: counters ${b.committed}/${b.reserved}/${b.debt} != journal ${j.committed}/${j.reserved}/${j.debt}`,
+        `${b.k}: counters ${c.committed}/${c.reserved}/${c.debt} != journal ${j.committed}/${j.reserved}/${j.debt}`,
       );
     }
     if (c.reserved !== r.reserved || c.committed !== r.committed) {
       problems.push(
-        `${b.k}: counters ${b.committed}/${b.reserved} != reservations ${r.committed}/${r.reserved}`,
+        `${b.k}: counters ${c.committed}/${c.reserved} != reservations ${r.committed}/${r.reserved}`,
       );
     }
   }
-  for (const k of [...fromJournal.keys(), ...fromRows.keys()]) {
+  for (const k of [...journal.keys(), ...rows.keys()]) {
     if (!seen.has(k)) problems.push(`${k}: journal or reservation rows without a bucket`);
   }
 
@@ -67,7 +88,7 @@ export function verifyLedger(store: LedgerStore): VerifyResult {
   for (const t of store.sql.exec<{ ref: string; n: number; ops: string; status: string }>(
     `SELECT j.ref, COUNT(*) AS n, GROUP_CONCAT(j.op) AS ops, r.status FROM journal j
      JOIN reservations r ON r.id = j.ref
-     WHERE j.scope_key IS NULL AND j.op IN ('commit', 'release', 'expire') GROUP BY j.ref`,
+     WHERE j.op IN ('commit', 'release', 'expire') GROUP BY j.ref`,
   )) {
     const expected = { commit: "committed", release: "released", expire: "expired" }[t.ops];
     if (t.n !== 1 || expected !== t.status)

@@ -192,7 +192,10 @@ describe("outbox to D1", () => {
       expect(await stub.sweep({ now: T0 + 2 })).toMatchObject({ flushed: 0, outboxPending: 1 });
       const attempts = await runInDurableObject(
         stub,
-        (_i, state) => state.storage.sql.exec<{ a: number }>("SELECT attempts AS a FROM outbox").one().a,
+        (_i, state) =>
+          state.storage.sql
+            .exec<{ a: number }>("SELECT flush_attempts AS a FROM txs WHERE id = ?", t.id)
+            .one().a,
       );
       expect(attempts).toBeGreaterThanOrEqual(2);
     } finally {
