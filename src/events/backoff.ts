@@ -35,3 +35,23 @@ export function nextAttempt(opts: {
 export function shouldDisable(failingSince: number | null, now: number): boolean {
   return failingSince !== null && now - failingSince >= DISABLE_AFTER_MS;
 }
+
+export type DeliveryOutcome =
+  | { state: "delivered" }
+  | { state: "pending"; nextAttemptAt: number }
+  | { state: "failed" };
+
+/** A delivery's state after an attempt: delivered on 2xx, failed if refused or past the horizon, else retried. */
+export function attemptOutcome(opts: {
+  ok: boolean;
+  refused: boolean;
+  attemptsSoFar: number;
+  createdAt: number;
+  now: number;
+  random: number;
+}): DeliveryOutcome {
+  if (opts.ok) return { state: "delivered" };
+  if (opts.refused) return { state: "failed" };
+  const next = nextAttempt({ failedAttempts: opts.attemptsSoFar + 1, ...opts });
+  return next.retry ? { state: "pending", nextAttemptAt: next.at } : { state: "failed" };
+}

@@ -2,16 +2,16 @@
 // and attempts live in D1 (visible to the admin API); the object serializes delivery runs and keeps
 // one alarm at the earliest due delivery.
 import { DurableObject } from "cloudflare:workers";
-import { db, newId } from "../db/client";
+import { type Db, db, newId } from "../db/client";
 import { config } from "../env";
-import { DISABLE_AFTER_MS, nextAttempt, shouldDisable } from "./backoff";
+import { attemptOutcome } from "./backoff";
 import { parseInput } from "./errors";
+import { noteEndpointHealth } from "./health";
 import { sendWebhook } from "./send";
 import {
   activeEndpoints,
   type DeliveryRow,
   deliveryId,
-  disableIfFailingSince,
   dueDeliveries,
   type EndpointRow,
   earliestDue,
@@ -19,8 +19,6 @@ import {
   endpointsByIds,
   failDelivery,
   insertDeliveries,
-  markEndpointFailing,
-  markEndpointHealthy,
   type NewDelivery,
   recordAttempt,
   resetDelivery,
@@ -43,8 +41,6 @@ const BATCH = 50;
 const CONCURRENCY = 6;
 /** After a run failed outright (D1 unreachable), try again this much later instead of burning alarm retries. */
 const RUN_RETRY_MS = 60_000;
-
-type Db = ReturnType<typeof db>;
 
 export class WebhookDispatcher extends DurableObject<Env> {
   private chain: Promise<unknown> = Promise.resolve();
@@ -165,20 +161,14 @@ export class WebhookDispatcher extends DurableObject<Env> {
       allowPrivate,
     });
     report.attempted++;
-    const next =
-      out.ok || out.refused
-        ? null
-        : nextAttempt({
-            failedAttempts: delivery.attempts + 1,
-            createdAt: delivery.createdAt,
-            now,
-            random: Math.random(),
-          });
-    const outcome = out.ok
-      ? ({ state: "delivered" } as const)
-      : next?.retry
-        ? ({ state: "pending", nextAttemptAt: next.at } as const)
-        : ({ state: "failed" } as const);
+    const outcome = attemptOutcome({
+      ok: out.ok,
+      refused: out.refused,
+      attemptsSoFar: delivery.attempts,
+      createdAt: delivery.createdAt,
+      now,
+      random: Math.random(),
+    });
     await recordAttempt(d, {
       delivery,
       now,
@@ -190,25 +180,7 @@ export class WebhookDispatcher extends DurableObject<Env> {
     if (outcome.state === "delivered") report.delivered++;
     else if (outcome.state === "pending") report.retrying++;
     else report.failed++;
-    if (out.ok) {
-      if (endpoint.failingSince !== null) await markEndpointHealthy(d, endpoint.id);
-      return;
-    }
-    await markEndpointFailing(d, endpoint.id, now);
-    if (shouldDisable(endpoint.failingSince, now)) {
-      const since = new Date(endpoint.failingSince!).toISOString();
-      const reason = `every delivery failed since ${since} (3 days); last error: ${out.error}`;
-      if (await disableIfFailingSince(d, endpoint.id, now - DISABLE_AFTER_MS, reason)) {
-        report.disabledEndpoints.push(endpoint.id);
-        // Host only: a URL path or query can carry a receiver's own token.
-        console.warn("webhook endpoint disabled", {
-          orgId: endpoint.orgId,
-          endpointId: endpoint.id,
-          host: safeHost(endpoint.url),
-          reason,
-        });
-      }
-    }
+    if (await noteEndpointHealth(d, endpoint, out, now)) report.disabledEndpoints.push(endpoint.id);
   }
 
   /** Arms the alarm at the earliest pending delivery (or clears it), unless new work raced the read. */
@@ -258,12 +230,4 @@ async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Pro
     while (next < items.length) await fn(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function safeHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return "(invalid url)";
-  }
 }
