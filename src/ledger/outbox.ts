@@ -58,7 +58,10 @@ export async function flushOutbox(store: LedgerStore, db: D1Database): Promise<n
   let written = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const rows = store.sql
-      .exec<TxRow>("SELECT * FROM txs WHERE rev > flushed_rev ORDER BY updated_at LIMIT ?", BATCH)
+      .exec<TxRow>(
+        "SELECT * FROM txs WHERE rev > flushed_rev AND audit = 1 ORDER BY updated_at LIMIT ?",
+        BATCH,
+      )
       .toArray();
     if (rows.length === 0) break;
     try {

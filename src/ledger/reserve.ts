@@ -2,6 +2,7 @@
 // as committed + reserved + amount <= limit in each line's current window instance.
 
 import type { z } from "zod";
+import { bindOffers } from "./claim";
 import type { Balance, DeniedScope, ReserveResult } from "./results";
 import { type Bucket, type Delta, type Instance, instanceFor, type LedgerStore } from "./store";
 import type { ParsedBalanceLine, ParsedScopeLine, ReserveInput } from "./types";
@@ -51,6 +52,7 @@ function deniedScope(line: ParsedScopeLine, inst: Instance, b: Bucket): DeniedSc
  */
 export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
   const { lines, now, tx } = input;
+  const audit = input.audit !== false;
   const insts = lines.map((l) => instanceFor(l, now));
   const buckets = lines.map((l, i) => store.bucket(l.key, insts[i]!.instance));
 
@@ -71,6 +73,7 @@ export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
       },
       now,
       null,
+      audit,
     );
     store.journal("deny", tx.id, now, [], { key: line.key, instance: insts[refusing]!.instance });
     return {
@@ -115,6 +118,7 @@ export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
     return balanceOf(l, inst, store.applyDelta(l.window, inst, delta, buckets[i]));
   });
   store.journal("reserve", tx.id, now, deltas);
-  store.insertTx({ ...tx, status: "reserved" }, now, tx.id);
+  store.insertTx({ ...tx, status: "reserved" }, now, tx.id, audit);
+  if (input.bind) bindOffers(store, tx.id, input.bind, now);
   return { ok: true, reservationId: tx.id, expiresAt, balances };
 }

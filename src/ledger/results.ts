@@ -33,6 +33,10 @@ export type ReserveResult =
   | { ok: false; reason: "budget_exceeded"; scope: DeniedScope; balances: Balance[] }
   | { ok: false; reason: "idempotency_conflict"; message: string };
 
+export type ClaimResult =
+  | { ok: true; reservationId: string; offerKey: string }
+  | { ok: false; reason: "unknown" | "expired" | "used" | "tool_mismatch" };
+
 export type ReservationStatus = "active" | "committed" | "released" | "expired";
 
 export type CommitLine = {

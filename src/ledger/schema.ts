@@ -74,6 +74,23 @@ const MIGRATIONS: string[] = [
      flush_attempts INTEGER NOT NULL DEFAULT 0
    );
    CREATE INDEX txs_outbox ON txs (updated_at) WHERE rev > flushed_rev;`,
+  // 2: offer bindings for paid retries; internal holds (audit = 0) that never enter the outbox.
+  // A claim marks every binding of its reservation, so a reservation is claimed at most once.
+  `ALTER TABLE txs ADD COLUMN audit INTEGER NOT NULL DEFAULT 1;
+   DROP INDEX txs_outbox;
+   CREATE INDEX txs_outbox ON txs (updated_at) WHERE rev > flushed_rev AND audit = 1;
+   CREATE TABLE offer_bindings (
+     seq INTEGER PRIMARY KEY,
+     offer_key TEXT NOT NULL,
+     agent_id TEXT NOT NULL,
+     reservation_id TEXT NOT NULL,
+     tool TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     claimed_at INTEGER,
+     UNIQUE (reservation_id, offer_key)
+   );
+   CREATE INDEX offer_bindings_lookup ON offer_bindings (offer_key, agent_id, created_at);
+   CREATE INDEX offer_bindings_created ON offer_bindings (created_at);`,
 ];
 
 export const LEDGER_SCHEMA_VERSION = MIGRATIONS.length;

@@ -61,6 +61,8 @@ export type TxRow = {
   rev: number;
   flushed_rev: number;
   flush_attempts: number;
+  /** 0: an internal hold, never in the outbox. */
+  audit: number;
 };
 
 export type Delta = {
@@ -176,16 +178,20 @@ export class LedgerStore {
     return { ...(JSON.parse(row.record) as TxRecord), status: row.status };
   }
 
-  /** First write of a tx (the caller checked it does not exist); it enters the outbox at rev 1. */
-  insertTx(tx: TxRecord, now: number, reservationId: string | null): void {
+  /**
+   * First write of a tx (the caller checked it does not exist); it enters the outbox at rev 1
+   * unless `audit` is false (an internal hold, never sent to D1).
+   */
+  insertTx(tx: TxRecord, now: number, reservationId: string | null, audit = true): void {
     this.sql.exec(
-      `INSERT INTO txs (id, record, status, reservation_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO txs (id, record, status, reservation_id, created_at, updated_at, audit) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       tx.id,
       JSON.stringify(tx),
       tx.status,
       reservationId,
       now,
       now,
+      audit ? 1 : 0,
     );
   }
 
@@ -217,6 +223,8 @@ export class LedgerStore {
   }
 
   outboxSize(): number {
-    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM txs WHERE rev > flushed_rev").one().n;
+    return this.sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM txs WHERE rev > flushed_rev AND audit = 1")
+      .one().n;
   }
 }

@@ -2,11 +2,13 @@
 // validates with zod, then decides inside one transactionSync (no awaits mid-decision).
 import { DurableObject } from "cloudflare:workers";
 import { canonicalJson, sha256Hex } from "./canonical";
+import { claimOp } from "./claim";
 import { parseInput } from "./errors";
 import { flushOutbox } from "./outbox";
 import { balancesOp, reserveOp } from "./reserve";
 import type {
   Balance,
+  ClaimResult,
   CommitResult,
   ExtendResult,
   RecordResult,
@@ -23,6 +25,7 @@ import { LedgerStore } from "./store";
 import { recordOp, updateTxOp } from "./txlog";
 import {
   BalancesInput,
+  ClaimInput,
   CommitInput,
   ExtendInput,
   GetReservationInput,
@@ -66,8 +69,13 @@ export class TenantLedger extends DurableObject<Env> {
     const { idempotencyKey, now, ...params } = parsed;
     // Parsed zod output has a fixed key order (defaults filled), so JSON.stringify is canonical for
     // everything but the free-form rules. Hashing is pure and precedes the decision.
+    // `audit: true` is the default, so it hashes like an omitted flag.
     const hash = await sha256Hex(
-      JSON.stringify({ ...params, tx: { ...params.tx, rules: canonicalJson(params.tx.rules) } }),
+      JSON.stringify({
+        ...params,
+        tx: { ...params.tx, rules: canonicalJson(params.tx.rules) },
+        audit: params.audit === false ? false : undefined,
+      }),
     );
     const result = this.ctx.storage.transactionSync((): ReserveResult => {
       expireDue(this.store, now);
@@ -125,6 +133,20 @@ export class TenantLedger extends DurableObject<Env> {
     const result = this.ctx.storage.transactionSync(() => {
       const expired = expireDue(this.store, now);
       return { expired, answer: extendOp(this.store, reservationId, ttlMs, now) };
+    });
+    await this.arm(result.expired > 0);
+    return result.answer;
+  }
+
+  /**
+   * Match a paid retry's offer key to the oldest live reservation bound to it for this agent and
+   * tool, once. Refusals: unknown | expired | used | tool_mismatch.
+   */
+  async claim(input: ClaimInput): Promise<ClaimResult> {
+    const parsed = parseInput(ClaimInput, input);
+    const result = this.ctx.storage.transactionSync(() => {
+      const expired = expireDue(this.store, parsed.now);
+      return { expired, answer: claimOp(this.store, parsed) };
     });
     await this.arm(result.expired > 0);
     return result.answer;
@@ -197,6 +219,12 @@ export class TenantLedger extends DurableObject<Env> {
     const expired = this.ctx.storage.transactionSync(() => {
       const n = expireDue(this.store, now);
       this.store.sql.exec("DELETE FROM idempotency WHERE created_at < ?", now - IDEMPOTENCY_RETENTION_MS);
+      // Settled bindings only answer "used"/"expired" to late replays; after this, "unknown" (still refused).
+      this.store.sql.exec(
+        `DELETE FROM offer_bindings WHERE created_at < ? AND EXISTS
+           (SELECT 1 FROM reservations r WHERE r.id = reservation_id AND r.status != 'active')`,
+        now - IDEMPOTENCY_RETENTION_MS,
+      );
       return n;
     });
     let flushed = 0;
@@ -248,7 +276,7 @@ export class TenantLedger extends DurableObject<Env> {
   private async armAfterFlush(): Promise<number> {
     const row = this.store.sql
       .exec<{ n: number; a: number | null }>(
-        "SELECT COUNT(*) AS n, MAX(flush_attempts) AS a FROM txs WHERE rev > flushed_rev",
+        "SELECT COUNT(*) AS n, MAX(flush_attempts) AS a FROM txs WHERE rev > flushed_rev AND audit = 1",
       )
       .one();
     const delay = Math.min(MAX_RETRY_DELAY_MS, OUTBOX_DELAY_MS * 2 ** Math.min(row.a ?? 0, 6));

@@ -77,14 +77,34 @@ export const TxRecord = z.strictObject({
 export type TxRecord = z.infer<typeof TxRecord>;
 export type TxStatus = TxRecord["status"];
 
+/** Offer keys a paid retry may later `claim` this reservation by (MPP challenge ids, x402 offer keys). */
+export const OfferKey = z.string().min(1).max(2000);
+export const OfferBind = z.strictObject({
+  offerKeys: z.array(OfferKey).min(1).max(16),
+  tool: z.string().min(1).max(500),
+  agentId: Id,
+});
+export type OfferBind = z.infer<typeof OfferBind>;
+
 export const ReserveInput = z.strictObject({
   idempotencyKey: z.string().min(1).max(255),
   lines: z.array(ScopeLine).max(32).refine(uniqueKeys, "line keys must be unique"),
   ttlMs: z.number().int().min(MIN_TTL_MS).max(MAX_TTL_MS),
   now: EpochMs,
   tx: TxRecord,
+  bind: OfferBind.optional(),
+  /** false: an internal hold whose tx row never reaches D1 (default true). */
+  audit: z.boolean().optional(),
 });
 export type ReserveInput = z.input<typeof ReserveInput>;
+
+export const ClaimInput = z.strictObject({
+  offerKey: OfferKey,
+  tool: z.string().min(1).max(500),
+  agentId: Id,
+  now: EpochMs,
+});
+export type ClaimInput = z.input<typeof ClaimInput>;
 
 export const CommitInput = z.strictObject({
   reservationId: Id,

@@ -94,5 +94,14 @@ export function verifyLedger(store: LedgerStore): VerifyResult {
     if (t.n !== 1 || expected !== t.status)
       problems.push(`reservation ${t.ref}: terminal ops ${t.ops} vs ${t.status}`);
   }
+  // A claim spends every key of its reservation; a binding always points at a reservation.
+  for (const b of store.sql.exec<{ id: string; r: string | null; claimed: number; n: number }>(
+    `SELECT b.reservation_id AS id, r.id AS r, COUNT(b.claimed_at) AS claimed, COUNT(*) AS n
+     FROM offer_bindings b LEFT JOIN reservations r ON r.id = b.reservation_id GROUP BY b.reservation_id`,
+  )) {
+    if (b.r === null) problems.push(`binding to missing reservation ${b.id}`);
+    if (b.claimed !== 0 && b.claimed !== b.n)
+      problems.push(`reservation ${b.id}: ${b.claimed}/${b.n} keys claimed`);
+  }
   return problems.length === 0 ? { ok: true } : { ok: false, problems };
 }
