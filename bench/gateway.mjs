@@ -313,7 +313,14 @@ async function main() {
 
   console.log(`Temp state in ${tmp}; applying migrations…`);
   await wrangler(["d1", "migrations", "apply", "tollgate", "--local", "--persist-to", persist]);
-  const common = ["--persist-to", persist, "--env-file", envFile, "--show-interactive-dev-session=false"];
+  // One persist dir per server: workerd instances sharing one dir race on its SQLite files.
+  const common = (dir) => [
+    "--persist-to",
+    dir,
+    "--env-file",
+    envFile,
+    "--show-interactive-dev-session=false",
+  ];
   const up = serve("demo upstream", [
     "-c",
     "demo/wrangler.jsonc",
@@ -321,7 +328,7 @@ async function main() {
     String(upPort),
     "--inspector-port",
     String(i1),
-    ...common,
+    ...common(path.join(tmp, "upstream")),
   ]);
   const bareChild = serve("bare forwarder", [
     "-c",
@@ -330,7 +337,7 @@ async function main() {
     String(barePort),
     "--inspector-port",
     String(i2),
-    ...common,
+    ...common(path.join(tmp, "bare")),
     "--var",
     `UPSTREAM_URL:${upstream}/json/mcp`,
   ]);
@@ -339,7 +346,7 @@ async function main() {
     String(gwPort),
     "--inspector-port",
     String(i3),
-    ...common,
+    ...common(persist),
     ...vars,
   ]);
   await Promise.all([
