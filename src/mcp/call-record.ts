@@ -8,6 +8,8 @@ export type CallInfo = {
   tool: string;
   upstreamId: string;
   args: unknown;
+  /** Set once a human approval let this call through, so the priced phase does not ask again. */
+  approvalId?: string | null;
 };
 
 export function txRecord(
@@ -32,7 +34,7 @@ export function txRecord(
     reason: decision?.denial?.message ?? null,
     rules: decision?.rules ?? [],
     challengeId: null,
-    approvalId: null,
+    approvalId: call.approvalId ?? null,
     ...fields,
   };
 }

@@ -1,6 +1,6 @@
 // The tool catalogue: which upstream serves a tool name, and the merged tools/list the agent sees.
 // One upstream: names unchanged. Several: "<namespace>__<tool>", routed by the prefix.
-import { isToolVisible } from "../policy";
+import { type CompiledPolicy, isToolVisible } from "../policy";
 import type { GatewayCtx } from "./context";
 import { upstreamSessionId } from "./context";
 import type { JsonRpcId } from "./jsonrpc";
@@ -9,6 +9,10 @@ import type { Tenant } from "./tenant";
 import { forward, readReply, type UpstreamTarget } from "./upstream";
 
 export const NAMESPACE_SEPARATOR = "__";
+
+function visible(policy: CompiledPolicy | null, name: string): boolean {
+  return policy === null || isToolVisible(policy, name);
+}
 const MAX_PAGES = 20;
 
 export type ToolRoute = { upstream: Tenant["upstreams"][number]; upstreamTool: string };
@@ -41,14 +45,14 @@ export async function listTools(g: GatewayCtx, id: JsonRpcId, params: unknown, e
     if ("error" in page) return rpcError(id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${page.error}`);
     for (const tool of page.tools) {
       const name = exposedName(g.tenant, upstream, tool.name);
-      if (!isToolVisible(g.tenant.policy, name)) continue;
+      if (!visible(g.tenant.policy, name)) continue;
       const price = upstream.toolPrices[tool.name];
       const meta = price ? { ...(tool._meta ?? {}), "tollgate/price": price } : tool._meta;
       tools.push({ ...tool, name, ...(meta ? { _meta: meta } : {}) });
     }
     nextCursor = page.nextCursor;
   }
-  if (!cursor) tools.push(...extraTools.filter((t) => isToolVisible(g.tenant.policy, t.name)));
+  if (!cursor) tools.push(...extraTools.filter((t) => visible(g.tenant.policy, t.name)));
   return rpcResult(id, { tools, ...(single && nextCursor ? { nextCursor } : {}) });
 }
 
@@ -73,7 +77,7 @@ async function fetchTools(
     if (!sent.ok) return { error: sent.message };
     const reply = await readReply(sent.response, reqId);
     if (!reply.ok) return { error: reply.message };
-    if ("error" in reply.message) return { error: reply.message.error.message };
+    if ("error" in reply.message) return { error: (reply.message.error as { message: string }).message };
     const result = reply.message.result as { tools?: unknown; nextCursor?: unknown };
     if (!Array.isArray(result?.tools)) return { error: "tools/list result has no tools array" };
     for (const t of result.tools) {

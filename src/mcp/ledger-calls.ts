@@ -2,6 +2,7 @@
 // denial (nothing is forwarded), never an unmetered pass-through.
 import { callLedger, ledgerFor } from "../ledger/client";
 import type { ScopeLine, TxRecord } from "../ledger/types";
+import type { ScopeLine as PolicyLine } from "../policy";
 import type { GatewayCtx } from "./context";
 import type { Denial } from "./denial";
 
@@ -11,9 +12,11 @@ export async function reserveLines(
   g: GatewayCtx,
   input: {
     txId: string;
-    lines: ScopeLine[];
+    lines: PolicyLine[];
     ttlMs: number;
-    tx?: TxRecord;
+    tx: TxRecord;
+    /** false: an internal hold (rate-limit counters of a free call) that never becomes a D1 row. */
+    audit?: boolean;
     bind?: { offerKeys: string[]; tool: string; agentId: string };
     price?: Denial["price"];
   },
@@ -22,10 +25,11 @@ export async function reserveLines(
   const result = await callLedger(() =>
     ledgerFor(g.env, g.tenant.orgId).reserve({
       idempotencyKey: input.txId,
-      lines: input.lines,
+      lines: input.lines.map((l) => toLedgerLine(l, g.session?.n ?? null)),
       ttlMs: input.ttlMs,
       now,
-      ...(input.tx ? { tx: input.tx } : {}),
+      tx: input.tx,
+      ...(input.audit === false ? { audit: false } : {}),
       ...(input.bind ? { bind: input.bind } : {}),
     }),
   );
@@ -33,6 +37,7 @@ export async function reserveLines(
   const r = result.value;
   if (r.ok) return { ok: true, reservationId: r.reservationId, expiresAt: r.expiresAt };
   if (r.reason !== "budget_exceeded") {
+    // idempotency_conflict cannot happen for fresh tx ids; treat anything unexpected as a fault.
     return { ok: false, denial: { reason: "ledger_unavailable", message: `ledger refused: ${r.reason}`, transactionId: input.txId } };
   }
   const line = input.lines.find((l) => l.key === r.scope.key);
@@ -52,6 +57,11 @@ export async function reserveLines(
       transactionId: input.txId,
     },
   };
+}
+
+/** Session windows are keyed by the gateway session; clients without one share "_nosession". */
+function toLedgerLine(line: PolicyLine, sessionId: string | null): ScopeLine {
+  return line.window === "session" ? { ...line, sessionId: sessionId ?? "_nosession" } : line;
 }
 
 export function unavailable(txId: string): Denial {

@@ -3,6 +3,7 @@
 // upstream's answer then settles the reservation by what it proves.
 import { callLedger, ledgerFor } from "../ledger/client";
 import { classifyPaidResponse, type Credential, detectPaymentRequired } from "../payments";
+import { paidOffer } from "./paid-offer";
 import { type CallInfo, txRecord } from "./call-record";
 import type { ToolRoute } from "./catalog";
 import type { GatewayCtx } from "./context";
@@ -41,9 +42,10 @@ export async function paidRetry(
         ledgerFor(g.env, g.tenant.orgId).claim({ offerKey, tool: call.tool, agentId: g.tenant.agent.id, now: Date.now() }),
       )
     : ({ ok: true, value: { ok: false, reason: "unknown" } } as const);
+  type ClaimFailure = keyof typeof CLAIM_REASON;
   if (!claimed.ok) return jsonResponse(denialError(req.id, unavailable(call.txId)));
   if (!claimed.value.ok) {
-    const reason = claimed.value.reason;
+    const reason = claimed.value.reason as ClaimFailure;
     const denial: Denial = { reason: CLAIM_REASON[reason], message: CLAIM_MESSAGE[reason], source: "gateway", transactionId: call.txId };
     await record(g, txRecord(g, call, { kind: "payment", decision: "deny", status: "denied", reasonCode: denial.reason, reason: denial.message }));
     return jsonResponse(denialError(req.id, denial));
@@ -67,13 +69,15 @@ export async function paidRetry(
     }
     const outcome = classifyPaidResponse(reply.message);
     switch (outcome.kind) {
-      case "receipt":
+      case "receipt": {
+        const actual = await actualAmounts(g, reservationId, credential, outcome.settledAmount);
         await settle(g, reservationId, {
           commit: true,
           receiptRef: outcome.reference,
-          ...(outcome.settledAmount !== null ? { actualAmounts: await actualFor(g, reservationId, outcome.settledAmount) } : {}),
+          ...(actual ? { actualAmounts: actual } : {}),
         });
         return reply.message;
+      }
       case "refused": {
         await settle(g, reservationId, { commit: false, reason: "credential_refused" });
         // A refusal with fresh challenges is a new price to budget, like the first one.
@@ -88,13 +92,28 @@ export async function paidRetry(
   });
 }
 
-/** x402 `upto`: the settled amount replaces the reserved amount on every money line. */
-async function actualFor(g: GatewayCtx, reservationId: string, settled: bigint): Promise<Record<string, string>> {
+/**
+ * What was really paid: the x402 settled amount, else the price of the offer the credential echoes
+ * (the agent may pay a cheaper alternative than the most expensive one reserved). Applied only to
+ * money lines in that offer's own unit, and never above what was reserved.
+ */
+async function actualAmounts(
+  g: GatewayCtx,
+  reservationId: string,
+  credential: Credential,
+  settled: bigint | null,
+): Promise<Record<string, string> | null> {
+  const offer = paidOffer(credential);
+  const amount = settled ?? offer?.amount ?? null;
+  if (amount === null || !offer?.currency || offer.decimals === null) return null;
+  const unit = `${offer.currency}/${offer.decimals}`;
   const r = await callLedger(() => ledgerFor(g.env, g.tenant.orgId).getReservation({ reservationId }));
+  if (!r.ok || !r.value || !("lines" in r.value)) return null;
   const out: Record<string, string> = {};
-  if (!r.ok || !r.value) return out;
   for (const line of r.value.lines) {
-    if (line.kind === "money" && BigInt(line.amount) >= settled) out[line.key] = settled.toString();
+    if (line.kind !== "money" || line.unit !== unit) continue;
+    const reserved = BigInt(line.amount);
+    if (amount < reserved) out[line.key] = amount.toString();
   }
-  return out;
+  return Object.keys(out).length > 0 ? out : null;
 }

@@ -16,11 +16,11 @@ export function mcpRoutes() {
   app.all("/mcp", (c) => {
     const auth = c.req.header("authorization") ?? "";
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
-    return handle(c.req.raw, c.env, c.executionCtx, m?.[1] ?? "", null);
+    return handle(c.req.raw, c.env, c.executionCtx as ExecutionContext, m?.[1] ?? "", null);
   });
-  app.all("/:key/mcp", (c) => handle(c.req.raw, c.env, c.executionCtx, c.req.param("key"), null));
+  app.all("/:key/mcp", (c) => handle(c.req.raw, c.env, c.executionCtx as ExecutionContext, c.req.param("key"), null));
   app.all("/:key/agents/:agent/mcp", (c) =>
-    handle(c.req.raw, c.env, c.executionCtx, c.req.param("key"), c.req.param("agent")),
+    handle(c.req.raw, c.env, c.executionCtx as ExecutionContext, c.req.param("key"), c.req.param("agent")),
   );
   return app;
 }

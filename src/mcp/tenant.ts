@@ -5,7 +5,8 @@ import { hashKey, isWellFormedKey, timingSafeEqual } from "../auth/keys";
 import { db } from "../db/client";
 import { findKeyByHash, type KeyRow, loadOrgConfig, type OrgConfig, touchKey } from "../db/queries/tenant";
 import { mandateFromRow } from "./mandate-row";
-import type { CompiledPolicy, ConversionTable, Mandate } from "../policy";
+import type { ConversionTable } from "../money";
+import type { CompiledPolicy, Mandate } from "../policy";
 import type { UpstreamTarget } from "./upstream";
 
 export const CACHE_TTL_MS = 30_000;

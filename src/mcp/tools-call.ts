@@ -3,10 +3,17 @@
 // paid retry by what the upstream's answer proves.
 import { z } from "zod";
 import { newId } from "../db/client";
-import { detectPaymentRequired, extractCredential, type PaymentRequired, priceToBudget } from "../payments";
+import {
+  detectPaymentRequired,
+  extractCredential,
+  hasPaymentCredential,
+  type PaymentRequired,
+  priceToBudget,
+} from "../payments";
 import { type CallInfo, txRecord } from "./call-record";
 import { routeTool, type ToolRoute } from "./catalog";
 import type { GatewayCtx } from "./context";
+import { approvalGate } from "./approval-gate";
 import { evaluateCall, policyDenial, type PriceIn } from "./decide";
 import { type Denial, denialError } from "./denial";
 import { type JsonRpcRequest, RPC, rpcError } from "./jsonrpc";
@@ -41,13 +48,27 @@ export async function toolsCall(g: GatewayCtx, req: JsonRpcRequest): Promise<Res
   const upstreamBody = bodyFor(req, route);
   const credential = extractCredential(req);
   if (credential) return paidRetry(g, req, route, call, credential, upstreamBody);
+  if (hasPaymentCredential(req)) {
+    // A credential we cannot read could still move money unbudgeted: never forward it.
+    const denial: Denial = {
+      reason: "unknown_challenge",
+      message: "the payment credential could not be read, so it was not forwarded.",
+      source: "gateway",
+      transactionId: call.txId,
+    };
+    return jsonResponse(await refuse(g, req, call, denial, null, null, false, "payment"));
+  }
 
   const now = Date.now();
   const configured = route.upstream.toolPrices[route.upstreamTool];
   const estimate: PriceIn = configured
     ? { amount: BigInt(configured.amount), currency: configured.currency, decimals: configured.decimals }
     : null;
-  const decision = evaluateCall(g, call, estimate, route.upstream.namespace, now);
+  const first = evaluateCall(g, call, estimate, route.upstream.namespace, now);
+  const gate = await approvalGate(g, call, first, estimate, route.upstream.namespace, now);
+  if (!gate.proceed) return jsonResponse(await refuse(g, req, call, gate.denial, first, estimate));
+  const decision = gate.decision;
+  call.approvalId = gate.approvalId;
   const refused = policyDenial(decision, estimate, call.txId);
   if (refused) return jsonResponse(await refuse(g, req, call, refused, decision, estimate));
 
@@ -55,14 +76,17 @@ export async function toolsCall(g: GatewayCtx, req: JsonRpcRequest): Promise<Res
   const lines = estimate ? decision.scopes : decision.scopes.filter((l) => l.kind === "count");
   let holdId: string | null = null;
   if (lines.length > 0 || estimate) {
+    // A free call's counter hold is internal (audit: false): the call's own row is recorded below.
+    const holdTx = estimate
+      ? txRecord(g, call, { kind: "estimate", decision: "allow", status: "reserved", ...priceFields(estimate, route.upstream.namespace) }, decision)
+      : txRecord(g, { ...call, txId: `${call.txId}_hold` }, { kind: "free", decision: "allow", status: "reserved" }, decision);
     const hold = await reserveLines(g, {
-      txId: call.txId,
+      txId: holdTx.id,
       lines,
       ttlMs: g.timeoutMs + HOLD_MARGIN_MS,
       price: estimate,
-      ...(estimate
-        ? { tx: txRecord(g, call, { kind: "estimate", decision: "allow", status: "reserved", ...priceFields(estimate, route.upstream.namespace) }, decision) }
-        : {}),
+      tx: holdTx,
+      audit: estimate !== null,
     });
     if (!hold.ok) return jsonResponse(await refuse(g, req, call, hold.denial, decision, estimate, !hold.ok && hold.denial.reason === "budget_exceeded"));
     holdId = hold.reservationId;
@@ -71,7 +95,7 @@ export async function toolsCall(g: GatewayCtx, req: JsonRpcRequest): Promise<Res
   const sent = await forward(route.upstream, upstreamBody, forwardOptions(g, route));
   if (!sent.ok) {
     if (holdId) await settle(g, holdId, { commit: false, reason: `upstream_${sent.error}` });
-    if (!estimate) await record(g, txRecord(g, call, { kind: "free", decision: "allow", status: "released", reasonCode: `upstream_${sent.error}` }, decision));
+    if (!estimate) await record(g, txRecord(g, call, { kind: "free", decision: "allow", status: "allowed", reasonCode: `upstream_${sent.error}` }, decision));
     return jsonResponse(rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${route.upstream.namespace}": ${sent.message}`));
   }
   const streamed = (sent.response.headers.get("content-type") ?? "").includes("text/event-stream");
@@ -79,7 +103,7 @@ export async function toolsCall(g: GatewayCtx, req: JsonRpcRequest): Promise<Res
     const reply = await readReply(sent.response, req.id, emit);
     if (!reply.ok) {
       if (holdId) await settle(g, holdId, { commit: false, reason: `upstream_${reply.error}` });
-      if (!estimate) await record(g, txRecord(g, call, { kind: "free", decision: "allow", status: "released", reasonCode: `upstream_${reply.error}` }, decision));
+      if (!estimate) await record(g, txRecord(g, call, { kind: "free", decision: "allow", status: "allowed", reasonCode: `upstream_${reply.error}` }, decision));
       return rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${route.upstream.namespace}": ${reply.message}`);
     }
     const payment = detectPaymentRequired(reply.message);
@@ -87,7 +111,7 @@ export async function toolsCall(g: GatewayCtx, req: JsonRpcRequest): Promise<Res
       const failed = "error" in reply.message || (reply.message.result as { isError?: unknown } | null)?.isError === true;
       // Estimated prices release on any failure (as Cycles does); counters are kept for successes.
       if (holdId) await settle(g, holdId, failed ? { commit: false, reason: "tool_failed" } : { commit: true });
-      if (!estimate) await record(g, txRecord(g, call, { kind: "free", decision: "allow", status: failed ? "released" : "allowed" }, decision));
+      if (!estimate) await record(g, txRecord(g, call, { kind: "free", decision: "allow", status: "allowed", reasonCode: failed ? "tool_error" : null }, decision));
       return reply.message;
     }
     // The call asked for payment: the attempt counts against rate limits; a configured estimate is
@@ -124,7 +148,11 @@ export async function priced(
   const offer = chosen.offer;
   const price = { amount: offer.amount, currency: offer.currency!, decimals: offer.decimals! };
   const vendor = offer.recipient ?? offer.realm ?? route.upstream.namespace;
-  const decision = evaluateCall(g, call, price, vendor, now);
+  const first = evaluateCall(g, call, price, vendor, now, Boolean(call.approvalId));
+  const gate = await approvalGate(g, call, first, price, vendor, now);
+  if (!gate.proceed) return refuse(g, req, call, gate.denial, first, price, false, "payment", vendor);
+  const decision = gate.decision;
+  call.approvalId = gate.approvalId;
   const refused = policyDenial(decision, price, call.txId);
   if (refused) return refuse(g, req, call, refused, decision, price, false, "payment", vendor);
 
@@ -167,6 +195,7 @@ async function refuse(
 ): Promise<unknown> {
   if (!ledgerRecorded && denial.reason !== "ledger_unavailable") {
     const status = denial.reason === "approval_required" ? "pending_approval" : "denied";
+    const approvalId = denial.approvalId ?? null;
     await record(
       g,
       txRecord(
@@ -178,6 +207,7 @@ async function refuse(
           status,
           reasonCode: denial.reason,
           reason: denial.message,
+          approvalId,
           ...(price ? priceFields(price, vendor) : {}),
         },
         decision,
