@@ -1,6 +1,7 @@
 // The Hono app: middleware order and route mounting at a glance.
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/routes";
+import { dashboardRoutes } from "./dashboard/routes";
 import { AppError, codeToStatus, errorBody } from "./errors";
 import { mcpRoutes } from "./mcp/routes";
 
@@ -16,6 +17,7 @@ export function createApp() {
 
   app.get("/healthz", (c) => c.json({ ok: true }));
   // The MCP gateway last: its "/:key/mcp" pattern must not shadow /api or /dashboard.
+  app.route("/dashboard", dashboardRoutes());
   app.route("/api/v1", adminRoutes());
   app.route("/", mcpRoutes());
 

@@ -1,0 +1,94 @@
+// The page frame: skip link, header with org, navigation, time zone picker and sign-out, then main.
+import type { Child } from "hono/jsx";
+import type { View } from "./context";
+import { timeZones } from "./timezones";
+
+const NAV = [
+  ["/dashboard", "Overview"],
+  ["/dashboard/approvals", "Approvals"],
+  ["/dashboard/transactions", "Transactions"],
+  ["/dashboard/agents", "Agents"],
+  ["/dashboard/keys", "Keys"],
+  ["/dashboard/policies", "Policies"],
+  ["/dashboard/integrations", "Upstreams & webhooks"],
+] as const;
+
+export function Csrf({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}
+
+function isCurrent(path: string, href: string): boolean {
+  return href === "/dashboard" ? path === "/dashboard" || path === "/dashboard/" : path.startsWith(href);
+}
+
+export function Shell(props: { title: string; children: Child; refreshSeconds?: number }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · Tollgate`}</title>
+        <link rel="stylesheet" href="/dashboard/static/style.css" />
+        {props.refreshSeconds ? (
+          <noscript>
+            <meta http-equiv="refresh" content={String(props.refreshSeconds)} />
+          </noscript>
+        ) : null}
+        <script src="/dashboard/static/app.js" defer />
+      </head>
+      <body>{props.children}</body>
+    </html>
+  );
+}
+
+export function Layout(props: { v: View; title: string; children: Child; refreshSeconds?: number }) {
+  const { v } = props;
+  return (
+    <Shell title={props.title} refreshSeconds={props.refreshSeconds ?? 0}>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <span class="brand">Tollgate</span>
+        <span class="org">{v.orgName}</span>
+        <form method="post" action="/dashboard/tz" class="tz">
+          <Csrf token={v.csrf} />
+          <input type="hidden" name="back" value={v.path} />
+          <label for="tz-select">Time zone</label>
+          <select id="tz-select" name="tz">
+            {timeZones(v.tz).map((z) => (
+              <option value={z} selected={z === v.tz}>
+                {z}
+              </option>
+            ))}
+          </select>
+          <button type="submit">Set</button>
+        </form>
+        <form method="post" action="/dashboard/signout">
+          <Csrf token={v.csrf} />
+          <button type="submit">Sign out</button>
+        </form>
+      </header>
+      <nav aria-label="Main">
+        <ul>
+          {NAV.map(([href, label]) => (
+            <li>
+              <a href={href} aria-current={isCurrent(v.path, href) ? "page" : undefined}>
+                {label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" tabindex={-1}>
+        <h1>{props.title}</h1>
+        {v.flash ? (
+          <p class={`flash ${v.flash.kind}`} role={v.flash.kind === "error" ? "alert" : "status"}>
+            {v.flash.text}
+          </p>
+        ) : null}
+        {props.children}
+      </main>
+    </Shell>
+  );
+}

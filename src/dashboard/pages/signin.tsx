@@ -1,0 +1,65 @@
+// Sign-in: an org admin key (tg_adm_…) is exchanged for a signed session cookie; the key itself is
+// never stored in the browser.
+import type { Hono } from "hono";
+import { setCookie } from "hono/cookie";
+import { authenticate } from "../../admin/auth";
+import { AppError } from "../../errors";
+import { field, form } from "../actions";
+import { COOKIE_BASE, type DashEnv } from "../context";
+import { Shell } from "../layout";
+import { SESSION_COOKIE, SESSION_TTL_MS, signSession } from "../session";
+
+function SignIn({ error }: { error?: string }) {
+  return (
+    <Shell title="Sign in">
+      <main id="main" class="signin">
+        <h1>Sign in to Tollgate</h1>
+        {error ? (
+          <p class="flash error" role="alert" id="signin-error">
+            {error}
+          </p>
+        ) : null}
+        <form method="post" action="/dashboard/signin" class="stack">
+          <label for="key">
+            Org admin key
+            <input
+              id="key"
+              name="key"
+              type="password"
+              autocomplete="off"
+              required
+              placeholder="tg_adm_…"
+              aria-describedby={error ? "signin-error" : undefined}
+            />
+          </label>
+          <button type="submit">Sign in</button>
+        </form>
+        <p class="muted">The key is checked once; the browser keeps only a signed session cookie.</p>
+      </main>
+    </Shell>
+  );
+}
+
+export function signinRoutes(app: Hono<DashEnv>) {
+  app.get("/signin", (c) => c.html(<SignIn />));
+  app.post("/signin", async (c) => {
+    const now = Date.now();
+    const key = field(await form(c), "key");
+    let principal: Awaited<ReturnType<typeof authenticate>>;
+    try {
+      principal = await authenticate(c.env, key || null, now);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code === "INTERNAL") throw err;
+      const msg =
+        err.code === "FORBIDDEN" ? "That is an MCP key; sign in with an org admin key." : err.message;
+      return c.html(<SignIn error={msg} />, 401);
+    }
+    if (principal.kind !== "org") {
+      return c.html(<SignIn error="The deployment token has no org: sign in with an org admin key." />, 401);
+    }
+    const exp = now + SESSION_TTL_MS;
+    const cookie = await signSession(c.env, { orgId: principal.orgId, keyId: principal.keyId, exp });
+    setCookie(c, SESSION_COOKIE, cookie, { ...COOKIE_BASE, maxAge: SESSION_TTL_MS / 1000 });
+    return c.redirect("/dashboard", 303);
+  });
+}
