@@ -36,12 +36,13 @@ export function lineDiff(oldText: string, newText: string): DiffLine[] {
       out.push({ op: "same", text: a[i]!, oldLine: i + 1, newLine: j + 1 });
       i++;
       j++;
-    } else if (j < b.length && (i >= a.length || lcs[i * w + j + 1]! >= lcs[(i + 1) * w + j]!)) {
-      out.push({ op: "add", text: b[j]!, oldLine: null, newLine: j + 1 });
-      j++;
-    } else {
+    } else if (i < a.length && (j >= b.length || lcs[(i + 1) * w + j]! >= lcs[i * w + j + 1]!)) {
+      // On a tie, removals come before additions, as in unified diffs.
       out.push({ op: "del", text: a[i]!, oldLine: i + 1, newLine: null });
       i++;
+    } else {
+      out.push({ op: "add", text: b[j]!, oldLine: null, newLine: j + 1 });
+      j++;
     }
   }
   return out;
