@@ -1,5 +1,5 @@
 // Routes one parsed JSON-RPC body to the handler for its method.
-import { callGovernanceTool, governanceToolList, isGovernanceTool } from "./governance";
+import { callGovernanceTool, governanceToolList, isGovernanceTool } from "./governance/index";
 import { listTools } from "./catalog";
 import type { GatewayCtx } from "./context";
 import { classify, RPC, rpcError } from "./jsonrpc";

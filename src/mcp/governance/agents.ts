@@ -1,0 +1,17 @@
+// Which agent a governance tool speaks about: the calling agent, or (org keys only) one named agent.
+import { currentMandateRow } from "../../admin/services/mandates";
+import type { Mandate } from "../../policy";
+import type { GatewayCtx } from "../context";
+import { mandateFromRow } from "../mandate-row";
+
+export type TargetAgent = { id: string; name: string; mandate: Mandate | null };
+
+export async function targetAgent(g: GatewayCtx, name: string | undefined): Promise<TargetAgent | null> {
+  const self = g.tenant.agent;
+  if (name === undefined || name === self.name) return { id: self.id, name: self.name, mandate: g.tenant.mandate };
+  if (g.tenant.keyScope !== "org") return null;
+  const other = g.tenant.orgAgents.find((a) => a.name === name);
+  if (!other) return null;
+  const row = await currentMandateRow(g.env, g.tenant.orgId, other.id);
+  return { id: other.id, name: other.name, mandate: row ? mandateFromRow(row) : null };
+}

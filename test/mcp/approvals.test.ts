@@ -1,0 +1,97 @@
+import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { exports } from "cloudflare:workers";
+import { afterEach, describe, expect, it } from "vitest";
+import { connectMcp, withPayer } from "../helpers/mcp-client";
+import { seedOrg } from "../helpers/seed";
+
+const clients: Client[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+});
+async function connect(url: string) {
+  const c = await connectMcp(url);
+  clients.push(c);
+  return withPayer(c);
+}
+
+// Intercept's approval example: research reports over 10ドル need a human.
+const POLICY = `version: "1"
+tools:
+  research_report:
+    rules:
+      - name: "auto-approve cheap"
+        spend:
+          per_call: 10.00
+          daily: 100.00
+      - name: "expensive needs approval"
+        action: "require_approval"
+        approval_timeout: "30m"
+        conditions:
+          - path: "spend.amount"
+            op: "gt"
+            value: 10000000
+        on_deny: "Research report over 10ドル requires approval"
+`;
+
+const DEEP = { name: "research_report", arguments: { topic: "tolls", depth: "deep" } }; // 15.00
+
+async function approvalDenial(p: Promise<unknown>) {
+  const e = (await p.then(() => null, (x: unknown) => x)) as McpError;
+  expect(e).toBeInstanceOf(McpError);
+  expect(e.code).toBe(-32010);
+  return (e.data as { tollgate: { reason: string; approvalId: string | null; message: string } }).tollgate;
+}
+
+async function decide(orgId: string, id: string, decision: "approve" | "reject", note?: string) {
+  const res = await exports.default.fetch(`https://gw.test/api/v1/orgs/${orgId}/approvals/${id}/${decision}`, {
+    method: "POST",
+    headers: { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" },
+    body: JSON.stringify(note ? { note } : {}),
+  });
+  expect(res.status).toBe(200);
+}
+
+describe("human approvals on the call path", () => {
+  it("pending -> approved -> the identical call passes once; reuse asks again", async () => {
+    const org = await seedOrg({ policy: POLICY });
+    const client = await connect(org.url(org.agentKeys.main!));
+    const pending = await approvalDenial(client.callTool(DEEP));
+    expect(pending.reason).toBe("approval_required");
+    expect(pending.approvalId).toMatch(/^apr_/);
+    // Asking again while pending points at the same approval.
+    expect((await approvalDenial(client.callTool(DEEP))).approvalId).toBe(pending.approvalId);
+    const status = await client.callTool({ name: "tollgate_approval_status", arguments: { approvalId: pending.approvalId } });
+    expect((status.structuredContent as { status: string }).status).toBe("pending");
+
+    await decide(org.orgId, pending.approvalId!, "approve");
+    const paid = await client.callTool(DEEP);
+    expect(paid.receipt?.status).toBe("success");
+    // Single use: the next identical call needs a new approval.
+    const again = await approvalDenial(client.callTool(DEEP));
+    expect(again.reason).toBe("approval_required");
+    expect(again.approvalId).not.toBe(pending.approvalId);
+    // A cheap report never asks.
+    const cheap = await client.callTool({ name: "research_report", arguments: { topic: "tolls" } });
+    expect(cheap.receipt?.status).toBe("success");
+  });
+
+  it("a rejection denies the call with the approver's note", async () => {
+    const org = await seedOrg({ policy: POLICY });
+    const client = await connect(org.url(org.agentKeys.main!));
+    const pending = await approvalDenial(client.callTool(DEEP));
+    await decide(org.orgId, pending.approvalId!, "reject", "too expensive this week");
+    const rejected = await approvalDenial(client.callTool(DEEP));
+    expect(rejected.reason).toBe("approval_rejected");
+    expect(rejected.message).toContain("too expensive this week");
+  });
+
+  it("an approval bound to other arguments does not cover this call", async () => {
+    const org = await seedOrg({ policy: POLICY });
+    const client = await connect(org.url(org.agentKeys.main!));
+    const pending = await approvalDenial(client.callTool(DEEP));
+    await decide(org.orgId, pending.approvalId!, "approve");
+    const other = await approvalDenial(client.callTool({ ...DEEP, arguments: { topic: "other", depth: "deep" } }));
+    expect(other.reason).toBe("approval_required");
+  });
+});
