@@ -67,7 +67,7 @@ async function seed(org: Org, tag: string): Promise<{ ids: Ids; secrets: string[
     token: t,
     body: { url: `https://${tag}.example/hook` },
   });
-  await insertDelivery(org.orgId, webhook.body.id);
+  const deliveryId = await insertDelivery(org.orgId, webhook.body.id);
   const transactionId = await insertTransaction(org.orgId, { agentId, tool: `tool-${tag}` });
   const approvalId = await insertApproval(org.orgId, agentId, { tool: `tool-${tag}` });
   return {
@@ -78,6 +78,7 @@ async function seed(org: Org, tag: string): Promise<{ ids: Ids; secrets: string[
       policyId: policy.body.id,
       upstreamId: upstream.body.id,
       webhookId: webhook.body.id,
+      deliveryId,
       transactionId,
       approvalId,
     },

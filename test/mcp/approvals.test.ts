@@ -1,6 +1,6 @@
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { connectMcp, withPayer } from "../helpers/mcp-client";
 import { seedOrg } from "../helpers/seed";
@@ -93,5 +93,24 @@ describe("human approvals on the call path", () => {
     await decide(org.orgId, pending.approvalId!, "approve");
     const other = await approvalDenial(client.callTool({ ...DEEP, arguments: { topic: "other", depth: "deep" } }));
     expect(other.reason).toBe("approval_required");
+  });
+
+  it("an approval nobody decided in time expires, and the call is denied with that reason", async () => {
+    const org = await seedOrg({ policy: POLICY });
+    const client = await connect(org.url(org.agentKeys.main!));
+    const pending = await approvalDenial(client.callTool(DEEP));
+    // The approval's lifetime is over (30m in the policy): move its expiry into the past.
+    await env.DB.prepare("UPDATE approvals SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, pending.approvalId).run();
+    const expired = await approvalDenial(client.callTool(DEEP));
+    expect(expired.reason).toBe("approval_expired");
+    const row = await env.DB.prepare("SELECT status FROM approvals WHERE id = ?").bind(pending.approvalId).first<{ status: string }>();
+    expect(row?.status).toBe("expired");
+    // An operator can no longer approve it.
+    const late = await exports.default.fetch(`https://gw.test/api/v1/orgs/${org.orgId}/approvals/${pending.approvalId}/approve`, {
+      method: "POST",
+      headers: { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(late.status).toBe(409);
   });
 });

@@ -16,7 +16,7 @@ async function connect(url: string) {
 const MANDATE = { budgetDaily: "10000000", perTransactionLimit: "5000000", currency: "PATHUSD", decimals: 6 };
 
 type Structured = Record<string, unknown>;
-async function call(client: Client, name: string, args: Record<string, unknown> = {}) {
+async function call(client: Pick<Client, "callTool">, name: string, args: Record<string, unknown> = {}) {
   const r = await client.callTool({ name, arguments: args });
   return { text: (r.content as { text: string }[])[0]?.text ?? "", data: r.structuredContent as Structured, isError: r.isError === true };
 }

@@ -17,7 +17,16 @@ import {
   listUpstreams,
   updateUpstream,
 } from "../services/upstreams";
-import { createWebhook, deleteWebhook, listDeliveries, listWebhooks } from "../services/webhooks";
+import { z } from "zod";
+import {
+  createWebhook,
+  deleteWebhook,
+  enableWebhook,
+  listDeliveries,
+  listWebhooks,
+  redeliverWebhook,
+  testWebhook,
+} from "../services/webhooks";
 
 export function upstreamRoutes(r: AdminRouter): void {
   r.add({
@@ -91,6 +100,36 @@ export function upstreamRoutes(r: AdminRouter): void {
       summary: "List webhook endpoints (never the secret)",
       response: listOf(WebhookView),
       handle: async ({ env, orgId }) => ({ data: await listWebhooks(env, orgId) }),
+    })
+    .add({
+      method: "post",
+      path: "/webhooks/:webhookId/test",
+      tag: "webhooks",
+      access: "org",
+      summary: "Send a signed webhook.test event to this endpoint",
+      response: z.object({ eventId: z.string(), deliveryId: z.string() }),
+      errors: [404, 409],
+      handle: ({ env, orgId, params }) => testWebhook(env, orgId, params.webhookId!),
+    })
+    .add({
+      method: "post",
+      path: "/webhooks/:webhookId/enable",
+      tag: "webhooks",
+      access: "org",
+      summary: "Re-enable an endpoint disabled after failing for days",
+      response: WebhookView,
+      errors: [404],
+      handle: ({ env, orgId, params }) => enableWebhook(env, orgId, params.webhookId!),
+    })
+    .add({
+      method: "post",
+      path: "/webhook-deliveries/:deliveryId/redeliver",
+      tag: "webhooks",
+      access: "org",
+      summary: "Send one delivery again now (same event id)",
+      response: z.object({ deliveryId: z.string(), nextAttemptAt: z.number().int() }),
+      errors: [404],
+      handle: ({ env, orgId, params }) => redeliverWebhook(env, orgId, params.deliveryId!),
     })
     .add({
       method: "delete",

@@ -1,6 +1,7 @@
 // Human approvals: list, and the one state change pending -> approved | rejected (or expired when late).
 import { and, desc, eq } from "drizzle-orm";
 import { db } from "../../db/client";
+import { emitEvents } from "../../events";
 import { approvals } from "../../db/schema";
 import { AppError } from "../../errors";
 import { moneyViewOrNull } from "../money";
@@ -82,5 +83,11 @@ export async function decideApproval(
     .returning()
     .get();
   if (!updated) throw new AppError("CONFLICT", "Approval was decided concurrently");
+  await emitEvents(env, orgId, [
+    {
+      type: "approval.resolved",
+      data: { approvalId: id, transactionId: null, agentId: updated.agentId, resolution: decision, note },
+    },
+  ]);
   return approvalView(updated);
 }

@@ -3,6 +3,8 @@ import { and, desc, eq } from "drizzle-orm";
 import { db, newId } from "../../db/client";
 import { webhookDeliveries, webhookEndpoints } from "../../db/schema";
 import type { CreateWebhookBody, DeliveryView, WebhookView } from "../schemas/upstreams";
+import { newWebhookSecret, redeliver, sendTestEvent } from "../../events";
+import { AppError } from "../../errors";
 import { notFound } from "../validate";
 import { checkedUrl } from "./upstreams";
 
@@ -10,15 +12,6 @@ type EndpointRow = typeof webhookEndpoints.$inferSelect;
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /** "whsec_" + 32 base62 characters (rejection sampling: no modulo bias). */
-export function newWebhookSecret(): string {
-  const chars: string[] = [];
-  while (chars.length < 32) {
-    for (const byte of crypto.getRandomValues(new Uint8Array(48))) {
-      if (byte < 248 && chars.length < 32) chars.push(ALPHABET[byte % 62]!);
-    }
-  }
-  return `whsec_${chars.join("")}`;
-}
 
 export function webhookView(row: EndpointRow): WebhookView {
   return {
@@ -87,4 +80,33 @@ export async function listDeliveries(
     .limit(limit)
     .all();
   return rows.map(({ payload: _payload, orgId: _org, ...rest }) => rest);
+}
+
+/** Sends a signed webhook.test event to one endpoint now. */
+export async function testWebhook(env: Env, orgId: string, id: string) {
+  const r = await sendTestEvent(env, orgId, id);
+  if (!r.ok) {
+    if (r.reason === "not_found") throw notFound("Webhook");
+    throw new AppError("CONFLICT", "The webhook endpoint is disabled; enable it first");
+  }
+  return { eventId: r.eventId, deliveryId: r.deliveryId };
+}
+
+/** Queues one delivery again, due now (same event id, so receivers can dedupe). */
+export async function redeliverWebhook(env: Env, orgId: string, deliveryId: string) {
+  const r = await redeliver(env, orgId, deliveryId);
+  if (!r.ok) throw notFound("Delivery");
+  return { deliveryId: r.deliveryId, nextAttemptAt: r.nextAttemptAt };
+}
+
+/** Re-enables an endpoint that was disabled after failing for days. */
+export async function enableWebhook(env: Env, orgId: string, id: string) {
+  const row = await db(env)
+    .update(webhookEndpoints)
+    .set({ status: "active", failingSince: null, disabledReason: null })
+    .where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.id, id)))
+    .returning()
+    .get();
+  if (!row) throw notFound("Webhook");
+  return webhookView(row);
 }
