@@ -18,6 +18,7 @@ export type DryRun = {
 export function CodeView({ source, errors }: { source: string; errors: CompileError[] }) {
   const bad = new Set(errors.map((e) => e.line).filter((l): l is number => l !== null));
   const lines = source.replace(/\r\n?/g, "\n").split("\n");
+  if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
   return (
     <section class="code" id="policy-code" aria-label="Policy source with line numbers">
       {lines.map((text, i) => (
