@@ -23,11 +23,11 @@ const agent = await api("POST", `/orgs/${orgId}/agents`, adminKey, { name, descr
 await api("PUT", `/orgs/${orgId}/agents/${agent.id}/mandate`, adminKey, {
   currency: "PATHUSD",
   timeZone: "UTC",
-  budgets: { daily: "10.00" },
-  perTransactionLimit: "5.00",
+  budgets: { daily: "25.00" },
+  perTransactionLimit: "20.00",
 });
 const key = await api("POST", `/orgs/${orgId}/keys`, adminKey, { scope: "agent", agentId: agent.id, name });
-say(`Agent "${name}": daily budget 10.00 pathUSD, at most 5.00 per call.\n`);
+say(`Agent "${name}": daily budget 25.00 pathUSD, at most 20.00 per call; research over 10.00 needs a human.\n`);
 
 const payer = Method.toClient(testCharge, {
   async createCredential({ challenge }) {
@@ -44,7 +44,7 @@ const agentClient = McpClient.wrap(client, {
   },
 });
 
-async function step(title, tool, args) {
+async function step(title, tool, args, onDenied) {
   say(`> ${title}: ${tool}(${JSON.stringify(args)})`);
   try {
     const r = await agentClient.callTool({ name: tool, arguments: args });
@@ -54,6 +54,7 @@ async function step(title, tool, args) {
   } catch (err) {
     const t = err?.data?.tollgate;
     say(t ? `   DENIED (${t.reason}): ${t.message}` : `   error: ${err.message}`);
+    if (t && onDenied) return onDenied(t);
     return false;
   }
 }
@@ -62,14 +63,23 @@ const { tools } = await client.listTools();
 say(`The agent sees ${tools.length} tools: ${tools.map((t) => t.name).join(", ")}\n`);
 await step("1. A free call", "echo", { text: "hello through Tollgate" });
 await step("2. A cheap paid call (allowed, committed)", "generate_image", { prompt: "a lighthouse at dusk" });
-await step("3. An expensive paid call (over the 5.00 per-call limit)", "research_report", { topic: "tolls", depth: "deep" });
-say("4. Paid calls of 3.00 until the daily budget runs out:");
+await step("3. An expensive paid call (over the 20.00 per-call limit)", "paid_echo", { text: "pricey", price: "21.00" });
+const research = { topic: "toll roads", depth: "deep" };
+await step("4. A 15.00 research report (the policy wants a human above 10.00)", "research_report", research, async (t) => {
+  if (t.reason !== "approval_required") return false;
+  say(`   operator approves ${t.approvalId} through the admin API (or the dashboard)`);
+  await api("POST", `/orgs/${orgId}/approvals/${t.approvalId}/approve`, adminKey, { note: "ok for the demo" });
+  return step("   the agent retries the same call", "research_report", research);
+});
+const can = await client.callTool({ name: "tollgate_can_spend", arguments: { amount: "5.00", currency: "PATHUSD" } });
+say(`> 5. The agent asks tollgate_can_spend(5.00): "${can.content[0].text}"`);
+say("6. Paid calls of 3.00 until the daily budget runs out:");
 for (let i = 1; i <= 5; i++) {
   if (!(await step(`   call ${i}`, "paid_echo", { text: `call ${i}`, price: "3.00" }))) break;
 }
 const budgets = await api("GET", `/orgs/${orgId}/budgets?agentId=${agent.id}`, adminKey);
 say("\nBalances after the run:");
-for (const b of budgets.data ?? budgets) {
-  say(`   ${b.label}: spent ${money(b.committed)}, reserved ${money(b.reserved)}, remaining ${money(b.remaining)} (${b.unit})`);
+for (const b of budgets.balances) {
+  say(`   ${b.label}: spent ${money(b.committed)}, reserved ${money(b.reserved)}, remaining ${money(b.remaining)} pathUSD`);
 }
 await client.close();

@@ -17,7 +17,7 @@ export async function seedDemo(adminToken) {
   }
   const created = await api("POST", "/orgs", adminToken, { name: "Demo Org", timeZone: "UTC" });
   const orgId = created.org.id;
-  const adminKey = created.adminKey.secret;
+  const adminKey = created.key.secret;
   const agent = await api("POST", `/orgs/${orgId}/agents`, adminKey, {
     name: "demo-agent",
     description: "The demo agent: researches topics and generates images with paid tools.",

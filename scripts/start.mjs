@@ -21,12 +21,21 @@ const children = [
     stdio: ["ignore", "ignore", "inherit"],
   }),
 ];
-const stop = () => {
+const stop = (code = 0) => {
   for (const c of children) c.kill("SIGINT");
-  process.exit(0);
+  process.exit(code);
 };
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+// Never leave the servers running behind a failed start.
+process.on("uncaughtException", (err) => {
+  console.error(err);
+  stop(1);
+});
+process.on("unhandledRejection", (err) => {
+  console.error(err);
+  stop(1);
+});
 for (const c of children) c.on("exit", (code) => code && code !== 0 && console.error(`a server exited with ${code}`));
 
 await waitFor(`http://127.0.0.1:${UPSTREAM_PORT}/`);

@@ -3,6 +3,7 @@
 import { callLedger, ledgerFor } from "../ledger/client";
 import type { ScopeLine, TxRecord } from "../ledger/types";
 import type { ScopeLine as PolicyLine } from "../policy";
+import { formatAmount } from "../money";
 import type { GatewayCtx } from "./context";
 import type { Denial } from "./denial";
 
@@ -48,7 +49,7 @@ export async function reserveLines(
       reason: isRate ? "rate_limited" : "budget_exceeded",
       message: isRate
         ? `${r.scope.label}: limit of ${r.scope.limit} calls per ${r.scope.window} reached.`
-        : `${r.scope.label}: this call needs more than the ${r.scope.remaining} (base units of ${r.scope.unit}) left of its ${r.scope.limit} limit.`,
+        : `${r.scope.label}: ${describeRoom(r.scope)}`,
       rule: r.scope.label,
       source: "ledger",
       price: input.price ?? null,
@@ -62,6 +63,14 @@ export async function reserveLines(
 /** Session windows are keyed by the gateway session; clients without one share "_nosession". */
 function toLedgerLine(line: PolicyLine, sessionId: string | null): ScopeLine {
   return line.window === "session" ? { ...line, sessionId: sessionId ?? "_nosession" } : line;
+}
+
+/** "only 0.50 of 10.00 PATHUSD left": money units are "<CURRENCY>/<decimals>". */
+function describeRoom(scope: { unit: string; remaining: string; limit: string; resetsAt: number | null }): string {
+  const m = /^(.+)\/(\d+)$/.exec(scope.unit);
+  const fmt = (v: string) => (m ? `${formatAmount(BigInt(v), Number(m[2]))}` : v);
+  const reset = scope.resetsAt ? ` It resets at ${new Date(scope.resetsAt).toISOString()}.` : "";
+  return `only ${fmt(scope.remaining)} of ${fmt(scope.limit)} ${m ? m[1] : scope.unit} left, not enough for this call.${reset}`;
 }
 
 export function unavailable(txId: string): Denial {
