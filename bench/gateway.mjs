@@ -16,6 +16,8 @@ const WARMUP = Number(process.env.WARMUP ?? 30);
 const DEADLINE = Date.now() + Number(process.env.BENCH_TIMEOUT_MS ?? 15 * 60_000);
 const REQUEST_TIMEOUT_MS = 15_000;
 const TARGET_RATIO = 1.5;
+/** Failed requests tolerated per way and call kind before the run is declared broken. */
+const MAX_FAILURES = 5;
 const PROTOCOL_VERSION = "2025-06-18";
 const CREDENTIAL_KEY = "org.paymentauth/credential";
 const WAYS = ["direct", "bare", "tollgate"];
@@ -180,6 +182,8 @@ async function rpc(url, method, params) {
     },
     body: JSON.stringify({ jsonrpc: "2.0", id, method, params }),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  }).catch((err) => {
+    throw new Error(`${err.message} (${err.cause?.code ?? err.cause?.message ?? "no cause"})`);
   });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`);
@@ -235,6 +239,7 @@ const round = (x, d = 2) => (x === null || x === undefined ? null : Math.round(x
 async function measure(label, op, urls, n) {
   const samples = Object.fromEntries(WAYS.map((w) => [w, []]));
   const errors = {};
+  const failures = {};
   const live = WAYS.filter((w) => urls[w]);
   for (const way of [...live]) {
     try {
@@ -249,8 +254,16 @@ async function measure(label, op, urls, n) {
     for (let k = 0; k < live.length; k++) {
       const way = live[(i + k) % live.length];
       const t = performance.now();
-      await op(urls[way]);
-      samples[way].push(performance.now() - t);
+      try {
+        await op(urls[way]);
+        samples[way].push(performance.now() - t);
+      } catch (err) {
+        // A dropped local connection is counted, not fatal; a way failing often is a real fault.
+        failures[way] = (failures[way] ?? 0) + 1;
+        errors[way] = err.message;
+        if (failures[way] > MAX_FAILURES)
+          throw new Error(`${label} via ${way}: ${failures[way]} failures, last: ${err.message}`);
+      }
     }
   }
   const out = {};
@@ -262,6 +275,7 @@ async function measure(label, op, urls, n) {
           p99: round(pct(s, 99)),
           mean: round(s.reduce((a, b) => a + b, 0) / s.length),
           n: s.length,
+          failures: failures[way] ?? 0,
         }
       : { p50: null, p99: null, mean: null, n: 0, ...(errors[way] ? { error: errors[way] } : {}) };
   }
@@ -269,6 +283,7 @@ async function measure(label, op, urls, n) {
 }
 
 const ratio = (a, b) => (a === null || b === null ? null : round(a / b));
+const diff = (a, b) => (a === null || b === null ? null : round(a - b));
 
 function printTable(free, paid) {
   const rows = [["call", "way", "n", "p50 ms", "p99 ms", "mean ms"]];
@@ -380,9 +395,15 @@ async function main() {
     paid_p99_vs_bare: ratio(paid.tollgate.p99, paid.bare.p99),
     free_p99_vs_direct: ratio(free.tollgate.p99, free.direct.p99),
     paid_p99_vs_direct: ratio(paid.tollgate.p99, paid.direct.p99),
+    free_p50_added_ms_vs_bare: diff(free.tollgate.p50, free.bare.p50),
+    paid_p50_added_ms_vs_bare: diff(paid.tollgate.p50, paid.bare.p50),
     free_ms: Object.fromEntries(WAYS.map((w) => [w, { p50: free[w].p50, p99: free[w].p99 }])),
     paid_ms: Object.fromEntries(WAYS.map((w) => [w, { p50: paid[w].p50, p99: paid[w].p99 }])),
     n: { free: free.tollgate.n, paid: paid.tollgate.n, warmup: WARMUP },
+    failures: {
+      free: Object.fromEntries(WAYS.map((w) => [w, free[w].failures ?? 0])),
+      paid: Object.fromEntries(WAYS.map((w) => [w, paid[w].failures ?? 0])),
+    },
     ...(paid.tollgate.error ? { paid_tollgate_error: paid.tollgate.error } : {}),
     ...(free.tollgate.error ? { free_tollgate_error: free.tollgate.error } : {}),
   };
@@ -421,6 +442,10 @@ try {
   await main();
 } catch (err) {
   console.error(`bench:gateway failed: ${err instanceof Error ? err.message : err}`);
+  for (const c of children) {
+    if (c.exitCode !== null)
+      console.error(`${c.label} had exited (${c.exitCode}); its last output:\n${c.tail}`);
+  }
   code = 1;
 } finally {
   await stopAll();
