@@ -246,13 +246,22 @@ async function measure(label, op, urls, n) {
   const failures = {};
   const live = WAYS.filter((w) => urls[w]);
   for (const way of [...live]) {
-    try {
-      for (let i = 0; i < WARMUP; i++) await op(urls[way]);
-    } catch (err) {
-      errors[way] = err.message;
-      live.splice(live.indexOf(way), 1);
-      console.log(`${label} via ${way} FAILED in warm-up: ${err.message}`);
+    let inARow = 0;
+    for (let i = 0; i < WARMUP && inARow < 3; ) {
+      try {
+        await op(urls[way]);
+        inARow = 0;
+        i++;
+      } catch (err) {
+        inARow++;
+        errors[way] = err.message;
+        await new Promise((r) => setTimeout(r, FAILURE_PAUSE_MS));
+      }
     }
+    if (inARow >= 3) {
+      live.splice(live.indexOf(way), 1);
+      console.log(`${label} via ${way} FAILED in warm-up: ${errors[way]}`);
+    } else delete errors[way];
   }
   for (let i = 0; i < n && Date.now() < DEADLINE; i++) {
     for (let k = 0; k < live.length; k++) {
@@ -288,6 +297,7 @@ async function measure(label, op, urls, n) {
 }
 
 const ratio = (a, b) => (a === null || b === null ? null : round(a / b));
+const times = (r) => (r === null ? "-" : `${r}x`);
 const diff = (a, b) => (a === null || b === null ? null : round(a - b));
 
 function printTable(free, paid) {
@@ -414,12 +424,12 @@ async function main() {
   };
   console.log("");
   console.log(
-    `Tollgate / bare   p50: free ${figures.free_p50_vs_bare ?? "-"}x, paid ${figures.paid_p50_vs_bare ?? "-"}x` +
-      `   p99: free ${figures.free_p99_vs_bare ?? "-"}x, paid ${figures.paid_p99_vs_bare ?? "-"}x`,
+    `Tollgate / bare   p50: free ${times(figures.free_p50_vs_bare)}, paid ${times(figures.paid_p50_vs_bare)}` +
+      `   p99: free ${times(figures.free_p99_vs_bare)}, paid ${times(figures.paid_p99_vs_bare)}`,
   );
   console.log(
-    `Tollgate / direct p50: free ${figures.free_p50_vs_direct ?? "-"}x, paid ${figures.paid_p50_vs_direct ?? "-"}x` +
-      `   p99: free ${figures.free_p99_vs_direct ?? "-"}x, paid ${figures.paid_p99_vs_direct ?? "-"}x`,
+    `Tollgate / direct p50: free ${times(figures.free_p50_vs_direct)}, paid ${times(figures.paid_p50_vs_direct)}` +
+      `   p99: free ${times(figures.free_p99_vs_direct)}, paid ${times(figures.paid_p99_vs_direct)}`,
   );
   for (const [name, r] of [
     ["free", figures.free_p50_vs_bare],
