@@ -14,6 +14,8 @@ export default defineConfig(async () => {
             ALLOW_PRIVATE_UPSTREAMS: "false",
             ADMIN_TOKEN: "test-admin-token-0123456789",
             SESSION_SECRET: "test-session-secret-0123456789",
+            // Short, so the timeout test waits seconds, not the production 30 s.
+            UPSTREAM_TIMEOUT_MS: "4000",
           },
           // The demo paid upstream (bundled by globalSetup) answers every global fetch() of the Worker under
           // test, whatever the host: tests point upstream URLs at e.g. https://paid.example/mcp.

@@ -19,6 +19,7 @@ import { type Denial, denialError } from "./denial";
 import { type JsonRpcRequest, RPC, rpcError } from "./jsonrpc";
 import { record, reserveLines, settle } from "./ledger-calls";
 import { paidRetry } from "./paid-retry";
+import { coveredOffers, narrowChallenge } from "./narrow";
 import { answer, jsonResponse } from "./respond";
 import { forward, readReply } from "./upstream";
 
@@ -111,7 +112,8 @@ export async function toolsCall(g: GatewayCtx, req: JsonRpcRequest): Promise<Res
       const failed = "error" in reply.message || (reply.message.result as { isError?: unknown } | null)?.isError === true;
       // Estimated prices release on any failure (as Cycles does); counters are kept for successes.
       if (holdId) await settle(g, holdId, failed ? { commit: false, reason: "tool_failed" } : { commit: true });
-      if (!estimate) await record(g, txRecord(g, call, { kind: "free", decision: "allow", status: "allowed", reasonCode: failed ? "tool_error" : null }, decision));
+      // A free call holds no budget, so its audit row is written after the answer (off the hot path).
+      if (!estimate) g.exec.waitUntil(record(g, txRecord(g, call, { kind: "free", decision: "allow", status: "allowed", reasonCode: failed ? "tool_error" : null }, decision)));
       return reply.message;
     }
     // The call asked for payment: the attempt counts against rate limits; a configured estimate is
@@ -156,6 +158,8 @@ export async function priced(
   const refused = policyDenial(decision, price, call.txId);
   if (refused) return refuse(g, req, call, refused, decision, price, false, "payment", vendor);
 
+  // Only offers this reservation covers can be paid through it; others are refused at the retry.
+  const covered = coveredOffers(payment, offer);
   const expiresAt = offer.expiresAt ?? now + (offer.maxTimeoutSeconds ?? 300) * 1000;
   const ttlMs = Math.min(Math.max(expiresAt - now + SKEW_MS, 1_000), 86_400_000);
   const hold = await reserveLines(g, {
@@ -175,10 +179,10 @@ export async function priced(
       },
       decision,
     ),
-    bind: { offerKeys: payment.offers.map((o) => o.offerKey), tool: call.tool, agentId: g.tenant.agent.id },
+    bind: { offerKeys: covered.map((o) => o.offerKey), tool: call.tool, agentId: g.tenant.agent.id },
   });
   if (!hold.ok) return refuse(g, req, call, hold.denial, decision, price, hold.denial.reason === "budget_exceeded", "payment", vendor);
-  return challenge;
+  return narrowChallenge(challenge, new Set(covered.map((o) => o.offerKey)));
 }
 
 /** Records the refusal (unless the ledger already did) and builds the agent's error. */
