@@ -7,8 +7,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
-import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
 import { build } from "esbuild";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -28,7 +28,9 @@ async function loadEngine() {
     target: "node22",
     outfile,
     logLevel: "error",
-    banner: { js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
+    },
   });
   try {
     return await import(pathToFileURL(outfile).href);
@@ -83,7 +85,8 @@ if (!values.tool) usage(2);
 let price = null;
 if (values.price !== undefined) {
   const currency = engine.normalizeCurrency(values.currency ?? "USD");
-  const decimals = values.decimals !== undefined ? Number(values.decimals) : engine.currencyDecimals(currency);
+  const decimals =
+    values.decimals !== undefined ? Number(values.decimals) : engine.currencyDecimals(currency);
   if (decimals === null) {
     console.error(`Unknown currency ${currency}: pass --decimals`);
     process.exit(2);
@@ -95,7 +98,9 @@ if (values.price !== undefined) {
   }
   price = { amount: parsed.value, currency, decimals };
 }
-const mandate = values.mandate ? engine.MandateSchema.parse(JSON.parse(readFileSync(values.mandate, "utf8"))) : null;
+const mandate = values.mandate
+  ? engine.MandateSchema.parse(JSON.parse(readFileSync(values.mandate, "utf8")))
+  : null;
 const decision = engine.evaluate({
   policy: compiled.policy,
   mandate,

@@ -16,10 +16,14 @@ if (!state) {
 }
 const { orgId, adminKey } = state;
 const say = (line) => console.log(line);
-const money = (base) => `${(BigInt(base) / 1_000_000n).toString()}.${(BigInt(base) % 1_000_000n).toString().padStart(6, "0").slice(0, 2)}`;
+const money = (base) =>
+  `${(BigInt(base) / 1_000_000n).toString()}.${(BigInt(base) % 1_000_000n).toString().padStart(6, "0").slice(0, 2)}`;
 
 const name = `demo-run-${Date.now().toString(36)}`;
-const agent = await api("POST", `/orgs/${orgId}/agents`, adminKey, { name, description: "A scripted demo agent." });
+const agent = await api("POST", `/orgs/${orgId}/agents`, adminKey, {
+  name,
+  description: "A scripted demo agent.",
+});
 await api("PUT", `/orgs/${orgId}/agents/${agent.id}/mandate`, adminKey, {
   currency: "PATHUSD",
   timeZone: "UTC",
@@ -27,7 +31,9 @@ await api("PUT", `/orgs/${orgId}/agents/${agent.id}/mandate`, adminKey, {
   perTransactionLimit: "20.00",
 });
 const key = await api("POST", `/orgs/${orgId}/keys`, adminKey, { scope: "agent", agentId: agent.id, name });
-say(`Agent "${name}": daily budget 25.00 pathUSD, at most 20.00 per call; research over 10.00 needs a human.\n`);
+say(
+  `Agent "${name}": daily budget 25.00 pathUSD, at most 20.00 per call; research over 10.00 needs a human.\n`,
+);
 
 const payer = Method.toClient(testCharge, {
   async createCredential({ challenge }) {
@@ -39,7 +45,9 @@ await client.connect(new StreamableHTTPClientTransport(new URL(`${GATEWAY}/${key
 const agentClient = McpClient.wrap(client, {
   methods: [payer],
   onPaymentRequired: (challenge) => {
-    say(`   challenge: ${money(challenge.request.amount)} pathUSD to ${challenge.request.recipient.slice(0, 10)}… -> paying`);
+    say(
+      `   challenge: ${money(challenge.request.amount)} pathUSD to ${challenge.request.recipient.slice(0, 10)}… -> paying`,
+    );
     return true;
   },
 });
@@ -63,15 +71,28 @@ const { tools } = await client.listTools();
 say(`The agent sees ${tools.length} tools: ${tools.map((t) => t.name).join(", ")}\n`);
 await step("1. A free call", "echo", { text: "hello through Tollgate" });
 await step("2. A cheap paid call (allowed, committed)", "generate_image", { prompt: "a lighthouse at dusk" });
-await step("3. An expensive paid call (over the 20.00 per-call limit)", "paid_echo", { text: "pricey", price: "21.00" });
-const research = { topic: "toll roads", depth: "deep" };
-await step("4. A 15.00 research report (the policy wants a human above 10.00)", "research_report", research, async (t) => {
-  if (t.reason !== "approval_required") return false;
-  say(`   operator approves ${t.approvalId} through the admin API (or the dashboard)`);
-  await api("POST", `/orgs/${orgId}/approvals/${t.approvalId}/approve`, adminKey, { note: "ok for the demo" });
-  return step("   the agent retries the same call", "research_report", research);
+await step("3. An expensive paid call (over the 20.00 per-call limit)", "paid_echo", {
+  text: "pricey",
+  price: "21.00",
 });
-const can = await client.callTool({ name: "tollgate_can_spend", arguments: { amount: "5.00", currency: "PATHUSD" } });
+const research = { topic: "toll roads", depth: "deep" };
+await step(
+  "4. A 15.00 research report (the policy wants a human above 10.00)",
+  "research_report",
+  research,
+  async (t) => {
+    if (t.reason !== "approval_required") return false;
+    say(`   operator approves ${t.approvalId} through the admin API (or the dashboard)`);
+    await api("POST", `/orgs/${orgId}/approvals/${t.approvalId}/approve`, adminKey, {
+      note: "ok for the demo",
+    });
+    return step("   the agent retries the same call", "research_report", research);
+  },
+);
+const can = await client.callTool({
+  name: "tollgate_can_spend",
+  arguments: { amount: "5.00", currency: "PATHUSD" },
+});
 say(`> 5. The agent asks tollgate_can_spend(5.00): "${can.content[0].text}"`);
 say("6. Paid calls of 3.00 until the daily budget runs out:");
 for (let i = 1; i <= 5; i++) {
@@ -80,6 +101,8 @@ for (let i = 1; i <= 5; i++) {
 const budgets = await api("GET", `/orgs/${orgId}/budgets?agentId=${agent.id}`, adminKey);
 say("\nBalances after the run:");
 for (const b of budgets.balances) {
-  say(`   ${b.label}: spent ${money(b.committed)}, reserved ${money(b.reserved)}, remaining ${money(b.remaining)} pathUSD`);
+  say(
+    `   ${b.label}: spent ${money(b.committed)}, reserved ${money(b.reserved)}, remaining ${money(b.remaining)} pathUSD`,
+  );
 }
 await client.close();

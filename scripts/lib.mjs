@@ -52,7 +52,9 @@ export function run(cmd, args, opts = {}) {
     child.stderr?.on("data", (d) => {
       out += d;
     });
-    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}\n${out}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}\n${out}`)),
+    );
   });
 }
 

@@ -35,7 +35,11 @@ export async function seedDemo(adminToken) {
     namespace: "demo",
     url: `http://127.0.0.1:${UPSTREAM_PORT}/mcp`,
   });
-  const agentKey = await api("POST", `/orgs/${orgId}/keys`, adminKey, { scope: "agent", agentId: agent.id, name: "demo agent key" });
+  const agentKey = await api("POST", `/orgs/${orgId}/keys`, adminKey, {
+    scope: "agent",
+    agentId: agent.id,
+    name: "demo agent key",
+  });
   const orgKey = await api("POST", `/orgs/${orgId}/keys`, adminKey, { scope: "org", name: "demo org key" });
   const state = { orgId, agentId: agent.id, adminKey, agentKey: agentKey.secret, orgKey: orgKey.secret };
   writeState(state);

@@ -12,10 +12,14 @@ await wrangler(["d1", "migrations", "apply", "tollgate", "--local"], { quiet: tr
 
 const bin = join(ROOT, "node_modules/.bin/wrangler");
 const children = [
-  spawn(bin, ["dev", "-c", "demo/wrangler.jsonc", "--port", String(UPSTREAM_PORT), "--inspector-port", "9230"], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
-  }),
+  spawn(
+    bin,
+    ["dev", "-c", "demo/wrangler.jsonc", "--port", String(UPSTREAM_PORT), "--inspector-port", "9230"],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  ),
   spawn(bin, ["dev", "--port", String(GATEWAY_PORT), "--inspector-port", "9229"], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
@@ -36,7 +40,8 @@ process.on("unhandledRejection", (err) => {
   console.error(err);
   stop(1);
 });
-for (const c of children) c.on("exit", (code) => code && code !== 0 && console.error(`a server exited with ${code}`));
+for (const c of children)
+  c.on("exit", (code) => code && code !== 0 && console.error(`a server exited with ${code}`));
 
 await waitFor(`http://127.0.0.1:${UPSTREAM_PORT}/`);
 await waitFor(`${GATEWAY}/healthz`);

@@ -41,7 +41,9 @@ export async function latestApproval(env: Env, key: CallKey): Promise<ApprovalRo
 /** An approved approval covers a price when it is in the same currency and not above the ceiling. */
 export function covers(row: ApprovalRow, price: ApprovalPrice): boolean {
   if (price === null || row.amount === null) return row.amount === null || price === null;
-  return row.currency === price.currency && row.decimals === price.decimals && price.amount <= BigInt(row.amount);
+  return (
+    row.currency === price.currency && row.decimals === price.decimals && price.amount <= BigInt(row.amount)
+  );
 }
 
 /** Single use: only one caller can move it from approved to consumed. */
@@ -66,7 +68,13 @@ export async function markExpired(env: Env, row: ApprovalRow, now: number): Prom
     await emitEvents(env, row.orgId, [
       {
         type: "approval.resolved",
-        data: { approvalId: row.id, transactionId: null, agentId: row.agentId, resolution: "expired", note: null },
+        data: {
+          approvalId: row.id,
+          transactionId: null,
+          agentId: row.agentId,
+          resolution: "expired",
+          note: null,
+        },
       },
     ]);
   }
@@ -116,7 +124,11 @@ export async function createApproval(
         tool: input.tool,
         vendor: input.vendor,
         amount: input.price
-          ? { amount: input.price.amount.toString(), currency: input.price.currency, decimals: input.price.decimals }
+          ? {
+              amount: input.price.amount.toString(),
+              currency: input.price.currency,
+              decimals: input.price.decimals,
+            }
           : null,
         rule: input.rule,
         reason: input.reason,

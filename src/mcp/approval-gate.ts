@@ -18,7 +18,9 @@ import type { Denial } from "./denial";
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
-export type Gate = { proceed: true; decision: Decision; approvalId: string | null } | { proceed: false; denial: Denial };
+export type Gate =
+  | { proceed: true; decision: Decision; approvalId: string | null }
+  | { proceed: false; denial: Denial };
 
 export async function approvalGate(
   g: GatewayCtx,
@@ -28,17 +30,25 @@ export async function approvalGate(
   vendor: string | null,
   now: number,
 ): Promise<Gate> {
-  if (decision.action !== "require_approval") return { proceed: true, decision, approvalId: call.approvalId ?? null };
+  if (decision.action !== "require_approval")
+    return { proceed: true, decision, approvalId: call.approvalId ?? null };
   const base = policyDenial(decision, price, call.txId);
   if (!base) return { proceed: true, decision, approvalId: null };
-  const key = { orgId: g.tenant.orgId, agentId: g.tenant.agent.id, tool: call.tool, argsHash: await argsHash(call.args) };
+  const key = {
+    orgId: g.tenant.orgId,
+    agentId: g.tenant.agent.id,
+    tool: call.tool,
+    argsHash: await argsHash(call.args),
+  };
   const latest = await latestApproval(g.env, key);
   if (latest && now < latest.expiresAt) {
     if (latest.status === "approved" && covers(latest, price)) {
       if (await consumeApproval(g.env, g.tenant.orgId, latest.id, now)) {
         const approved = evaluateCall(g, call, price, vendor, now, true);
         const still = policyDenial(approved, price, call.txId);
-        return still ? { proceed: false, denial: still } : { proceed: true, decision: approved, approvalId: latest.id };
+        return still
+          ? { proceed: false, denial: still }
+          : { proceed: true, decision: approved, approvalId: latest.id };
       }
     }
     if (latest.status === "pending") {
@@ -48,14 +58,24 @@ export async function approvalGate(
       const note = latest.note ? ` Note from the approver: ${latest.note}` : "";
       return {
         proceed: false,
-        denial: { ...base, reason: "approval_rejected", message: `a human rejected this call.${note}`, approvalId: latest.id },
+        denial: {
+          ...base,
+          reason: "approval_rejected",
+          message: `a human rejected this call.${note}`,
+          approvalId: latest.id,
+        },
       };
     }
   } else if (latest && latest.status === "pending") {
     await markExpired(g.env, latest, now);
     return {
       proceed: false,
-      denial: { ...base, reason: "approval_expired", message: "the approval request expired before anyone decided; call again to ask anew.", approvalId: latest.id },
+      denial: {
+        ...base,
+        reason: "approval_expired",
+        message: "the approval request expired before anyone decided; call again to ask anew.",
+        approvalId: latest.id,
+      },
     };
   }
   const created = await createApproval(g.env, {

@@ -1,6 +1,7 @@
 // Builds the ledger's transaction record for one tools/call decision.
-import type { Decision } from "../policy";
+
 import type { TxRecord } from "../ledger/types";
+import type { Decision } from "../policy";
 import type { GatewayCtx } from "./context";
 
 export type CallInfo = {

@@ -41,8 +41,14 @@ export async function listTools(g: GatewayCtx, id: JsonRpcId, params: unknown, e
   const tools: Tool[] = [];
   let nextCursor: string | undefined;
   for (const upstream of g.tenant.upstreams) {
-    const page = await fetchTools(g, upstream, single ? (typeof cursor === "string" ? cursor : undefined) : undefined, single);
-    if ("error" in page) return rpcError(id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${page.error}`);
+    const page = await fetchTools(
+      g,
+      upstream,
+      single ? (typeof cursor === "string" ? cursor : undefined) : undefined,
+      single,
+    );
+    if ("error" in page)
+      return rpcError(id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${page.error}`);
     for (const tool of page.tools) {
       const name = exposedName(g.tenant, upstream, tool.name);
       if (!visible(g.tenant.policy, name)) continue;
@@ -66,7 +72,12 @@ async function fetchTools(
   let next = cursor;
   for (let page = 0; page < MAX_PAGES; page++) {
     const reqId = `tg-list-${page}`;
-    const body = JSON.stringify({ jsonrpc: "2.0", id: reqId, method: "tools/list", params: next ? { cursor: next } : {} });
+    const body = JSON.stringify({
+      jsonrpc: "2.0",
+      id: reqId,
+      method: "tools/list",
+      params: next ? { cursor: next } : {},
+    });
     const sent = await forward(upstream, body, {
       sessionId: upstreamSessionId(g, upstream.id),
       protocolVersion: g.protocolVersion,

@@ -1,5 +1,5 @@
 // Policy evaluation for one call and the translation of a refusal into the denial contract.
-import { evaluate, type Decision } from "../policy";
+import { type Decision, evaluate } from "../policy";
 import type { CallInfo } from "./call-record";
 import type { GatewayCtx } from "./context";
 import type { Denial, DenialReason, Price } from "./denial";

@@ -2,7 +2,7 @@
 // checks, fail-closed faults) is a JSON-RPC error with code -32010 (ledger outage: -32011) whose
 // `data.tollgate` has the same machine-readable shape. Tool failures never use these codes.
 import { formatAmount } from "../money";
-import { RPC, rpcError, type JsonRpcId } from "./jsonrpc";
+import { type JsonRpcId, RPC, rpcError } from "./jsonrpc";
 
 export type DenialReason =
   | "policy_denied"
@@ -73,7 +73,12 @@ export function denialError(id: JsonRpcId, d: Denial) {
       rule: d.rule ?? null,
       source: d.source ?? "gateway",
       price: d.price
-        ? { amount: String(d.price.amount), currency: d.price.currency, decimals: d.price.decimals, display: priceText(d.price) }
+        ? {
+            amount: String(d.price.amount),
+            currency: d.price.currency,
+            decimals: d.price.decimals,
+            display: priceText(d.price),
+          }
         : null,
       scope: d.scope ?? null,
       approvalId: d.approvalId ?? null,

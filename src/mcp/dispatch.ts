@@ -1,7 +1,8 @@
 // Routes one parsed JSON-RPC body to the handler for its method.
-import { callGovernanceTool, governanceToolList, isGovernanceTool } from "./governance/index";
+
 import { listTools } from "./catalog";
 import type { GatewayCtx } from "./context";
+import { callGovernanceTool, governanceToolList, isGovernanceTool } from "./governance/index";
 import { classify, RPC, rpcError } from "./jsonrpc";
 import { broadcast, initialize } from "./lifecycle";
 import { passThrough } from "./passthrough";
@@ -20,7 +21,11 @@ export async function dispatch(g: GatewayCtx, body: unknown, raw: string): Promi
   if (!message) {
     const id = (body as { id?: unknown } | null)?.id;
     return jsonResponse(
-      rpcError(typeof id === "string" || typeof id === "number" ? id : null, RPC.INVALID_REQUEST, "Invalid JSON-RPC 2.0 message"),
+      rpcError(
+        typeof id === "string" || typeof id === "number" ? id : null,
+        RPC.INVALID_REQUEST,
+        "Invalid JSON-RPC 2.0 message",
+      ),
       undefined,
       400,
     );

@@ -2,8 +2,8 @@
 // denial (nothing is forwarded), never an unmetered pass-through.
 import { callLedger, ledgerFor } from "../ledger/client";
 import type { ScopeLine, TxRecord } from "../ledger/types";
-import type { ScopeLine as PolicyLine } from "../policy";
 import { formatAmount } from "../money";
+import type { ScopeLine as PolicyLine } from "../policy";
 import type { GatewayCtx } from "./context";
 import type { Denial } from "./denial";
 
@@ -39,7 +39,14 @@ export async function reserveLines(
   if (r.ok) return { ok: true, reservationId: r.reservationId, expiresAt: r.expiresAt };
   if (r.reason !== "budget_exceeded") {
     // idempotency_conflict cannot happen for fresh tx ids; treat anything unexpected as a fault.
-    return { ok: false, denial: { reason: "ledger_unavailable", message: `ledger refused: ${r.reason}`, transactionId: input.txId } };
+    return {
+      ok: false,
+      denial: {
+        reason: "ledger_unavailable",
+        message: `ledger refused: ${r.reason}`,
+        transactionId: input.txId,
+      },
+    };
   }
   const line = input.lines.find((l) => l.key === r.scope.key);
   const isRate = line?.kind === "count";
@@ -66,7 +73,12 @@ function toLedgerLine(line: PolicyLine, sessionId: string | null): ScopeLine {
 }
 
 /** "only 0.50 of 10.00 PATHUSD left": money units are "<CURRENCY>/<decimals>". */
-function describeRoom(scope: { unit: string; remaining: string; limit: string; resetsAt: number | null }): string {
+function describeRoom(scope: {
+  unit: string;
+  remaining: string;
+  limit: string;
+  resetsAt: number | null;
+}): string {
   const m = /^(.+)\/(\d+)$/.exec(scope.unit);
   const fmt = (v: string) => (m ? `${formatAmount(BigInt(v), Number(m[2]))}` : v);
   const reset = scope.resetsAt ? ` It resets at ${new Date(scope.resetsAt).toISOString()}.` : "";
@@ -89,21 +101,28 @@ export function unavailable(txId: string): Denial {
 export async function settle(
   g: GatewayCtx,
   reservationId: string,
-  how: { commit: true; unconfirmed?: boolean; receiptRef?: string | null; actualAmounts?: Record<string, string> } | { commit: false; reason: string },
+  how:
+    | {
+        commit: true;
+        unconfirmed?: boolean;
+        receiptRef?: string | null;
+        actualAmounts?: Record<string, string>;
+      }
+    | { commit: false; reason: string },
 ): Promise<void> {
   const stub = ledgerFor(g.env, g.tenant.orgId);
   const now = Date.now();
   const r = await callLedger(() =>
-      how.commit
-        ? stub.commit({
-            reservationId,
-            now,
-            unconfirmed: how.unconfirmed ?? false,
-            receiptRef: how.receiptRef ?? null,
-            ...(how.actualAmounts ? { actualAmounts: how.actualAmounts } : {}),
-          })
-        : stub.release({ reservationId, reason: how.reason, now }),
-    );
+    how.commit
+      ? stub.commit({
+          reservationId,
+          now,
+          unconfirmed: how.unconfirmed ?? false,
+          receiptRef: how.receiptRef ?? null,
+          ...(how.actualAmounts ? { actualAmounts: how.actualAmounts } : {}),
+        })
+      : stub.release({ reservationId, reason: how.reason, now }),
+  );
   if (!r.ok) console.error("ledger settle failed", reservationId);
 }
 

@@ -20,10 +20,16 @@ export async function initialize(g: GatewayCtx, req: JsonRpcRequest, rawBody: st
       allowPrivate: g.allowPrivate,
       signal: g.signal,
     });
-    if (!sent.ok) return jsonResponse(rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${sent.message}`));
+    if (!sent.ok)
+      return jsonResponse(
+        rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${sent.message}`),
+      );
     const sid = sent.response.headers.get("mcp-session-id");
     const reply = await readReply(sent.response, req.id);
-    if (!reply.ok) return jsonResponse(rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${reply.message}`));
+    if (!reply.ok)
+      return jsonResponse(
+        rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${reply.message}`),
+      );
     if ("error" in reply.message) return jsonResponse(reply.message);
     if (sid) sessions[upstream.id] = sid;
     results.push((reply.message.result ?? {}) as Record<string, unknown>);

@@ -2,14 +2,14 @@
 // this gateway reserved for (same tool, unexpired, unused) or it never reaches the upstream; the
 // upstream's answer then settles the reservation by what it proves.
 import { callLedger, ledgerFor } from "../ledger/client";
-import { classifyPaidResponse, type Credential, detectPaymentRequired } from "../payments";
-import { paidOffer } from "./paid-offer";
+import { type Credential, classifyPaidResponse, detectPaymentRequired } from "../payments";
 import { type CallInfo, txRecord } from "./call-record";
 import type { ToolRoute } from "./catalog";
 import type { GatewayCtx } from "./context";
 import { type Denial, denialError } from "./denial";
 import { type JsonRpcRequest, RPC, rpcError } from "./jsonrpc";
 import { record, settle, unavailable } from "./ledger-calls";
+import { paidOffer } from "./paid-offer";
 import { answer, jsonResponse } from "./respond";
 import { forwardOptions, priced } from "./tools-call";
 import { forward, readReply } from "./upstream";
@@ -39,15 +39,34 @@ export async function paidRetry(
   const offerKey = credential.protocol === "mpp" ? credential.challengeId : credential.offerKey;
   const claimed = offerKey
     ? await callLedger(() =>
-        ledgerFor(g.env, g.tenant.orgId).claim({ offerKey, tool: call.tool, agentId: g.tenant.agent.id, now: Date.now() }),
+        ledgerFor(g.env, g.tenant.orgId).claim({
+          offerKey,
+          tool: call.tool,
+          agentId: g.tenant.agent.id,
+          now: Date.now(),
+        }),
       )
     : ({ ok: true, value: { ok: false, reason: "unknown" } } as const);
   type ClaimFailure = keyof typeof CLAIM_REASON;
   if (!claimed.ok) return jsonResponse(denialError(req.id, unavailable(call.txId)));
   if (!claimed.value.ok) {
     const reason = claimed.value.reason as ClaimFailure;
-    const denial: Denial = { reason: CLAIM_REASON[reason], message: CLAIM_MESSAGE[reason], source: "gateway", transactionId: call.txId };
-    await record(g, txRecord(g, call, { kind: "payment", decision: "deny", status: "denied", reasonCode: denial.reason, reason: denial.message }));
+    const denial: Denial = {
+      reason: CLAIM_REASON[reason],
+      message: CLAIM_MESSAGE[reason],
+      source: "gateway",
+      transactionId: call.txId,
+    };
+    await record(
+      g,
+      txRecord(g, call, {
+        kind: "payment",
+        decision: "deny",
+        status: "denied",
+        reasonCode: denial.reason,
+        reason: denial.message,
+      }),
+    );
     return jsonResponse(denialError(req.id, denial));
   }
   const reservationId = claimed.value.reservationId;
@@ -55,8 +74,16 @@ export async function paidRetry(
   const sent = await forward(route.upstream, upstreamBody, forwardOptions(g, route));
   if (!sent.ok) {
     // blocked_url: nothing was sent. Otherwise the credential may have reached the upstream.
-    await settle(g, reservationId, sent.error === "blocked_url" ? { commit: false, reason: "blocked_url" } : { commit: true, unconfirmed: true });
-    return jsonResponse(rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${route.upstream.namespace}": ${sent.message}`));
+    await settle(
+      g,
+      reservationId,
+      sent.error === "blocked_url"
+        ? { commit: false, reason: "blocked_url" }
+        : { commit: true, unconfirmed: true },
+    );
+    return jsonResponse(
+      rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${route.upstream.namespace}": ${sent.message}`),
+    );
   }
   const streamed = (sent.response.headers.get("content-type") ?? "").includes("text/event-stream");
   return answer(streamed, async (emit) => {
@@ -64,7 +91,11 @@ export async function paidRetry(
     if (!reply.ok) {
       // A 4xx means the request was refused before the tool ran; anything else may have charged.
       const refusedAtHttp = reply.error === "bad_status" && (reply.status ?? 500) < 500;
-      await settle(g, reservationId, refusedAtHttp ? { commit: false, reason: "upstream_http_4xx" } : { commit: true, unconfirmed: true });
+      await settle(
+        g,
+        reservationId,
+        refusedAtHttp ? { commit: false, reason: "upstream_http_4xx" } : { commit: true, unconfirmed: true },
+      );
       return rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${route.upstream.namespace}": ${reply.message}`);
     }
     const outcome = classifyPaidResponse(reply.message);

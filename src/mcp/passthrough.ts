@@ -10,7 +10,8 @@ export async function passThrough(g: GatewayCtx, req: JsonRpcRequest, rawBody: s
   if (req.method === "ping") return jsonResponse(rpcResult(req.id, {}));
   // With several upstreams, methods that carry no routable name go to the first one (README: Limits).
   const upstream = g.tenant.upstreams[0];
-  if (!upstream) return jsonResponse(rpcError(req.id, RPC.METHOD_NOT_FOUND, "No upstream MCP server is configured"));
+  if (!upstream)
+    return jsonResponse(rpcError(req.id, RPC.METHOD_NOT_FOUND, "No upstream MCP server is configured"));
   const sent = await forward(upstream, rawBody, {
     sessionId: upstreamSessionId(g, upstream.id),
     protocolVersion: g.protocolVersion,
@@ -18,11 +19,16 @@ export async function passThrough(g: GatewayCtx, req: JsonRpcRequest, rawBody: s
     allowPrivate: g.allowPrivate,
     signal: g.signal,
   });
-  if (!sent.ok) return jsonResponse(rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${sent.message}`));
+  if (!sent.ok)
+    return jsonResponse(
+      rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${sent.message}`),
+    );
   const res = sent.response;
   if (res.status >= 300) {
     await res.body?.cancel();
-    return jsonResponse(rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}" answered HTTP ${res.status}`));
+    return jsonResponse(
+      rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}" answered HTTP ${res.status}`),
+    );
   }
   const headers = new Headers();
   for (const name of ["content-type", "cache-control"]) {

@@ -19,7 +19,9 @@ export function sseResponse(work: (emit: Emit) => Promise<unknown>, headers?: He
   const { readable, writable } = new TransformStream<string, string>();
   const writer = writable.getWriter();
   const emit: Emit = (event) => {
-    void writer.write(`${event.event ? `event: ${event.event}\n` : ""}${event.id ? `id: ${event.id}\n` : ""}data: ${event.data}\n\n`);
+    void writer.write(
+      `${event.event ? `event: ${event.event}\n` : ""}${event.id ? `id: ${event.id}\n` : ""}data: ${event.data}\n\n`,
+    );
   };
   void (async () => {
     try {

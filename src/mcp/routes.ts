@@ -18,7 +18,9 @@ export function mcpRoutes() {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
     return handle(c.req.raw, c.env, c.executionCtx as ExecutionContext, m?.[1] ?? "", null);
   });
-  app.all("/:key/mcp", (c) => handle(c.req.raw, c.env, c.executionCtx as ExecutionContext, c.req.param("key"), null));
+  app.all("/:key/mcp", (c) =>
+    handle(c.req.raw, c.env, c.executionCtx as ExecutionContext, c.req.param("key"), null),
+  );
   app.all("/:key/agents/:agent/mcp", (c) =>
     handle(c.req.raw, c.env, c.executionCtx as ExecutionContext, c.req.param("key"), c.req.param("agent")),
   );
@@ -37,7 +39,8 @@ async function handle(req: Request, env: Env, exec: ExecutionContext, key: strin
   }
   const now = Date.now();
   const client = req.headers.get("cf-connecting-ip") ?? "local";
-  if (isLockedOut(client, now)) return httpError(429, "RATE_LIMITED", "Too many failed key lookups; try later");
+  if (isLockedOut(client, now))
+    return httpError(429, "RATE_LIMITED", "Too many failed key lookups; try later");
   const resolved = await resolveTenant(env, exec, key, agentName, now);
   if (!resolved.ok) {
     if (resolved.reason === "unauthorized") {
@@ -50,7 +53,10 @@ async function handle(req: Request, env: Env, exec: ExecutionContext, key: strin
   }
   const sessionHeader = req.headers.get("mcp-session-id");
   const session = sessionHeader ? await verifySession(sessionHeader, cfg.SESSION_SECRET) : null;
-  if (sessionHeader && (!session || session.o !== resolved.tenant.orgId || session.a !== resolved.tenant.agent.id)) {
+  if (
+    sessionHeader &&
+    (!session || session.o !== resolved.tenant.orgId || session.a !== resolved.tenant.agent.id)
+  ) {
     // Unknown or foreign session: 404 tells the client to initialize again (Streamable HTTP).
     return httpError(404, "NOT_FOUND", "Unknown session");
   }
@@ -66,12 +72,14 @@ async function handle(req: Request, env: Env, exec: ExecutionContext, key: strin
     sessionSecret: cfg.SESSION_SECRET,
     acceptsSse: (req.headers.get("accept") ?? "").includes("text/event-stream"),
   };
-  if (req.method === "GET") return httpError(405, "METHOD_NOT_ALLOWED", "This gateway offers no standalone SSE stream");
+  if (req.method === "GET")
+    return httpError(405, "METHOD_NOT_ALLOWED", "This gateway offers no standalone SSE stream");
   if (req.method === "DELETE") return new Response(null, { status: 204 });
   if (req.method !== "POST") return httpError(405, "METHOD_NOT_ALLOWED", "Use POST");
 
   const type = req.headers.get("content-type") ?? "";
-  if (!type.includes("application/json")) return httpError(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
+  if (!type.includes("application/json"))
+    return httpError(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > cfg.MAX_BODY_BYTES) return tooLarge(cfg.MAX_BODY_BYTES);
   const raw = await readLimited(req, cfg.MAX_BODY_BYTES);
@@ -80,7 +88,11 @@ async function handle(req: Request, env: Env, exec: ExecutionContext, key: strin
   try {
     body = JSON.parse(raw);
   } catch {
-    return jsonResponse(rpcError(null, RPC.PARSE_ERROR, "Parse error: the body is not valid JSON"), undefined, 400);
+    return jsonResponse(
+      rpcError(null, RPC.PARSE_ERROR, "Parse error: the body is not valid JSON"),
+      undefined,
+      400,
+    );
   }
   return dispatch(g, body, raw);
 }

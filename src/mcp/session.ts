@@ -27,10 +27,13 @@ function secretOf(secret: string | undefined): string {
 function hmacKey(secret: string): Promise<CryptoKey> {
   let key = keyCache.get(secret);
   if (!key) {
-    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign",
-      "verify",
-    ]);
+    key = crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(secret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign", "verify"],
+    );
     keyCache.set(secret, key);
   }
   return key;
@@ -38,11 +41,18 @@ function hmacKey(secret: string): Promise<CryptoKey> {
 
 export async function signSession(payload: SessionPayload, secret: string | undefined): Promise<string> {
   const body = b64url(new TextEncoder().encode(JSON.stringify(payload)));
-  const sig = await crypto.subtle.sign("HMAC", await hmacKey(secretOf(secret)), new TextEncoder().encode(body));
+  const sig = await crypto.subtle.sign(
+    "HMAC",
+    await hmacKey(secretOf(secret)),
+    new TextEncoder().encode(body),
+  );
   return `${PREFIX}${body}.${b64url(new Uint8Array(sig))}`;
 }
 
-export async function verifySession(token: string, secret: string | undefined): Promise<SessionPayload | null> {
+export async function verifySession(
+  token: string,
+  secret: string | undefined,
+): Promise<SessionPayload | null> {
   if (!token.startsWith(PREFIX) || token.length > 4096) return null;
   const [body, sig] = token.slice(PREFIX.length).split(".");
   if (!body || !sig) return null;

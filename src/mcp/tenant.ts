@@ -4,9 +4,9 @@
 import { hashKey, isWellFormedKey, timingSafeEqual } from "../auth/keys";
 import { db } from "../db/client";
 import { findKeyByHash, type KeyRow, loadOrgConfig, type OrgConfig, touchKey } from "../db/queries/tenant";
-import { mandateFromRow } from "./mandate-row";
 import type { ConversionTable } from "../money";
 import type { CompiledPolicy, Mandate } from "../policy";
+import { mandateFromRow } from "./mandate-row";
 import type { UpstreamTarget } from "./upstream";
 
 export const CACHE_TTL_MS = 30_000;
@@ -27,11 +27,15 @@ export type Tenant = {
   policy: CompiledPolicy | null;
   policyVersion: number | null;
   conversions: ConversionTable;
-  upstreams: (UpstreamTarget & { toolPrices: Record<string, { amount: string; currency: string; decimals: number }> })[];
+  upstreams: (UpstreamTarget & {
+    toolPrices: Record<string, { amount: string; currency: string; decimals: number }>;
+  })[];
   timeZone: string;
 };
 
-export type TenantResult = { ok: true; tenant: Tenant } | { ok: false; reason: "unauthorized" | "not_found" | "paused" };
+export type TenantResult =
+  | { ok: true; tenant: Tenant }
+  | { ok: false; reason: "unauthorized" | "not_found" | "paused" };
 
 export function invalidateOrg(orgId: string): void {
   orgCache.delete(orgId);
@@ -63,7 +67,8 @@ export async function resolveTenant(
       ? config.agents.find((a) => a.id === key.agentId && (agentName === null || a.name === agentName))
       : agentName !== null
         ? config.agents.find((a) => a.name === agentName)
-        : (config.agents.find((a) => a.isDefault) ?? (config.agents.length === 1 ? config.agents[0] : undefined));
+        : (config.agents.find((a) => a.isDefault) ??
+          (config.agents.length === 1 ? config.agents[0] : undefined));
   if (!agentRow) return { ok: false, reason: "not_found" };
   if (agentRow.status !== "active") return { ok: false, reason: "paused" };
 
@@ -81,14 +86,25 @@ export async function resolveTenant(
         description: agentRow.description,
         governanceTools: agentRow.governanceTools,
       },
-      orgAgents: config.agents.map((a) => ({ id: a.id, name: a.name, description: a.description, status: a.status })),
+      orgAgents: config.agents.map((a) => ({
+        id: a.id,
+        name: a.name,
+        description: a.description,
+        status: a.status,
+      })),
       mandate: mandateRow ? mandateFromRow(mandateRow) : null,
       policy: (config.policy?.parsed as CompiledPolicy | undefined) ?? null,
       policyVersion: config.policy?.version ?? null,
       conversions: settings.conversions ?? [],
       upstreams: config.upstreams
         .filter((u) => u.agentIds === null || u.agentIds.includes(agentRow.id))
-        .map((u) => ({ id: u.id, namespace: u.namespace, url: u.url, headers: u.headers, toolPrices: u.toolPrices ?? {} })),
+        .map((u) => ({
+          id: u.id,
+          namespace: u.namespace,
+          url: u.url,
+          headers: u.headers,
+          toolPrices: u.toolPrices ?? {},
+        })),
       timeZone: config.org.timeZone,
     },
   };

@@ -10,16 +10,16 @@ import {
   type PaymentRequired,
   priceToBudget,
 } from "../payments";
+import { approvalGate } from "./approval-gate";
 import { type CallInfo, txRecord } from "./call-record";
 import { routeTool, type ToolRoute } from "./catalog";
 import type { GatewayCtx } from "./context";
-import { approvalGate } from "./approval-gate";
-import { evaluateCall, policyDenial, type PriceIn } from "./decide";
+import { evaluateCall, type PriceIn, policyDenial } from "./decide";
 import { type Denial, denialError } from "./denial";
 import { type JsonRpcRequest, RPC, rpcError } from "./jsonrpc";
 import { record, reserveLines, settle } from "./ledger-calls";
-import { paidRetry } from "./paid-retry";
 import { coveredOffers, narrowChallenge } from "./narrow";
+import { paidRetry } from "./paid-retry";
 import { answer, jsonResponse } from "./respond";
 import { forward, readReply } from "./upstream";
 
@@ -36,7 +36,13 @@ const SKEW_MS = 30_000;
 export async function toolsCall(g: GatewayCtx, req: JsonRpcRequest): Promise<Response> {
   const parsed = CallParams.safeParse(req.params);
   if (!parsed.success) {
-    return jsonResponse(rpcError(req.id, RPC.INVALID_PARAMS, "tools/call needs params.name and an optional params.arguments object"));
+    return jsonResponse(
+      rpcError(
+        req.id,
+        RPC.INVALID_PARAMS,
+        "tools/call needs params.name and an optional params.arguments object",
+      ),
+    );
   }
   const route = routeTool(g.tenant, parsed.data.name);
   if (!route) return jsonResponse(rpcError(req.id, RPC.INVALID_PARAMS, `Unknown tool: ${parsed.data.name}`));
@@ -79,8 +85,23 @@ export async function toolsCall(g: GatewayCtx, req: JsonRpcRequest): Promise<Res
   if (lines.length > 0 || estimate) {
     // A free call's counter hold is internal (audit: false): the call's own row is recorded below.
     const holdTx = estimate
-      ? txRecord(g, call, { kind: "estimate", decision: "allow", status: "reserved", ...priceFields(estimate, route.upstream.namespace) }, decision)
-      : txRecord(g, { ...call, txId: `${call.txId}_hold` }, { kind: "free", decision: "allow", status: "reserved" }, decision);
+      ? txRecord(
+          g,
+          call,
+          {
+            kind: "estimate",
+            decision: "allow",
+            status: "reserved",
+            ...priceFields(estimate, route.upstream.namespace),
+          },
+          decision,
+        )
+      : txRecord(
+          g,
+          { ...call, txId: `${call.txId}_hold` },
+          { kind: "free", decision: "allow", status: "reserved" },
+          decision,
+        );
     const hold = await reserveLines(g, {
       txId: holdTx.id,
       lines,
@@ -89,36 +110,86 @@ export async function toolsCall(g: GatewayCtx, req: JsonRpcRequest): Promise<Res
       tx: holdTx,
       audit: estimate !== null,
     });
-    if (!hold.ok) return jsonResponse(await refuse(g, req, call, hold.denial, decision, estimate, !hold.ok && hold.denial.reason === "budget_exceeded"));
+    if (!hold.ok)
+      return jsonResponse(
+        await refuse(
+          g,
+          req,
+          call,
+          hold.denial,
+          decision,
+          estimate,
+          !hold.ok && hold.denial.reason === "budget_exceeded",
+        ),
+      );
     holdId = hold.reservationId;
   }
 
   const sent = await forward(route.upstream, upstreamBody, forwardOptions(g, route));
   if (!sent.ok) {
     if (holdId) await settle(g, holdId, { commit: false, reason: `upstream_${sent.error}` });
-    if (!estimate) await record(g, txRecord(g, call, { kind: "free", decision: "allow", status: "allowed", reasonCode: `upstream_${sent.error}` }, decision));
-    return jsonResponse(rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${route.upstream.namespace}": ${sent.message}`));
+    if (!estimate)
+      await record(
+        g,
+        txRecord(
+          g,
+          call,
+          { kind: "free", decision: "allow", status: "allowed", reasonCode: `upstream_${sent.error}` },
+          decision,
+        ),
+      );
+    return jsonResponse(
+      rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${route.upstream.namespace}": ${sent.message}`),
+    );
   }
   const streamed = (sent.response.headers.get("content-type") ?? "").includes("text/event-stream");
   return answer(streamed, async (emit) => {
     const reply = await readReply(sent.response, req.id, emit);
     if (!reply.ok) {
       if (holdId) await settle(g, holdId, { commit: false, reason: `upstream_${reply.error}` });
-      if (!estimate) await record(g, txRecord(g, call, { kind: "free", decision: "allow", status: "allowed", reasonCode: `upstream_${reply.error}` }, decision));
+      if (!estimate)
+        await record(
+          g,
+          txRecord(
+            g,
+            call,
+            { kind: "free", decision: "allow", status: "allowed", reasonCode: `upstream_${reply.error}` },
+            decision,
+          ),
+        );
       return rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${route.upstream.namespace}": ${reply.message}`);
     }
     const payment = detectPaymentRequired(reply.message);
     if (!payment) {
-      const failed = "error" in reply.message || (reply.message.result as { isError?: unknown } | null)?.isError === true;
+      const failed =
+        "error" in reply.message || (reply.message.result as { isError?: unknown } | null)?.isError === true;
       // Estimated prices release on any failure (as Cycles does); counters are kept for successes.
-      if (holdId) await settle(g, holdId, failed ? { commit: false, reason: "tool_failed" } : { commit: true });
+      if (holdId)
+        await settle(g, holdId, failed ? { commit: false, reason: "tool_failed" } : { commit: true });
       // A free call holds no budget, so its audit row is written after the answer (off the hot path).
-      if (!estimate) g.exec.waitUntil(record(g, txRecord(g, call, { kind: "free", decision: "allow", status: "allowed", reasonCode: failed ? "tool_error" : null }, decision)));
+      if (!estimate)
+        g.exec.waitUntil(
+          record(
+            g,
+            txRecord(
+              g,
+              call,
+              {
+                kind: "free",
+                decision: "allow",
+                status: "allowed",
+                reasonCode: failed ? "tool_error" : null,
+              },
+              decision,
+            ),
+          ),
+        );
       return reply.message;
     }
     // The call asked for payment: the attempt counts against rate limits; a configured estimate is
     // replaced by the real price.
-    if (holdId) await settle(g, holdId, estimate ? { commit: false, reason: "real_price_seen" } : { commit: true });
+    if (holdId)
+      await settle(g, holdId, estimate ? { commit: false, reason: "real_price_seen" } : { commit: true });
     const finalCall = estimate ? { ...call, txId: newId("tx") } : call;
     return priced(g, req, route, finalCall, payment, reply.message);
   });
@@ -181,7 +252,18 @@ export async function priced(
     ),
     bind: { offerKeys: covered.map((o) => o.offerKey), tool: call.tool, agentId: g.tenant.agent.id },
   });
-  if (!hold.ok) return refuse(g, req, call, hold.denial, decision, price, hold.denial.reason === "budget_exceeded", "payment", vendor);
+  if (!hold.ok)
+    return refuse(
+      g,
+      req,
+      call,
+      hold.denial,
+      decision,
+      price,
+      hold.denial.reason === "budget_exceeded",
+      "payment",
+      vendor,
+    );
   return narrowChallenge(challenge, new Set(covered.map((o) => o.offerKey)));
 }
 
@@ -227,7 +309,9 @@ export function priceFields(price: NonNullable<PriceIn>, vendor: string | null) 
 
 function bodyFor(req: JsonRpcRequest, route: ToolRoute): string {
   const params = req.params as Record<string, unknown>;
-  return JSON.stringify(params.name === route.upstreamTool ? req : { ...req, params: { ...params, name: route.upstreamTool } });
+  return JSON.stringify(
+    params.name === route.upstreamTool ? req : { ...req, params: { ...params, name: route.upstreamTool } },
+  );
 }
 
 export function forwardOptions(g: GatewayCtx, route: ToolRoute) {

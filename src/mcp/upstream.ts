@@ -29,7 +29,11 @@ export type ForwardResult =
 /** Headers the upstream may set that the client may see (never credentials or cookies). */
 const RETURNED_HEADERS = ["content-type", "cache-control", "mcp-session-id"];
 
-export async function forward(target: UpstreamTarget, body: string | null, opts: ForwardOptions): Promise<ForwardResult> {
+export async function forward(
+  target: UpstreamTarget,
+  body: string | null,
+  opts: ForwardOptions,
+): Promise<ForwardResult> {
   const check = checkOutboundUrl(target.url, opts.allowPrivate);
   if (!check.ok) return { ok: false, error: "blocked_url", message: `upstream URL refused: ${check.reason}` };
   const headers = new Headers();
@@ -51,8 +55,13 @@ export async function forward(target: UpstreamTarget, body: string | null, opts:
     });
     return { ok: true, response };
   } catch (err) {
-    if (timeout.aborted) return { ok: false, error: "timeout", message: `upstream did not answer within ${opts.timeoutMs} ms` };
-    return { ok: false, error: "network", message: `upstream unreachable: ${err instanceof Error ? err.name : "error"}` };
+    if (timeout.aborted)
+      return { ok: false, error: "timeout", message: `upstream did not answer within ${opts.timeoutMs} ms` };
+    return {
+      ok: false,
+      error: "network",
+      message: `upstream unreachable: ${err instanceof Error ? err.name : "error"}`,
+    };
   }
 }
 
@@ -67,7 +76,12 @@ export function clientHeadersFrom(response: Response): Headers {
 
 export type Reply =
   | { ok: true; message: JsonRpcResponse; sse: boolean }
-  | { ok: false; error: "bad_status" | "not_mcp" | "no_response" | "timeout" | "network"; message: string; status?: number };
+  | {
+      ok: false;
+      error: "bad_status" | "not_mcp" | "no_response" | "timeout" | "network";
+      message: string;
+      status?: number;
+    };
 
 /**
  * Reads the reply to request `id`. For SSE, every other event (progress, server requests) is handed
@@ -80,7 +94,12 @@ export async function readReply(
 ): Promise<Reply> {
   if (response.status >= 300) {
     await response.body?.cancel();
-    return { ok: false, error: "bad_status", message: `upstream answered HTTP ${response.status}`, status: response.status };
+    return {
+      ok: false,
+      error: "bad_status",
+      message: `upstream answered HTTP ${response.status}`,
+      status: response.status,
+    };
   }
   const type = response.headers.get("content-type") ?? "";
   try {
@@ -95,7 +114,11 @@ export async function readReply(
     const text = await response.text();
     const message = matchResponse(text, id);
     if (message) return { ok: true, message, sse: false };
-    return { ok: false, error: "not_mcp", message: "upstream answered something that is not a JSON-RPC response" };
+    return {
+      ok: false,
+      error: "not_mcp",
+      message: "upstream answered something that is not a JSON-RPC response",
+    };
   } catch (err) {
     const name = err instanceof Error ? err.name : "";
     if (name === "TimeoutError" || name === "AbortError") {

@@ -11,7 +11,12 @@ export const PATH_USD = "0x20c0000000000000000000000000000000000000";
 export type SeedOptions = {
   policy?: string;
   agents?: { name: string; isDefault?: boolean; mandate?: Partial<typeof mandates.$inferInsert> }[];
-  upstreams?: { namespace: string; url: string; headers?: Record<string, string>; toolPrices?: Record<string, { amount: string; currency: string; decimals: number }> }[];
+  upstreams?: {
+    namespace: string;
+    url: string;
+    headers?: Record<string, string>;
+    toolPrices?: Record<string, { amount: string; currency: string; decimals: number }>;
+  }[];
   conversions?: { from: string; to: string; rate: string }[];
 };
 
@@ -26,38 +31,72 @@ export type Seeded = {
 export async function seedOrg(opts: SeedOptions = {}): Promise<Seeded> {
   const d = db(env);
   const orgId = newId("org");
-  await d.insert(orgs).values({ id: orgId, name: `Org ${orgId}`, settings: { conversions: opts.conversions ?? [] } }).run();
+  await d
+    .insert(orgs)
+    .values({ id: orgId, name: `Org ${orgId}`, settings: { conversions: opts.conversions ?? [] } })
+    .run();
   const agentSpecs = opts.agents ?? [{ name: "main", isDefault: true }];
   const agentIds: Record<string, string> = {};
   const agentKeys: Record<string, string> = {};
   for (const spec of agentSpecs) {
     const id = newId("agt");
     agentIds[spec.name] = id;
-    await d.insert(agents).values({ id, orgId, name: spec.name, isDefault: spec.isDefault ?? false }).run();
+    await d
+      .insert(agents)
+      .values({ id, orgId, name: spec.name, isDefault: spec.isDefault ?? false })
+      .run();
     if (spec.mandate) {
       await d
         .insert(mandates)
-        .values({ id: newId("mdt"), orgId, agentId: id, version: 1, currency: "PATHUSD", decimals: 6, ...spec.mandate })
+        .values({
+          id: newId("mdt"),
+          orgId,
+          agentId: id,
+          version: 1,
+          currency: "PATHUSD",
+          decimals: 6,
+          ...spec.mandate,
+        })
         .run();
     }
     const key = await generateKey("agent");
-    await d.insert(apiKeys).values({ id: newId("key"), orgId, agentId: id, scope: "agent", prefix: key.prefix, hash: key.hash }).run();
+    await d
+      .insert(apiKeys)
+      .values({ id: newId("key"), orgId, agentId: id, scope: "agent", prefix: key.prefix, hash: key.hash })
+      .run();
     agentKeys[spec.name] = key.secret;
   }
   const orgKey = await generateKey("org");
-  await d.insert(apiKeys).values({ id: newId("key"), orgId, scope: "org", prefix: orgKey.prefix, hash: orgKey.hash }).run();
+  await d
+    .insert(apiKeys)
+    .values({ id: newId("key"), orgId, scope: "org", prefix: orgKey.prefix, hash: orgKey.hash })
+    .run();
   if (opts.policy) {
     const compiled = compilePolicy(opts.policy);
     if (!compiled.ok) throw new Error(`test policy does not compile: ${JSON.stringify(compiled.errors)}`);
     await d
       .insert(policies)
-      .values({ id: newId("pol"), orgId, version: 1, source: opts.policy, parsed: compiled.policy, active: true })
+      .values({
+        id: newId("pol"),
+        orgId,
+        version: 1,
+        source: opts.policy,
+        parsed: compiled.policy,
+        active: true,
+      })
       .run();
   }
   for (const u of opts.upstreams ?? [{ namespace: "paid", url: "https://paid.example/mcp" }]) {
     await d
       .insert(upstreams)
-      .values({ id: newId("ups"), orgId, namespace: u.namespace, url: u.url, headers: u.headers ?? {}, toolPrices: u.toolPrices ?? null })
+      .values({
+        id: newId("ups"),
+        orgId,
+        namespace: u.namespace,
+        url: u.url,
+        headers: u.headers ?? {},
+        toolPrices: u.toolPrices ?? null,
+      })
       .run();
   }
   invalidateOrg(orgId);
@@ -66,6 +105,7 @@ export async function seedOrg(opts: SeedOptions = {}): Promise<Seeded> {
     orgKey: orgKey.secret,
     agentKeys,
     agentIds,
-    url: (key, agent) => (agent ? `https://gw.test/${key}/agents/${agent}/mcp` : `https://gw.test/${key}/mcp`),
+    url: (key, agent) =>
+      agent ? `https://gw.test/${key}/agents/${agent}/mcp` : `https://gw.test/${key}/mcp`,
   };
 }

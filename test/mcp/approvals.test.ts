@@ -1,6 +1,6 @@
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { env, exports } from "cloudflare:workers";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { connectMcp, withPayer } from "../helpers/mcp-client";
 import { seedOrg } from "../helpers/seed";
@@ -37,18 +37,24 @@ tools:
 const DEEP = { name: "research_report", arguments: { topic: "tolls", depth: "deep" } }; // 15.00
 
 async function approvalDenial(p: Promise<unknown>) {
-  const e = (await p.then(() => null, (x: unknown) => x)) as McpError;
+  const e = (await p.then(
+    () => null,
+    (x: unknown) => x,
+  )) as McpError;
   expect(e).toBeInstanceOf(McpError);
   expect(e.code).toBe(-32010);
   return (e.data as { tollgate: { reason: string; approvalId: string | null; message: string } }).tollgate;
 }
 
 async function decide(orgId: string, id: string, decision: "approve" | "reject", note?: string) {
-  const res = await exports.default.fetch(`https://gw.test/api/v1/orgs/${orgId}/approvals/${id}/${decision}`, {
-    method: "POST",
-    headers: { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" },
-    body: JSON.stringify(note ? { note } : {}),
-  });
+  const res = await exports.default.fetch(
+    `https://gw.test/api/v1/orgs/${orgId}/approvals/${id}/${decision}`,
+    {
+      method: "POST",
+      headers: { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" },
+      body: JSON.stringify(note ? { note } : {}),
+    },
+  );
   expect(res.status).toBe(200);
 }
 
@@ -61,7 +67,10 @@ describe("human approvals on the call path", () => {
     expect(pending.approvalId).toMatch(/^apr_/);
     // Asking again while pending points at the same approval.
     expect((await approvalDenial(client.callTool(DEEP))).approvalId).toBe(pending.approvalId);
-    const status = await client.callTool({ name: "tollgate_approval_status", arguments: { approvalId: pending.approvalId } });
+    const status = await client.callTool({
+      name: "tollgate_approval_status",
+      arguments: { approvalId: pending.approvalId },
+    });
     expect((status.structuredContent as { status: string }).status).toBe("pending");
 
     await decide(org.orgId, pending.approvalId!, "approve");
@@ -91,7 +100,9 @@ describe("human approvals on the call path", () => {
     const client = await connect(org.url(org.agentKeys.main!));
     const pending = await approvalDenial(client.callTool(DEEP));
     await decide(org.orgId, pending.approvalId!, "approve");
-    const other = await approvalDenial(client.callTool({ ...DEEP, arguments: { topic: "other", depth: "deep" } }));
+    const other = await approvalDenial(
+      client.callTool({ ...DEEP, arguments: { topic: "other", depth: "deep" } }),
+    );
     expect(other.reason).toBe("approval_required");
   });
 
@@ -100,17 +111,24 @@ describe("human approvals on the call path", () => {
     const client = await connect(org.url(org.agentKeys.main!));
     const pending = await approvalDenial(client.callTool(DEEP));
     // The approval's lifetime is over (30m in the policy): move its expiry into the past.
-    await env.DB.prepare("UPDATE approvals SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, pending.approvalId).run();
+    await env.DB.prepare("UPDATE approvals SET expires_at = ? WHERE id = ?")
+      .bind(Date.now() - 1, pending.approvalId)
+      .run();
     const expired = await approvalDenial(client.callTool(DEEP));
     expect(expired.reason).toBe("approval_expired");
-    const row = await env.DB.prepare("SELECT status FROM approvals WHERE id = ?").bind(pending.approvalId).first<{ status: string }>();
+    const row = await env.DB.prepare("SELECT status FROM approvals WHERE id = ?")
+      .bind(pending.approvalId)
+      .first<{ status: string }>();
     expect(row?.status).toBe("expired");
     // An operator can no longer approve it.
-    const late = await exports.default.fetch(`https://gw.test/api/v1/orgs/${org.orgId}/approvals/${pending.approvalId}/approve`, {
-      method: "POST",
-      headers: { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" },
-      body: "{}",
-    });
+    const late = await exports.default.fetch(
+      `https://gw.test/api/v1/orgs/${org.orgId}/approvals/${pending.approvalId}/approve`,
+      {
+        method: "POST",
+        headers: { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" },
+        body: "{}",
+      },
+    );
     expect(late.status).toBe(409);
   });
 });

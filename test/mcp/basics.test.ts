@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
-import { afterEach, describe, expect, it } from "vitest";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { afterEach, describe, expect, it } from "vitest";
 import { connectMcp } from "../helpers/mcp-client";
 import { seedOrg } from "../helpers/seed";
 
@@ -17,7 +17,11 @@ async function connect(url: string) {
 function post(url: string, body: string, headers: Record<string, string> = {}) {
   return exports.default.fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      ...headers,
+    },
     body,
   });
 }
@@ -28,7 +32,9 @@ describe("gateway identity", () => {
     for (const key of [fake, "nonsense", `tg_org_${"b".repeat(32)}`]) {
       const res = await post(`https://gw.test/${key}/mcp`, '{"jsonrpc":"2.0","id":1,"method":"ping"}');
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ error: { code: "UNAUTHORIZED", message: "Invalid or revoked API key" } });
+      expect(await res.json()).toEqual({
+        error: { code: "UNAUTHORIZED", message: "Invalid or revoked API key" },
+      });
     }
   });
 
@@ -57,7 +63,10 @@ describe("gateway identity", () => {
     // Org A's key cannot reach org B's agent, and an agent key cannot pick another agent.
     const foreign = await post(a.url(a.orgKey, "gamma"), '{"jsonrpc":"2.0","id":1,"method":"ping"}');
     expect(foreign.status).toBe(404);
-    const sideways = await post(a.url(a.agentKeys.alpha!, "beta"), '{"jsonrpc":"2.0","id":1,"method":"ping"}');
+    const sideways = await post(
+      a.url(a.agentKeys.alpha!, "beta"),
+      '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+    );
     expect(sideways.status).toBe(404);
     const crossKey = await post(b.url(b.agentKeys.gamma!), '{"jsonrpc":"2.0","id":1,"method":"ping"}');
     expect(crossKey.status).toBe(200);
@@ -80,7 +89,12 @@ describe("gateway input handling", () => {
 
   it("refuses oversized bodies with 413", async () => {
     const org = await seedOrg();
-    const big = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "echo", arguments: { text: "x".repeat(2_000_000) } } });
+    const big = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "echo", arguments: { text: "x".repeat(2_000_000) } },
+    });
     const res = await post(org.url(org.agentKeys.main!), big);
     expect(res.status).toBe(413);
   });
@@ -94,8 +108,13 @@ describe("gateway input handling", () => {
 
   it("turns upstream garbage, HTTP errors and unreachable hosts into JSON-RPC errors", async () => {
     for (const path of ["garbage", "error500"]) {
-      const org = await seedOrg({ upstreams: [{ namespace: "bad", url: `https://bad.example/${path}/mcp` }] });
-      const res = await post(org.url(org.agentKeys.main!), '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"x","arguments":{}}}');
+      const org = await seedOrg({
+        upstreams: [{ namespace: "bad", url: `https://bad.example/${path}/mcp` }],
+      });
+      const res = await post(
+        org.url(org.agentKeys.main!),
+        '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"x","arguments":{}}}',
+      );
       const body = (await res.json()) as { id: number; error: { code: number; message: string } };
       expect(body.id).toBe(7);
       expect(body.error.code).toBe(-32002);
@@ -104,7 +123,10 @@ describe("gateway input handling", () => {
 
   it("refuses upstreams on private addresses unless the deployment allows them", async () => {
     const org = await seedOrg({ upstreams: [{ namespace: "lan", url: "https://192.168.1.10/mcp" }] });
-    const res = await post(org.url(org.agentKeys.main!), '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{}}}');
+    const res = await post(
+      org.url(org.agentKeys.main!),
+      '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{}}}',
+    );
     const body = (await res.json()) as { error: { code: number; message: string } };
     expect(body.error.code).toBe(-32002);
     expect(body.error.message).toContain("private");
@@ -117,7 +139,9 @@ describe("gateway pass-through with the real MCP client", () => {
       const org = await seedOrg({ upstreams: [{ namespace: "demo", url }] });
       const client = await connect(org.url(org.agentKeys.main!));
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["echo", "generate_image", "paid_echo"]));
+      expect(tools.map((t) => t.name)).toEqual(
+        expect.arrayContaining(["echo", "generate_image", "paid_echo"]),
+      );
       const result = await client.callTool({ name: "echo", arguments: { text: "hello" } });
       expect(result.content).toEqual([{ type: "text", text: "hello" }]);
     }
@@ -136,7 +160,9 @@ describe("gateway pass-through with the real MCP client", () => {
     expect(names).not.toContain("echo");
     const r = await client.callTool({ name: "two__echo", arguments: { text: "routed" } });
     expect(r.content).toEqual([{ type: "text", text: "routed" }]);
-    const unknown = (await client.callTool({ name: "three__echo", arguments: {} }).catch((e: Error) => e)) as Error;
+    const unknown = (await client
+      .callTool({ name: "three__echo", arguments: {} })
+      .catch((e: Error) => e)) as Error;
     expect(unknown.message).toContain("Unknown tool");
   });
 
@@ -145,7 +171,9 @@ describe("gateway pass-through with the real MCP client", () => {
     const client = await connect(org.url(org.agentKeys.main!));
     const names = (await client.listTools()).tools.map((t) => t.name);
     expect(names).not.toContain("generate_image");
-    const err = (await client.callTool({ name: "generate_image", arguments: { prompt: "x" } }).catch((e: Error) => e)) as Error;
+    const err = (await client
+      .callTool({ name: "generate_image", arguments: { prompt: "x" } })
+      .catch((e: Error) => e)) as Error;
     expect(err.message).toContain("[Tollgate]");
   });
 });

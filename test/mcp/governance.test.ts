@@ -18,14 +18,24 @@ const MANDATE = { budgetDaily: "10000000", perTransactionLimit: "5000000", curre
 type Structured = Record<string, unknown>;
 async function call(client: Pick<Client, "callTool">, name: string, args: Record<string, unknown> = {}) {
   const r = await client.callTool({ name, arguments: args });
-  return { text: (r.content as { text: string }[])[0]?.text ?? "", data: r.structuredContent as Structured, isError: r.isError === true };
+  return {
+    text: (r.content as { text: string }[])[0]?.text ?? "",
+    data: r.structuredContent as Structured,
+    isError: r.isError === true,
+  };
 }
 
 describe("governance tools", () => {
   it("are listed next to the upstream tools; list_agents only for org keys", async () => {
-    const org = await seedOrg({ agents: [{ name: "main", isDefault: true, mandate: MANDATE }, { name: "other" }] });
-    const agentTools = (await (await connect(org.url(org.agentKeys.main!))).listTools()).tools.map((t) => t.name);
-    expect(agentTools).toEqual(expect.arrayContaining(["echo", "tollgate_check_budget", "tollgate_can_spend", "tollgate_reserve"]));
+    const org = await seedOrg({
+      agents: [{ name: "main", isDefault: true, mandate: MANDATE }, { name: "other" }],
+    });
+    const agentTools = (await (await connect(org.url(org.agentKeys.main!))).listTools()).tools.map(
+      (t) => t.name,
+    );
+    expect(agentTools).toEqual(
+      expect.arrayContaining(["echo", "tollgate_check_budget", "tollgate_can_spend", "tollgate_reserve"]),
+    );
     expect(agentTools).not.toContain("tollgate_list_agents");
     const orgClient = await connect(org.url(org.orgKey));
     const orgTools = (await orgClient.listTools()).tools;
@@ -40,7 +50,9 @@ describe("governance tools", () => {
     const client = withPayer(await connect(org.url(org.agentKeys.main!)));
     await client.callTool({ name: "paid_echo", arguments: { text: "x", price: "2.00" } });
     const { data, text } = await call(client, "tollgate_check_budget");
-    const daily = (data.budgets as { window: string; spent: string; remaining: string; nextReset: string }[]).find((b) => b.window === "day");
+    const daily = (
+      data.budgets as { window: string; spent: string; remaining: string; nextReset: string }[]
+    ).find((b) => b.window === "day");
     expect(daily).toMatchObject({ spent: "2000000", remaining: "8000000" });
     expect(Date.parse(daily!.nextReset)).toBeGreaterThan(Date.now());
     expect(text).toContain("8.000000 / 10.000000 PATHUSD left");
@@ -55,10 +67,17 @@ describe("governance tools", () => {
     const no = await call(client, "tollgate_evaluate", { amount: "6.00", currency: "PATHUSD" });
     expect(no.data).toMatchObject({ approved: false, action: "deny" });
     expect((no.data.rules as { passed: boolean }[]).some((r) => !r.passed)).toBe(true);
-    const plain = await call(client, "tollgate_can_spend", { amount: "6.00", currency: "PATHUSD", vendor: "acme" });
+    const plain = await call(client, "tollgate_can_spend", {
+      amount: "6.00",
+      currency: "PATHUSD",
+      vendor: "acme",
+    });
     expect(plain.text).toMatch(/^No, I cannot spend 6\.000000 PATHUSD/);
     const budget = await call(client, "tollgate_check_budget");
-    expect((budget.data.budgets as { reserved: string; spent: string }[])[0]).toMatchObject({ reserved: "0", spent: "0" });
+    expect((budget.data.budgets as { reserved: string; spent: string }[])[0]).toMatchObject({
+      reserved: "0",
+      spent: "0",
+    });
   });
 
   it("reserve, commit and release cooperate with the same ledger, and one agent cannot settle another's", async () => {
@@ -69,25 +88,37 @@ describe("governance tools", () => {
       ],
     });
     const client = await connect(org.url(org.agentKeys.main!));
-    const r = await call(client, "tollgate_reserve", { amount: "3.00", currency: "PATHUSD", purpose: "books" });
+    const r = await call(client, "tollgate_reserve", {
+      amount: "3.00",
+      currency: "PATHUSD",
+      purpose: "books",
+    });
     expect(r.data.reserved).toBe(true);
     const id = r.data.reservationId as string;
     const other = await connect(org.url(org.agentKeys.other!));
     expect((await call(other, "tollgate_commit", { reservationId: id })).isError).toBe(true);
-    expect((await call(client, "tollgate_commit", { reservationId: id, actualAmount: "2.50" })).data).toMatchObject({ committed: true });
+    expect(
+      (await call(client, "tollgate_commit", { reservationId: id, actualAmount: "2.50" })).data,
+    ).toMatchObject({ committed: true });
     const second = await call(client, "tollgate_reserve", { amount: "4.00", currency: "PATHUSD" });
-    expect((await call(client, "tollgate_release", { reservationId: second.data.reservationId })).data).toMatchObject({ released: true });
+    expect(
+      (await call(client, "tollgate_release", { reservationId: second.data.reservationId })).data,
+    ).toMatchObject({ released: true });
     const tooMuch = await call(client, "tollgate_reserve", { amount: "8.00", currency: "PATHUSD" });
     expect(tooMuch.isError).toBe(true);
     const budget = await call(client, "tollgate_check_budget");
-    const daily = (budget.data.budgets as { window: string; spent: string; reserved: string }[]).find((b) => b.window === "day");
+    const daily = (budget.data.budgets as { window: string; spent: string; reserved: string }[]).find(
+      (b) => b.window === "day",
+    );
     expect(daily).toMatchObject({ spent: "2500000", reserved: "0" });
   });
 
   it("validates arguments and lists the agent's own transactions", async () => {
     const org = await seedOrg({ agents: [{ name: "main", isDefault: true, mandate: MANDATE }] });
     const client = withPayer(await connect(org.url(org.agentKeys.main!)));
-    const bad = (await client.callTool({ name: "tollgate_evaluate", arguments: { amount: "-1", currency: "USD" } }).catch((e: Error) => e)) as Error;
+    const bad = (await client
+      .callTool({ name: "tollgate_evaluate", arguments: { amount: "-1", currency: "USD" } })
+      .catch((e: Error) => e)) as Error;
     expect(bad.message).toContain("Invalid arguments");
     await client.callTool({ name: "paid_echo", arguments: { text: "x", price: "1.00" } });
     const { ledgerFor } = await import("../../src/ledger/client");

@@ -1,6 +1,6 @@
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { env } from "cloudflare:workers";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { ledgerFor } from "../../src/ledger/client";
 import { connectMcp, payCredential, type WireChallenge, withPayer } from "../helpers/mcp-client";
@@ -32,11 +32,21 @@ tools:
           daily: 12.00
 `;
 
-type TxRow = { id: string; status: string; tool: string; amount: string | null; reason_code: string | null; unconfirmed: number; agent_id: string };
+type TxRow = {
+  id: string;
+  status: string;
+  tool: string;
+  amount: string | null;
+  reason_code: string | null;
+  unconfirmed: number;
+  agent_id: string;
+};
 
 async function transactions(orgId: string): Promise<TxRow[]> {
   await ledgerFor(env, orgId).flush();
-  const rows = await env.DB.prepare("SELECT * FROM transactions WHERE org_id = ? ORDER BY created_at, id").bind(orgId).all<TxRow>();
+  const rows = await env.DB.prepare("SELECT * FROM transactions WHERE org_id = ? ORDER BY created_at, id")
+    .bind(orgId)
+    .all<TxRow>();
   return rows.results;
 }
 
@@ -48,10 +58,23 @@ async function denialOf(p: Promise<unknown>) {
   expect(err).toBeInstanceOf(McpError);
   const e = err as McpError;
   expect(e.code).toBe(-32010);
-  return (e.data as { tollgate: { reason: string; rule: string | null; price: { amount: string } | null; scope: { remaining: string } | null } }).tollgate;
+  return (
+    e.data as {
+      tollgate: {
+        reason: string;
+        rule: string | null;
+        price: { amount: string } | null;
+        scope: { remaining: string } | null;
+      };
+    }
+  ).tollgate;
 }
 
-async function challengeFor(client: Client, name: string, args: Record<string, unknown>): Promise<WireChallenge> {
+async function challengeFor(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<WireChallenge> {
   const err = (await client.callTool({ name, arguments: args }).catch((e: unknown) => e)) as McpError;
   expect(err.code).toBe(-32042);
   return (err.data as { challenges: WireChallenge[] }).challenges[0]!;
@@ -73,7 +96,9 @@ describe("paid tools through the gateway", () => {
   it("denies a price above the per-call cap before the agent can pay", async () => {
     const org = await seedOrg({ policy: POLICY });
     const client = withPayer(await connect(org.url(org.agentKeys.main!)));
-    const denial = await denialOf(client.callTool({ name: "paid_echo", arguments: { text: "hi", price: "5.01" } }));
+    const denial = await denialOf(
+      client.callTool({ name: "paid_echo", arguments: { text: "hi", price: "5.01" } }),
+    );
     expect(denial.reason).toBe("per_call_limit");
     expect(denial.rule).toBe("echo budget");
     expect(denial.price?.amount).toBe("5010000");
@@ -86,7 +111,9 @@ describe("paid tools through the gateway", () => {
     const client = withPayer(await connect(org.url(org.agentKeys.main!)));
     await client.callTool({ name: "paid_echo", arguments: { text: "1", price: "4.00" } });
     await client.callTool({ name: "paid_echo", arguments: { text: "2", price: "4.00" } });
-    const denial = await denialOf(client.callTool({ name: "paid_echo", arguments: { text: "3", price: "4.00" } }));
+    const denial = await denialOf(
+      client.callTool({ name: "paid_echo", arguments: { text: "3", price: "4.00" } }),
+    );
     expect(denial.reason).toBe("budget_exceeded");
     expect(denial.scope?.remaining).toBe("2000000");
     await client.callTool({ name: "paid_echo", arguments: { text: "4", price: "2.00" } });
@@ -95,7 +122,10 @@ describe("paid tools through the gateway", () => {
   });
 
   it("enforces a global '*' budget across two tools and two agents", async () => {
-    const org = await seedOrg({ policy: POLICY, agents: [{ name: "alpha", isDefault: true }, { name: "beta" }] });
+    const org = await seedOrg({
+      policy: POLICY,
+      agents: [{ name: "alpha", isDefault: true }, { name: "beta" }],
+    });
     const alpha = withPayer(await connect(org.url(org.agentKeys.alpha!)));
     const beta = withPayer(await connect(org.url(org.agentKeys.beta!)));
     await alpha.callTool({ name: "paid_echo", arguments: { text: "a", price: "5.00" } });
@@ -111,12 +141,18 @@ describe("paid tools through the gateway", () => {
     const client = await connect(org.url(org.agentKeys.main!));
     const challenge = await challengeFor(client, "paid_echo", { text: "x", price: "1.00" });
     await client
-      .callTool({ name: "paid_echo", arguments: { text: "x", price: "1.00" }, _meta: { "org.paymentauth/credential": payCredential(challenge, "bad") } })
+      .callTool({
+        name: "paid_echo",
+        arguments: { text: "x", price: "1.00" },
+        _meta: { "org.paymentauth/credential": payCredential(challenge, "bad") },
+      })
       .catch(() => undefined);
     const payer = withPayer(client);
     await payer.callTool({ name: "charge_then_fail", arguments: {} }).catch(() => undefined);
     const rows = await transactions(org.orgId);
-    const byTool = Object.fromEntries(rows.filter((r) => r.status !== "denied").map((r) => [r.tool + ":" + r.status, r]));
+    const byTool = Object.fromEntries(
+      rows.filter((r) => r.status !== "denied").map((r) => [`${r.tool}:${r.status}`, r]),
+    );
     expect(byTool["paid_echo:released"]).toBeDefined();
     expect(byTool["charge_then_fail:committed"]?.unconfirmed).toBe(1);
   });
@@ -126,9 +162,15 @@ describe("paid tools through the gateway", () => {
     const client = await connect(org.url(org.agentKeys.main!));
     const challenge = await challengeFor(client, "paid_echo", { text: "once", price: "1.00" });
     const meta = { "org.paymentauth/credential": payCredential(challenge) };
-    const first = await client.callTool({ name: "paid_echo", arguments: { text: "once", price: "1.00" }, _meta: meta });
+    const first = await client.callTool({
+      name: "paid_echo",
+      arguments: { text: "once", price: "1.00" },
+      _meta: meta,
+    });
     expect(first.content).toEqual([{ type: "text", text: "once" }]);
-    const replay = await denialOf(client.callTool({ name: "paid_echo", arguments: { text: "once", price: "1.00" }, _meta: meta }));
+    const replay = await denialOf(
+      client.callTool({ name: "paid_echo", arguments: { text: "once", price: "1.00" }, _meta: meta }),
+    );
     expect(replay.reason).toBe("challenge_used");
     const forged = await denialOf(
       client.callTool({
@@ -147,7 +189,11 @@ describe("paid tools through the gateway", () => {
     const client = await connect(org.url(org.agentKeys.main!));
     const challenge = await challengeFor(client, "generate_image", { prompt: "p" });
     const denial = await denialOf(
-      client.callTool({ name: "paid_echo", arguments: { text: "x", price: "0.50" }, _meta: { "org.paymentauth/credential": payCredential(challenge) } }),
+      client.callTool({
+        name: "paid_echo",
+        arguments: { text: "x", price: "0.50" },
+        _meta: { "org.paymentauth/credential": payCredential(challenge) },
+      }),
     );
     expect(denial.reason).toBe("tool_mismatch");
   });
@@ -155,7 +201,9 @@ describe("paid tools through the gateway", () => {
   it("fails closed on a challenge whose currency it cannot price (x402 to an unknown asset is priced; elicitation is not a payment)", async () => {
     const org = await seedOrg({ upstreams: [{ namespace: "e", url: "https://paid.example/elicit/mcp" }] });
     const client = await connect(org.url(org.agentKeys.main!));
-    const err = (await client.callTool({ name: "needs_login", arguments: {} }).catch((e: unknown) => e)) as McpError;
+    const err = (await client
+      .callTool({ name: "needs_login", arguments: {} })
+      .catch((e: unknown) => e)) as McpError;
     // URL elicitation passes through untouched: it is not a payment.
     expect(err.code).toBe(-32042);
     expect((err.data as { elicitations?: unknown[] }).elicitations).toBeDefined();
@@ -165,7 +213,8 @@ describe("paid tools through the gateway", () => {
 describe("concurrency", () => {
   it("40 parallel paid calls against a budget that fits 10: exactly 10 challenges and 10 commits", async () => {
     const org = await seedOrg({
-      policy: 'version: "1"\ntools:\n  paid_echo:\n    rules:\n      - name: "ten"\n        spend:\n          daily: 10.00\n',
+      policy:
+        'version: "1"\ntools:\n  paid_echo:\n    rules:\n      - name: "ten"\n        spend:\n          daily: 10.00\n',
     });
     const client = await connect(org.url(org.agentKeys.main!));
     const attempts = await Promise.all(
@@ -190,7 +239,9 @@ describe("concurrency", () => {
         });
       }),
     );
-    expect(paid.map((p) => (p.status === "rejected" ? String(p.reason) : "ok"))).toEqual(Array(10).fill("ok"));
+    expect(paid.map((p) => (p.status === "rejected" ? String(p.reason) : "ok"))).toEqual(
+      Array(10).fill("ok"),
+    );
     const rows = await transactions(org.orgId);
     expect(rows.filter((r) => r.status === "committed")).toHaveLength(10);
     expect(rows.filter((r) => r.status === "denied")).toHaveLength(30);

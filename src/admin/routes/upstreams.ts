@@ -1,4 +1,6 @@
 // Routes: upstream MCP servers and webhook endpoints (both outbound URLs with write-only secrets).
+
+import { z } from "zod";
 import type { AdminRouter } from "../define";
 import { Deleted, listOf } from "../schemas/common";
 import {
@@ -17,7 +19,6 @@ import {
   listUpstreams,
   updateUpstream,
 } from "../services/upstreams";
-import { z } from "zod";
 import {
   createWebhook,
   deleteWebhook,

@@ -1,9 +1,9 @@
 // Human approvals: list, and the one state change pending -> approved | rejected (or expired when late).
 import { and, desc, eq } from "drizzle-orm";
 import { db } from "../../db/client";
-import { emitEvents } from "../../events";
 import { approvals } from "../../db/schema";
 import { AppError } from "../../errors";
+import { emitEvents } from "../../events";
 import { moneyViewOrNull } from "../money";
 import type { ApprovalsQuery, ApprovalView } from "../schemas/activity";
 import { notFound } from "../validate";

@@ -2,14 +2,13 @@
 import { and, desc, eq } from "drizzle-orm";
 import { db, newId } from "../../db/client";
 import { webhookDeliveries, webhookEndpoints } from "../../db/schema";
-import type { CreateWebhookBody, DeliveryView, WebhookView } from "../schemas/upstreams";
-import { newWebhookSecret, redeliver, sendTestEvent } from "../../events";
 import { AppError } from "../../errors";
+import { newWebhookSecret, redeliver, sendTestEvent } from "../../events";
+import type { CreateWebhookBody, DeliveryView, WebhookView } from "../schemas/upstreams";
 import { notFound } from "../validate";
 import { checkedUrl } from "./upstreams";
 
 type EndpointRow = typeof webhookEndpoints.$inferSelect;
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /** "whsec_" + 32 base62 characters (rejection sampling: no modulo bias). */
 

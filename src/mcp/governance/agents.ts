@@ -8,7 +8,8 @@ export type TargetAgent = { id: string; name: string; mandate: Mandate | null };
 
 export async function targetAgent(g: GatewayCtx, name: string | undefined): Promise<TargetAgent | null> {
   const self = g.tenant.agent;
-  if (name === undefined || name === self.name) return { id: self.id, name: self.name, mandate: g.tenant.mandate };
+  if (name === undefined || name === self.name)
+    return { id: self.id, name: self.name, mandate: g.tenant.mandate };
   if (g.tenant.keyScope !== "org") return null;
   const other = g.tenant.orgAgents.find((a) => a.name === name);
   if (!other) return null;

@@ -3,10 +3,15 @@
 import { z } from "zod";
 
 const Money = {
-  amount: z.string().regex(/^\d+(\.\d+)?$/).describe('Amount in major units as a decimal string, e.g. "2.50"'),
+  amount: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .describe('Amount in major units as a decimal string, e.g. "2.50"'),
   currency: z.string().min(1).max(32).describe('Currency code, e.g. "USD", "USDC", "PATHUSD"'),
 };
-const Agent = { agent: z.string().optional().describe("Agent name (org keys only); defaults to the calling agent") };
+const Agent = {
+  agent: z.string().optional().describe("Agent name (org keys only); defaults to the calling agent"),
+};
 
 export const INPUTS = {
   tollgate_list_agents: z.object({}),
@@ -26,7 +31,9 @@ export const INPUTS = {
     ...Agent,
   }),
   tollgate_transactions: z.object({
-    status: z.enum(["allowed", "reserved", "committed", "released", "expired", "denied", "pending_approval"]).optional(),
+    status: z
+      .enum(["allowed", "reserved", "committed", "released", "expired", "denied", "pending_approval"])
+      .optional(),
     tool: z.string().optional(),
     limit: z.number().int().min(1).max(50).default(10),
   }),
@@ -38,7 +45,11 @@ export const INPUTS = {
   }),
   tollgate_commit: z.object({
     reservationId: z.string(),
-    actualAmount: z.string().regex(/^\d+(\.\d+)?$/).optional().describe("What was really spent, major units; defaults to the reserved amount"),
+    actualAmount: z
+      .string()
+      .regex(/^\d+(\.\d+)?$/)
+      .optional()
+      .describe("What was really spent, major units; defaults to the reserved amount"),
   }),
   tollgate_release: z.object({ reservationId: z.string(), reason: z.string().max(200).optional() }),
   tollgate_approval_status: z.object({ approvalId: z.string() }),
@@ -71,6 +82,8 @@ export function toolDefinitions(names: GovernanceToolName[]) {
     name,
     description: DESCRIPTIONS[name],
     inputSchema: z.toJSONSchema(INPUTS[name], { io: "input" }) as Record<string, unknown>,
-    annotations: { readOnlyHint: !["tollgate_reserve", "tollgate_commit", "tollgate_release"].includes(name) },
+    annotations: {
+      readOnlyHint: !["tollgate_reserve", "tollgate_commit", "tollgate_release"].includes(name),
+    },
   }));
 }

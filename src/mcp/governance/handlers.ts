@@ -1,15 +1,15 @@
 // What each tollgate_* tool does. Reads go through the same services as the admin API; spend checks
 // use the same policy engine and ledger as the tools/call path.
 import type { z } from "zod";
+import { requireApproval } from "../../admin/services/approvals";
 import { agentBudgets } from "../../admin/services/budgets";
 import { listTransactions } from "../../admin/services/transactions";
-import { requireApproval } from "../../admin/services/approvals";
 import { newId } from "../../db/client";
 import { callLedger, ledgerFor } from "../../ledger/client";
 import { currencyDecimals, formatAmount, normalizeCurrency, parseNonNegativeDecimal } from "../../money";
 import { evaluate } from "../../policy";
-import type { GatewayCtx } from "../context";
 import { txRecord } from "../call-record";
+import type { GatewayCtx } from "../context";
 import { reserveLines } from "../ledger-calls";
 import { type TargetAgent, targetAgent } from "./agents";
 import type { GovernanceToolName, INPUTS } from "./catalog";
@@ -49,7 +49,8 @@ async function budgetsOf(g: GatewayCtx, agentId: string) {
 function mandateBrief(agent: TargetAgent) {
   const m = agent.mandate;
   if (!m) return null;
-  const fmt = (v: string | undefined) => (v === undefined ? null : `${formatAmount(BigInt(v), m.decimals)} ${m.currency}`);
+  const fmt = (v: string | undefined) =>
+    v === undefined ? null : `${formatAmount(BigInt(v), m.decimals)} ${m.currency}`;
   return {
     currency: m.currency,
     perTransactionLimit: fmt(m.perTransactionLimit),
@@ -84,13 +85,26 @@ async function judge(g: GatewayCtx, input: In<"tollgate_evaluate">) {
   });
   const money = decision.scopes.filter((l) => l.kind === "money");
   const balances = money.length
-    ? await callLedger(() => ledgerFor(g.env, g.tenant.orgId).balances({ lines: money.map((l) => ({ ...l, sessionId: l.window === "session" ? (g.session?.n ?? "_nosession") : null })), now }))
+    ? await callLedger(() =>
+        ledgerFor(g.env, g.tenant.orgId).balances({
+          lines: money.map((l) => ({
+            ...l,
+            sessionId: l.window === "session" ? (g.session?.n ?? "_nosession") : null,
+          })),
+          now,
+        }),
+      )
     : ({ ok: true, value: [] } as const);
   if (!balances.ok) throw new Error("ledger unavailable");
   const budgetChecks = money.map((l) => {
     const b = balances.value.find((x) => x.key === l.key);
     const remaining = b ? BigInt(b.remaining) : BigInt(l.limit);
-    return { scope: l.label, needs: l.amount, remaining: remaining.toString(), fits: BigInt(l.amount) <= remaining };
+    return {
+      scope: l.label,
+      needs: l.amount,
+      remaining: remaining.toString(),
+      fits: BigInt(l.amount) <= remaining,
+    };
   });
   const short = budgetChecks.find((c) => !c.fits);
   const action = decision.action === "allow" && short ? "deny" : decision.action;
@@ -117,7 +131,9 @@ export const HANDLERS: { [N in GovernanceToolName]: (g: GatewayCtx, input: In<N>
         };
       }),
     );
-    const text = agents.map((a) => `- ${a.name} (${a.status}): ${a.description || "no description"}`).join("\n");
+    const text = agents
+      .map((a) => `- ${a.name} (${a.status}): ${a.description || "no description"}`)
+      .join("\n");
     return ok(`Agents of this organization:\n${text}`, { agents });
   },
 
@@ -125,7 +141,10 @@ export const HANDLERS: { [N in GovernanceToolName]: (g: GatewayCtx, input: In<N>
     const agent = await targetAgent(g, input.agent);
     if (!agent) return fail(`Unknown agent "${input.agent}".`);
     const budgets = await budgetsOf(g, agent.id);
-    const lines = budgets.map((b) => `- ${b.scope}: ${b.display ?? `${b.remaining} of ${b.limit}`} left${b.nextReset ? `, resets ${b.nextReset}` : ""}`);
+    const lines = budgets.map(
+      (b) =>
+        `- ${b.scope}: ${b.display ?? `${b.remaining} of ${b.limit}`} left${b.nextReset ? `, resets ${b.nextReset}` : ""}`,
+    );
     const brief = mandateBrief(agent);
     const text = `Budgets of agent "${agent.name}":\n${lines.join("\n") || "- no budgets configured"}${brief?.perTransactionLimit ? `\nPer-transaction limit: ${brief.perTransactionLimit}` : ""}`;
     return ok(text, { agent: agent.name, budgets, perTransactionLimit: brief?.perTransactionLimit ?? null });
@@ -135,14 +154,17 @@ export const HANDLERS: { [N in GovernanceToolName]: (g: GatewayCtx, input: In<N>
     const r = await judge(g, input);
     if ("error" in r) return fail(r.error as string);
     const approved = r.action === "allow";
-    return ok(`${approved ? "APPROVED" : r.action === "require_approval" ? "NEEDS APPROVAL" : "REJECTED"}: ${show(r.price)} - ${r.reason}.`, {
-      approved,
-      action: r.action,
-      reason: r.reason,
-      amount: { amount: r.price.amount.toString(), currency: r.price.currency, decimals: r.price.decimals },
-      rules: r.decision.rules,
-      budgets: r.budgetChecks,
-    });
+    return ok(
+      `${approved ? "APPROVED" : r.action === "require_approval" ? "NEEDS APPROVAL" : "REJECTED"}: ${show(r.price)} - ${r.reason}.`,
+      {
+        approved,
+        action: r.action,
+        reason: r.reason,
+        amount: { amount: r.price.amount.toString(), currency: r.price.currency, decimals: r.price.decimals },
+        rules: r.decision.rules,
+        budgets: r.budgetChecks,
+      },
+    );
   },
 
   async tollgate_can_spend(g, input) {
@@ -173,17 +195,33 @@ export const HANDLERS: { [N in GovernanceToolName]: (g: GatewayCtx, input: In<N>
       reason: t.reason,
       at: new Date(t.createdAt).toISOString(),
     }));
-    const text = rows.map((t) => `- ${t.at} ${t.tool ?? ""} ${t.status}${t.price ? ` ${t.price}` : ""}${t.reason ? `: ${t.reason}` : ""}`).join("\n");
+    const text = rows
+      .map(
+        (t) =>
+          `- ${t.at} ${t.tool ?? ""} ${t.status}${t.price ? ` ${t.price}` : ""}${t.reason ? `: ${t.reason}` : ""}`,
+      )
+      .join("\n");
     return ok(text || "No transactions yet.", { transactions: rows });
   },
 
   async tollgate_reserve(g, input) {
-    const r = await judge(g, { amount: input.amount, currency: input.currency, vendor: input.vendor, tool: "tollgate_reserve" });
+    const r = await judge(g, {
+      amount: input.amount,
+      currency: input.currency,
+      vendor: input.vendor,
+      tool: "tollgate_reserve",
+    });
     if ("error" in r) return fail(r.error as string);
-    if (r.decision.action !== "allow") return fail(`Not reserved: ${r.reason}.`, { reserved: false, reason: r.reason });
+    if (r.decision.action !== "allow")
+      return fail(`Not reserved: ${r.reason}.`, { reserved: false, reason: r.reason });
     // Cooperative reservations carry the agent id, so one agent can never settle another's.
     const id = `coop_${g.tenant.agent.id}_${newId("r")}`;
-    const call = { txId: id, tool: "tollgate_reserve", upstreamId: "", args: { purpose: input.purpose ?? null } };
+    const call = {
+      txId: id,
+      tool: "tollgate_reserve",
+      upstreamId: "",
+      args: { purpose: input.purpose ?? null },
+    };
     const hold = await reserveLines(g, {
       txId: id,
       lines: r.decision.scopes.filter((l) => l.kind === "money"),
@@ -198,12 +236,16 @@ export const HANDLERS: { [N in GovernanceToolName]: (g: GatewayCtx, input: In<N>
         vendor: input.vendor ?? null,
       },
     });
-    if (!hold.ok) return fail(`Not reserved: ${hold.denial.message}`, { reserved: false, reason: hold.denial.reason });
-    return ok(`Reserved ${show(r.price)} until ${new Date(hold.expiresAt).toISOString()}. Reservation id: ${id}`, {
-      reserved: true,
-      reservationId: id,
-      expiresAt: new Date(hold.expiresAt).toISOString(),
-    });
+    if (!hold.ok)
+      return fail(`Not reserved: ${hold.denial.message}`, { reserved: false, reason: hold.denial.reason });
+    return ok(
+      `Reserved ${show(r.price)} until ${new Date(hold.expiresAt).toISOString()}. Reservation id: ${id}`,
+      {
+        reserved: true,
+        reservationId: id,
+        expiresAt: new Date(hold.expiresAt).toISOString(),
+      },
+    );
   },
 
   async tollgate_commit(g, input) {
@@ -222,7 +264,11 @@ export const HANDLERS: { [N in GovernanceToolName]: (g: GatewayCtx, input: In<N>
         if (line.kind === "money") actualAmounts[line.key] = parsed.value.toString();
       }
     }
-    const r = await stub.commit({ reservationId: input.reservationId, now, ...(actualAmounts ? { actualAmounts } : {}) });
+    const r = await stub.commit({
+      reservationId: input.reservationId,
+      now,
+      ...(actualAmounts ? { actualAmounts } : {}),
+    });
     if (!r.ok) return fail(`Not committed: ${r.reason}.`, { committed: false, reason: r.reason });
     return ok("Committed.", { committed: true });
   },
@@ -240,7 +286,8 @@ export const HANDLERS: { [N in GovernanceToolName]: (g: GatewayCtx, input: In<N>
 
   async tollgate_approval_status(g, input) {
     const row = await requireApproval(g.env, g.tenant.orgId, input.approvalId).catch(() => null);
-    if (!row || (g.tenant.keyScope === "agent" && row.agentId !== g.tenant.agent.id)) return fail("Unknown approval id.");
+    if (!row || (g.tenant.keyScope === "agent" && row.agentId !== g.tenant.agent.id))
+      return fail("Unknown approval id.");
     const status = row.status === "pending" && Date.now() >= row.expiresAt ? "expired" : row.status;
     const next =
       status === "approved"

@@ -24,13 +24,20 @@ export async function callGovernanceTool(g: GatewayCtx, req: JsonRpcRequest) {
   const parsed = INPUTS[params.name].safeParse(params.arguments ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return rpcError(req.id, RPC.INVALID_PARAMS, `Invalid arguments for ${params.name}: ${issue?.path.join(".") || "input"}: ${issue?.message}`);
+    return rpcError(
+      req.id,
+      RPC.INVALID_PARAMS,
+      `Invalid arguments for ${params.name}: ${issue?.path.join(".") || "input"}: ${issue?.message}`,
+    );
   }
   try {
     const handler = HANDLERS[params.name] as (g: GatewayCtx, input: unknown) => Promise<unknown>;
     return rpcResult(req.id, await handler(g, parsed.data));
   } catch (err) {
     console.error("governance tool failed", params.name, err instanceof Error ? err.message : "error");
-    return rpcResult(req.id, fail("Tollgate could not answer right now (the budget ledger may be unavailable). Try again shortly."));
+    return rpcResult(
+      req.id,
+      fail("Tollgate could not answer right now (the budget ledger may be unavailable). Try again shortly."),
+    );
   }
 }

@@ -4,5 +4,9 @@ export function ok(text: string, structured: Record<string, unknown>) {
 }
 
 export function fail(text: string, structured?: Record<string, unknown>) {
-  return { isError: true, content: [{ type: "text", text }], ...(structured ? { structuredContent: structured } : {}) };
+  return {
+    isError: true,
+    content: [{ type: "text", text }],
+    ...(structured ? { structuredContent: structured } : {}),
+  };
 }
