@@ -1,8 +1,11 @@
 // Bench-only Worker: exposes the tenant ledger and runs reserve+commit pairs or no-op pings against
 // one object from inside workerd, so the figures are DO RPC costs, not Node HTTP costs.
 
+import { createHash } from "node:crypto";
+import { sha256Hex } from "../src/ledger/canonical";
+import { parseInput } from "../src/ledger/errors";
 import { TenantLedger } from "../src/ledger/tenant-ledger";
-import type { ReserveInput } from "../src/ledger/types";
+import { CommitInput, ReserveInput } from "../src/ledger/types";
 
 /** The real ledger plus two probes that explain the figures; nothing here changes ledger behaviour. */
 export class BenchLedger extends TenantLedger {
@@ -11,6 +14,109 @@ export class BenchLedger extends TenantLedger {
     this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS bench_probe (i INTEGER)");
     this.ctx.storage.sql.exec("INSERT INTO bench_probe VALUES (?)", i);
     return i;
+  }
+
+  private probeQueue: Array<{ i: number; done: (n: number) => void }> = [];
+  private probeScheduled = false;
+
+  /** probeWrite variants: `tsync` in its own transactionSync; `group`: many RPCs share one (timer hop). */
+  async probeWriteMode(i: number, mode: string): Promise<number> {
+    const sql = this.ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS bench_probe (i INTEGER)");
+    if (mode === "tsync") {
+      this.ctx.storage.transactionSync(() => sql.exec("INSERT INTO bench_probe VALUES (?)", i));
+      return i;
+    }
+    if (mode === "sync-group") {
+      return new Promise<number>((resolve) => {
+        this.probeQueue.push({ i, done: resolve });
+        if (!this.probeScheduled) void this.pumpProbe();
+      });
+    }
+    if (mode === "timer-noop") {
+      await new Promise((r) => setTimeout(r, 0));
+      return i;
+    }
+    if (mode === "immediate-noop") {
+      await new Promise((r) => setImmediate(r));
+      return i;
+    }
+    if (mode === "timer") {
+      await new Promise((r) => setTimeout(r, 0));
+      this.ctx.storage.transactionSync(() => sql.exec("INSERT INTO bench_probe VALUES (?)", i));
+      return i;
+    }
+    return new Promise<number>((resolve) => {
+      this.probeQueue.push({ i, done: resolve });
+      if (this.probeScheduled) return;
+      this.probeScheduled = true;
+      setTimeout(() => {
+        this.probeScheduled = false;
+        const batch = this.probeQueue;
+        this.probeQueue = [];
+        this.ctx.storage.transactionSync(() => {
+          for (const b of batch)
+            this.ctx.storage.transactionSync(() => sql.exec("INSERT INTO bench_probe VALUES (?)", b.i));
+        });
+        for (const b of batch) b.done(b.i);
+      }, 0);
+    });
+  }
+
+  private batchSizes: number[] = [];
+  private async pumpProbe(): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    this.probeScheduled = true;
+    try {
+      while (this.probeQueue.length > 0) {
+        const batch = this.probeQueue;
+        this.probeQueue = [];
+        this.batchSizes.push(batch.length);
+        this.ctx.storage.transactionSync(() => {
+          for (const b of batch)
+            this.ctx.storage.transactionSync(() => sql.exec("INSERT INTO bench_probe VALUES (?)", b.i));
+        });
+        for (const b of batch) b.done(b.i);
+        await this.ctx.storage.sync();
+      }
+    } finally {
+      this.probeScheduled = false;
+    }
+  }
+
+  async batchStats(): Promise<string> {
+    const n = this.batchSizes.length;
+    const sum = this.batchSizes.reduce((a, b) => a + b, 0);
+    this.batchSizes = [];
+    return `${n} batches, mean ${(sum / Math.max(1, n)).toFixed(1)}`;
+  }
+
+  /** Like probeWrite, but one row into each of `tables` tables: how commit cost grows with B-trees. */
+  async probeWriteWide(i: number, tables: number): Promise<number> {
+    for (let t = 0; t < tables; t++) {
+      this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS bench_probe_${t} (i INTEGER)`);
+      this.ctx.storage.sql.exec(`INSERT INTO bench_probe_${t} VALUES (?)`, i);
+    }
+    return i;
+  }
+
+  /** n iterations of one component inside one RPC (profiling; see bench/ledger-profile.mjs). */
+  async prof(what: string, n: number): Promise<number> {
+    const input = pairInput("prof", "bench-org", Date.now());
+    const parsed = parseInput(ReserveInput, input);
+    const text = JSON.stringify(parsed);
+    let sink = 0;
+    for (let i = 0; i < n; i++) {
+      if (what === "parse") sink += parseInput(ReserveInput, input).lines.length;
+      else if (what === "commit-parse")
+        sink += parseInput(CommitInput, { reservationId: "x", now: 1, actualAmounts: { a: "1" } }).now;
+      else if (what === "stringify") sink += JSON.stringify(parsed).length;
+      else if (what === "subtle") sink += (await sha256Hex(text)).length;
+      else if (what === "nodehash") sink += createHash("sha256").update(text).digest("hex").length;
+      else if (what === "exec") sink += this.ctx.storage.sql.exec("SELECT 1 AS one").one().one as number;
+      else if (what === "await") sink += await Promise.resolve(1);
+    }
+    return sink;
   }
 
   /** n reserve+commit pairs inside ONE RPC: the ledger's own cost per pair, without RPC or commit. */
@@ -122,6 +228,20 @@ export default {
       await pool(n, c, async (i) => {
         await stub.probeWrite(i);
       });
+    } else if (url.pathname === "/probe-wide") {
+      const tables = Number(url.searchParams.get("tables") ?? "1");
+      await pool(n, c, async (i) => {
+        await stub.probeWriteWide(i, tables);
+      });
+    } else if (url.pathname === "/probe-mode") {
+      const mode = url.searchParams.get("mode") ?? "tsync";
+      await pool(n, c, async (i) => {
+        await stub.probeWriteMode(i, mode);
+      });
+    } else if (url.pathname === "/batch-stats") {
+      return new Response(await stub.batchStats());
+    } else if (url.pathname === "/prof") {
+      await stub.prof(url.searchParams.get("what") ?? "", n);
     } else if (url.pathname === "/loop-pairs") {
       await stub.loopPairs(n, run);
     } else if (url.pathname === "/verify") {

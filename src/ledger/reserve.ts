@@ -2,6 +2,7 @@
 // as committed + reserved + amount <= limit in each line's current window instance.
 
 import type { z } from "zod";
+import { canonicalJson, sha256HexSync } from "./canonical";
 import { bindOffers } from "./claim";
 import type { Balance, DeniedScope, ReserveResult } from "./results";
 import { type Bucket, type Delta, type Instance, instanceFor, type LedgerStore } from "./store";
@@ -85,6 +86,7 @@ export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
   }
 
   const expiresAt = now + input.ttlMs;
+  store.noteExpiry(expiresAt);
   store.sql.exec(
     "INSERT INTO reservations (id, status, created_at, expires_at) VALUES (?, 'active', ?, ?)",
     tx.id,
@@ -121,4 +123,54 @@ export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
   store.insertTx({ ...tx, status: "reserved" }, now, tx.id, audit);
   if (input.bind) bindOffers(store, tx.id, input.bind, now);
   return { ok: true, reservationId: tx.id, expiresAt, balances };
+}
+
+/**
+ * The idempotency fingerprint: SHA-256 of every parameter but the key and `now`. Parsed zod output
+ * has a fixed key order (defaults filled), so JSON.stringify is canonical for everything but the
+ * free-form rules; `audit: true` is the default, so it hashes like an omitted flag.
+ */
+export function reserveFingerprint(input: Reserve): string {
+  const { idempotencyKey: _key, now: _now, ...params } = input;
+  return sha256HexSync(
+    JSON.stringify({
+      ...params,
+      tx: { ...params.tx, rules: canonicalJson(params.tx.rules) },
+      audit: params.audit === false ? false : undefined,
+    }),
+  );
+}
+
+function conflict(message: string): ReserveResult {
+  return { ok: false, reason: "idempotency_conflict", message };
+}
+
+/**
+ * Reserve under an idempotency key: the same key and fingerprint return the first answer, another
+ * fingerprint or an already used tx id is a conflict. The caller has swept expired holds.
+ */
+export function reserveOnce(store: LedgerStore, input: Reserve, hash: string): ReserveResult {
+  const { idempotencyKey, now, tx } = input;
+  const prior = store.sql
+    .exec<{ params_hash: string; response: string }>(
+      "SELECT params_hash, response FROM idempotency WHERE key = ?",
+      idempotencyKey,
+    )
+    .toArray()[0];
+  if (prior) {
+    if (prior.params_hash === hash) return JSON.parse(prior.response) as ReserveResult;
+    return conflict(`idempotency key ${idempotencyKey} was used with different parameters`);
+  }
+  // Every reservation, denial and record has a txs row, so this one lookup covers all three.
+  if (store.txExists(tx.id)) return conflict(`tx id ${tx.id} already exists under another idempotency key`);
+  const answer = reserveOp(store, input);
+  store.sql.exec(
+    "INSERT INTO idempotency (key, params_hash, tx_id, response, created_at) VALUES (?, ?, ?, ?, ?)",
+    idempotencyKey,
+    hash,
+    tx.id,
+    JSON.stringify(answer),
+    now,
+  );
+  return answer;
 }

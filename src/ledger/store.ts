@@ -78,7 +78,44 @@ export type JournalDelta = [string, string, string, string, string];
 type TxFacts = { committedAmount?: string | null; receiptRef?: string | null; unconfirmed?: boolean };
 
 export class LedgerStore {
+  /**
+   * Never above the earliest expires_at of an active reservation (null: unknown), so a call whose
+   * `now` is below it can skip the due-holds query. Only lowered by writes; recomputed by a query;
+   * dropped when a transaction rolls back (`forgetHints`).
+   */
+  private expiryFloor: number | null = null;
+
   constructor(readonly sql: SqlStorage) {}
+
+  forgetHints(): void {
+    this.expiryFloor = null;
+  }
+
+  /** A reservation now expires at `at`: keep the floor at or below it. */
+  noteExpiry(at: number): void {
+    if (this.expiryFloor !== null && at < this.expiryFloor) this.expiryFloor = at;
+  }
+
+  /** Ids of active reservations due at `now`, oldest expiry first (usually none, without a query). */
+  dueReservations(now: number): string[] {
+    if (this.expiryFloor !== null && now < this.expiryFloor) return [];
+    const due = this.sql
+      .exec<{ id: string }>(
+        "SELECT id FROM reservations WHERE status = 'active' AND expires_at <= ? ORDER BY expires_at",
+        now,
+      )
+      .toArray()
+      .map((r) => r.id);
+    // Once these are closed the earliest remaining expiry is after `now`.
+    const next = this.sql
+      .exec<{ at: number | null }>(
+        "SELECT MIN(expires_at) AS at FROM reservations WHERE status = 'active' AND expires_at > ?",
+        now,
+      )
+      .one().at;
+    this.expiryFloor = next ?? Number.POSITIVE_INFINITY;
+    return due;
+  }
 
   bucket(scopeKey: string, instance: string): Bucket {
     const row = this.sql
@@ -152,21 +189,15 @@ export class LedgerStore {
       .toArray();
   }
 
-  dueReservations(now: number): string[] {
-    return this.sql
-      .exec<{ id: string }>(
-        "SELECT id FROM reservations WHERE status = 'active' AND expires_at <= ? ORDER BY expires_at",
-        now,
-      )
-      .toArray()
-      .map((r) => r.id);
-  }
-
   earliestExpiry(): number | null {
     const row = this.sql
       .exec<{ at: number | null }>("SELECT MIN(expires_at) AS at FROM reservations WHERE status = 'active'")
       .one();
     return row.at;
+  }
+
+  txExists(id: string): boolean {
+    return this.sql.exec("SELECT 1 FROM txs WHERE id = ?", id).toArray().length > 0;
   }
 
   tx(id: string): TxRow | null {

@@ -1,11 +1,11 @@
 // The tenant ledger Durable Object: single writer of every budget counter of one org. Each RPC
 // validates with zod, then decides inside one transactionSync (no awaits mid-decision).
 import { DurableObject } from "cloudflare:workers";
-import { canonicalJson, sha256Hex } from "./canonical";
 import { claimOp } from "./claim";
+import { CommitGroup } from "./commit-group";
 import { parseInput } from "./errors";
 import { flushOutbox } from "./outbox";
-import { balancesOp, reserveOp } from "./reserve";
+import { balancesOp, reserveFingerprint, reserveOnce } from "./reserve";
 import type {
   Balance,
   ClaimResult,
@@ -46,6 +46,10 @@ const MAX_RETRY_DELAY_MS = 60_000;
 
 export class TenantLedger extends DurableObject<Env> {
   private readonly store: LedgerStore;
+  /** Decisions share storage commits with concurrent ones (see commit-group.ts). */
+  protected readonly group: CommitGroup;
+  /** Set by a decision that queued outbox rows or changed expiries; the batch then re-arms. */
+  private dirty = false;
   /** Mirror of the armed alarm, so the hot path only calls setAlarm when it must move earlier. */
   private alarmAt: number | null = null;
   private flushing: Promise<number> | null = null;
@@ -53,9 +57,16 @@ export class TenantLedger extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new LedgerStore(ctx.storage.sql);
+    this.group = new CommitGroup(ctx.storage, async () => {
+      const dirty = this.dirty;
+      this.dirty = false;
+      if (dirty) await this.arm(true);
+    }, () => this.store.forgetHints());
     void ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage);
       this.alarmAt = await ctx.storage.getAlarm();
+      // A crash between a decision's commit and its setAlarm would leave work without an alarm.
+      await this.armAfterFlush();
     });
   }
 
@@ -66,76 +77,35 @@ export class TenantLedger extends DurableObject<Env> {
 
   async reserve(input: ReserveInput): Promise<ReserveResult> {
     const parsed = parseInput(ReserveInput, input);
-    const { idempotencyKey, now, ...params } = parsed;
-    // Parsed zod output has a fixed key order (defaults filled), so JSON.stringify is canonical for
-    // everything but the free-form rules. Hashing is pure and precedes the decision.
-    // `audit: true` is the default, so it hashes like an omitted flag.
-    const hash = await sha256Hex(
-      JSON.stringify({
-        ...params,
-        tx: { ...params.tx, rules: canonicalJson(params.tx.rules) },
-        audit: params.audit === false ? false : undefined,
-      }),
-    );
-    const result = this.ctx.storage.transactionSync((): ReserveResult => {
-      expireDue(this.store, now);
-      const prior = this.store.sql
-        .exec<{ params_hash: string; response: string }>(
-          "SELECT params_hash, response FROM idempotency WHERE key = ?",
-          idempotencyKey,
-        )
-        .toArray()[0];
-      if (prior) {
-        if (prior.params_hash === hash) return JSON.parse(prior.response) as ReserveResult;
-        return conflict(`idempotency key ${idempotencyKey} was used with different parameters`);
-      }
-      // Every reservation, denial and record has a txs row, so this one lookup covers all three.
-      if (this.store.tx(parsed.tx.id)) {
-        return conflict(`tx id ${parsed.tx.id} already exists under another idempotency key`);
-      }
-      const answer = reserveOp(this.store, parsed);
-      this.store.sql.exec(
-        "INSERT INTO idempotency (key, params_hash, tx_id, response, created_at) VALUES (?, ?, ?, ?, ?)",
-        idempotencyKey,
-        hash,
-        parsed.tx.id,
-        JSON.stringify(answer),
-        now,
-      );
-      return answer;
+    const hash = reserveFingerprint(parsed);
+    return this.decide(() => {
+      expireDue(this.store, parsed.now);
+      return reserveOnce(this.store, parsed, hash);
     });
-    await this.arm(true);
-    return result;
   }
 
   async commit(input: CommitInput): Promise<CommitResult> {
     const parsed = parseInput(CommitInput, input);
-    const result = this.ctx.storage.transactionSync(() => {
+    return this.decide(() => {
       expireDue(this.store, parsed.now);
       return commitOp(this.store, parsed);
     });
-    await this.arm(true);
-    return result;
   }
 
   async release(input: ReleaseInput): Promise<ReleaseResult> {
     const { reservationId, reason, now } = parseInput(ReleaseInput, input);
-    const result = this.ctx.storage.transactionSync(() => {
+    return this.decide(() => {
       expireDue(this.store, now);
       return releaseOp(this.store, reservationId, reason, now);
     });
-    await this.arm(true);
-    return result;
   }
 
   async extend(input: ExtendInput): Promise<ExtendResult> {
     const { reservationId, ttlMs, now } = parseInput(ExtendInput, input);
-    const result = this.ctx.storage.transactionSync(() => {
-      const expired = expireDue(this.store, now);
-      return { expired, answer: extendOp(this.store, reservationId, ttlMs, now) };
-    });
-    await this.arm(result.expired > 0);
-    return result.answer;
+    return this.decide(() => {
+      this.dirty ||= expireDue(this.store, now) > 0;
+      return extendOp(this.store, reservationId, ttlMs, now);
+    }, false);
   }
 
   /**
@@ -144,37 +114,29 @@ export class TenantLedger extends DurableObject<Env> {
    */
   async claim(input: ClaimInput): Promise<ClaimResult> {
     const parsed = parseInput(ClaimInput, input);
-    const result = this.ctx.storage.transactionSync(() => {
-      const expired = expireDue(this.store, parsed.now);
-      return { expired, answer: claimOp(this.store, parsed) };
-    });
-    await this.arm(result.expired > 0);
-    return result.answer;
+    return this.decide(() => {
+      this.dirty ||= expireDue(this.store, parsed.now) > 0;
+      return claimOp(this.store, parsed);
+    }, false);
   }
 
   /** `tx.status` must be allowed | denied | pending_approval (checked at runtime). */
   async record(input: { tx: TxRecord; now: number }): Promise<RecordResult> {
     const { tx, now } = parseInput(RecordInput, input);
-    const result = this.ctx.storage.transactionSync(() => recordOp(this.store, tx, now));
-    await this.arm(true);
-    return result;
+    return this.decide(() => recordOp(this.store, tx, now));
   }
 
   async updateTx(input: UpdateTxInput): Promise<UpdateTxResult> {
     const { id, patch, now } = parseInput(UpdateTxInput, input);
-    const result = this.ctx.storage.transactionSync(() => updateTxOp(this.store, id, patch, now));
-    await this.arm(true);
-    return result;
+    return this.decide(() => updateTxOp(this.store, id, patch, now));
   }
 
   async balances(input: BalancesInput): Promise<Balance[]> {
     const { lines, now } = parseInput(BalancesInput, input);
-    const result = this.ctx.storage.transactionSync(() => {
-      const expired = expireDue(this.store, now);
-      return { expired, balances: balancesOp(this.store, lines, now) };
-    });
-    await this.arm(result.expired > 0);
-    return result.balances;
+    return this.decide(() => {
+      this.dirty ||= expireDue(this.store, now) > 0;
+      return balancesOp(this.store, lines, now);
+    }, false);
   }
 
   async getReservation(input: { reservationId: string }): Promise<ReservationView | null> {
@@ -216,7 +178,7 @@ export class TenantLedger extends DurableObject<Env> {
   /** Expire holds due at `now`, prune old idempotency keys, flush the outbox, re-arm. */
   async sweep(input: { now: number }): Promise<SweepResult> {
     const { now } = parseInput(SweepInput, input);
-    const expired = this.ctx.storage.transactionSync(() => {
+    const expired = await this.decide(() => {
       const n = expireDue(this.store, now);
       this.store.sql.exec("DELETE FROM idempotency WHERE created_at < ?", now - IDEMPOTENCY_RETENTION_MS);
       // Settled bindings only answer "used"/"expired" to late replays; after this, "unknown" (still refused).
@@ -226,7 +188,7 @@ export class TenantLedger extends DurableObject<Env> {
         now - IDEMPOTENCY_RETENTION_MS,
       );
       return n;
-    });
+    }, false);
     let flushed = 0;
     try {
       flushed = await this.flushSerial();
@@ -258,6 +220,15 @@ export class TenantLedger extends DurableObject<Env> {
     }
   }
 
+  /** Run one decision atomically (own nested transactionSync, shared commit); `dirty`: re-arm after. */
+  private decide<T>(fn: () => T, dirty = true): Promise<T> {
+    return this.group.run(() => {
+      const answer = fn();
+      if (dirty) this.dirty = true;
+      return answer;
+    });
+  }
+
   /** Alarm at the earliest live expiry, or sooner when outbox rows wait. */
   private async arm(outboxPending: boolean, delay = OUTBOX_DELAY_MS): Promise<void> {
     // Already due within the outbox delay: that alarm re-arms for later expiries when it runs.
@@ -283,8 +254,4 @@ export class TenantLedger extends DurableObject<Env> {
     await this.arm(row.n > 0, delay);
     return row.n;
   }
-}
-
-function conflict(message: string): ReserveResult {
-  return { ok: false, reason: "idempotency_conflict", message };
 }

@@ -10,8 +10,6 @@ import { checkedUrl } from "./upstreams";
 
 type EndpointRow = typeof webhookEndpoints.$inferSelect;
 
-/** "whsec_" + 32 base62 characters (rejection sampling: no modulo bias). */
-
 export function webhookView(row: EndpointRow): WebhookView {
   return {
     id: row.id,
