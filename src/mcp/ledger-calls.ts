@@ -6,8 +6,11 @@ import { formatAmount } from "../money";
 import type { ScopeLine as PolicyLine } from "../policy";
 import type { GatewayCtx } from "./context";
 import type { Denial } from "./denial";
+import { notifyRejected, notifyReserved } from "./notify";
 
 export type Hold = { ok: true; reservationId: string; expiresAt: number } | { ok: false; denial: Denial };
+
+/** Records the refusal in the ledger's outbox and tells webhooks. */
 
 export async function reserveLines(
   g: GatewayCtx,
@@ -36,7 +39,10 @@ export async function reserveLines(
   );
   if (!result.ok) return { ok: false, denial: unavailable(input.txId) };
   const r = result.value;
-  if (r.ok) return { ok: true, reservationId: r.reservationId, expiresAt: r.expiresAt };
+  if (r.ok) {
+    if (input.audit !== false) notifyReserved(g, input.tx, input.lines, r.balances);
+    return { ok: true, reservationId: r.reservationId, expiresAt: r.expiresAt };
+  }
   if (r.reason !== "budget_exceeded") {
     // idempotency_conflict cannot happen for fresh tx ids; treat anything unexpected as a fault.
     return {
@@ -48,6 +54,13 @@ export async function reserveLines(
       },
     };
   }
+  notifyRejected(g, {
+    ...input.tx,
+    status: "denied",
+    decision: "deny",
+    reasonCode: "budget_exceeded",
+    reason: r.scope.label,
+  });
   const line = input.lines.find((l) => l.key === r.scope.key);
   const isRate = line?.kind === "count";
   return {
@@ -128,6 +141,7 @@ export async function settle(
 
 /** Records a decision that holds no budget (denials, free calls) in the ledger's outbox. */
 export async function record(g: GatewayCtx, tx: TxRecord): Promise<void> {
+  if (tx.status === "denied") notifyRejected(g, tx);
   const r = await callLedger(() => ledgerFor(g.env, g.tenant.orgId).record({ tx, now: Date.now() }));
   if (!r.ok) console.error("ledger record failed", tx.id);
 }

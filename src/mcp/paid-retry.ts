@@ -9,6 +9,7 @@ import type { GatewayCtx } from "./context";
 import { type Denial, denialError } from "./denial";
 import { type JsonRpcRequest, RPC, rpcError } from "./jsonrpc";
 import { record, settle, unavailable } from "./ledger-calls";
+import { notifyCommitted } from "./notify";
 import { paidOffer } from "./paid-offer";
 import { answer, jsonResponse } from "./respond";
 import { forwardOptions, priced } from "./tools-call";
@@ -107,6 +108,7 @@ export async function paidRetry(
           receiptRef: outcome.reference,
           ...(actual ? { actualAmounts: actual } : {}),
         });
+        committed(g, call, reservationId, credential, outcome.settledAmount, outcome.reference, false);
         return reply.message;
       }
       case "refused": {
@@ -118,9 +120,41 @@ export async function paidRetry(
       case "maybe_paid":
       case "unpaid_success":
         await settle(g, reservationId, { commit: true, unconfirmed: true });
+        committed(g, call, reservationId, credential, null, null, true);
         return reply.message;
     }
   });
+}
+
+/** The transaction.committed webhook, priced by the offer the credential paid. */
+function committed(
+  g: GatewayCtx,
+  call: CallInfo,
+  reservationId: string,
+  credential: Credential,
+  settled: bigint | null,
+  receiptRef: string | null,
+  unconfirmed: boolean,
+): void {
+  const offer = paidOffer(credential);
+  const amount =
+    offer?.currency && offer.decimals !== null
+      ? { amount: (settled ?? offer.amount).toString(), currency: offer.currency, decimals: offer.decimals }
+      : null;
+  notifyCommitted(
+    g,
+    {
+      id: reservationId,
+      agentId: g.tenant.agent.id,
+      sessionId: g.session?.n ?? null,
+      upstreamId: call.upstreamId,
+      tool: call.tool,
+      vendor: offer?.recipient ?? null,
+      amount,
+    },
+    receiptRef,
+    unconfirmed,
+  );
 }
 
 /**

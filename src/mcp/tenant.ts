@@ -31,6 +31,8 @@ export type Tenant = {
     toolPrices: Record<string, { amount: string; currency: string; decimals: number }>;
   })[];
   timeZone: string;
+  /** Percent of a budget at which mandate.budget.warning fires (org setting, default 80). */
+  warningThreshold: number;
 };
 
 export type TenantResult =
@@ -73,7 +75,7 @@ export async function resolveTenant(
   if (agentRow.status !== "active") return { ok: false, reason: "paused" };
 
   const mandateRow = config.mandates.find((m) => m.agentId === agentRow.id);
-  const settings = config.org.settings as { conversions?: ConversionTable };
+  const settings = config.org.settings as { conversions?: ConversionTable; budgetWarningThreshold?: number };
   return {
     ok: true,
     tenant: {
@@ -106,6 +108,7 @@ export async function resolveTenant(
           toolPrices: u.toolPrices ?? {},
         })),
       timeZone: config.org.timeZone,
+      warningThreshold: settings.budgetWarningThreshold ?? 80,
     },
   };
 }
