@@ -5,7 +5,8 @@ import type { Offer, PaymentRequired } from "../payments";
 
 /** Offers the reservation for `budgeted` covers: payable, same unit, not more expensive. */
 export function coveredOffers(payment: PaymentRequired, budgeted: Offer): Offer[] {
-  return payment.offers.filter(
+  // The ledger binds at most 16 offer keys to one reservation; the budgeted offer always comes first.
+  const covered = payment.offers.filter(
     (o) =>
       o.payable &&
       o.currency === budgeted.currency &&
@@ -13,6 +14,7 @@ export function coveredOffers(payment: PaymentRequired, budgeted: Offer): Offer[
       o.amount <= budgeted.amount &&
       (o.expiresAt === null || budgeted.expiresAt === null || o.expiresAt <= budgeted.expiresAt + 60_000),
   );
+  return [budgeted, ...covered.filter((o) => o.offerKey !== budgeted.offerKey)].slice(0, 16);
 }
 
 /** The upstream's message with MPP challenges outside `keep` removed (unchanged when none are). */

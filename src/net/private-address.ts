@@ -53,5 +53,14 @@ function isPrivateIPv6(host: string): boolean {
   if (h.startsWith("fc") || h.startsWith("fd") || h.startsWith("fe8") || h.startsWith("fe9")) return true;
   if (h.startsWith("fea") || h.startsWith("feb") || h.startsWith("ff")) return true;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
-  return mapped ? isPrivateIPv4(mapped[1]!) : false;
+  if (mapped) return isPrivateIPv4(mapped[1]!);
+  // The URL parser rewrites ::ffff:127.0.0.1 to ::ffff:7f00:1; NAT64 (64:ff9b::/96) embeds IPv4 too.
+  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
+  if (hex) {
+    const hi = Number.parseInt(hex[1]!, 16);
+    const lo = Number.parseInt(hex[2]!, 16);
+    return isPrivateIPv4(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+  }
+  // Other embedded-IPv4 forms (IPv4-compatible ::a.b.c.d, 6to4) are refused outright.
+  return h.startsWith("::") || h.startsWith("2002:") || h.startsWith("64:ff9b:");
 }
