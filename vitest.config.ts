@@ -5,6 +5,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
+    // node_modules ship sourceMappingURL comments without the maps; vite warns for each one.
+    logLevel: "error" as const,
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.jsonc" },
