@@ -4,6 +4,9 @@
 import { createHash } from "node:crypto";
 import { sha256Hex } from "../src/ledger/canonical";
 import { parseInput } from "../src/ledger/errors";
+import { reserveFingerprint, reserveOnce } from "../src/ledger/reserve";
+import { commitOp, expireDue } from "../src/ledger/settle";
+import type { LedgerStore } from "../src/ledger/store";
 import { TenantLedger } from "../src/ledger/tenant-ledger";
 import { CommitInput, ReserveInput } from "../src/ledger/types";
 
@@ -84,11 +87,13 @@ export class BenchLedger extends TenantLedger {
     }
   }
 
+  /** Mean batch size of the probe's and the ledger's group commits since the last call. */
   async batchStats(): Promise<string> {
-    const n = this.batchSizes.length;
-    const sum = this.batchSizes.reduce((a, b) => a + b, 0);
+    const mean = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)).toFixed(1);
+    const out = `probe ${this.batchSizes.length} batches, mean ${mean(this.batchSizes)}; ledger ${this.group.recentSizes.length} batches, mean ${mean(this.group.recentSizes)}`;
     this.batchSizes = [];
-    return `${n} batches, mean ${(sum / Math.max(1, n)).toFixed(1)}`;
+    this.group.recentSizes.length = 0;
+    return out;
   }
 
   /** Like probeWrite, but one row into each of `tables` tables: how commit cost grows with B-trees. */
@@ -119,14 +124,44 @@ export class BenchLedger extends TenantLedger {
     return sink;
   }
 
-  /** n reserve+commit pairs inside ONE RPC: the ledger's own cost per pair, without RPC or commit. */
-  async loopPairs(n: number, run: string): Promise<number> {
+  /**
+   * n reserve+commit pairs inside ONE RPC, 16 in flight: the ledger's own cost per pair with its
+   * group commits, without RPC. `cpu`: synchronously, 50 pairs per storage commit (each op in its own nested transaction).
+   */
+  async loopPairs(n: number, run: string, mode = "group"): Promise<number> {
     const now = Date.now();
-    for (let i = 0; i < n; i++) {
+    const pair = async (i: number) => {
       const id = `loop-${run}-${i}`;
       await this.reserve(pairInput(id, "bench-org", now));
       await this.commit({ reservationId: id, now, actualAmounts: { "org:day": "1200" } });
+    };
+    if (mode === "cpu") {
+      const store = (this as unknown as { store: LedgerStore }).store;
+      const tx = <T>(f: () => T) => this.ctx.storage.transactionSync(f);
+      for (let start = 0; start < n; start += 50) {
+        tx(() => {
+          for (let i = start; i < Math.min(n, start + 50); i++) {
+            const id = `cpu-${run}-${i}`;
+            tx(() => {
+              const input = parseInput(ReserveInput, pairInput(id, "bench-org", now));
+              expireDue(store, now);
+              reserveOnce(store, input, reserveFingerprint(input));
+            });
+            tx(() => {
+              const c = parseInput(CommitInput, {
+                reservationId: id,
+                now,
+                actualAmounts: { "org:day": "1200" },
+              });
+              expireDue(store, now);
+              commitOp(store, c);
+            });
+          }
+        });
+      }
+      return n;
     }
+    await pool(n, 16, pair);
     return n;
   }
 }
@@ -243,7 +278,7 @@ export default {
     } else if (url.pathname === "/prof") {
       await stub.prof(url.searchParams.get("what") ?? "", n);
     } else if (url.pathname === "/loop-pairs") {
-      await stub.loopPairs(n, run);
+      await stub.loopPairs(n, run, url.searchParams.get("mode") ?? "group");
     } else if (url.pathname === "/verify") {
       return Response.json(await stub.verify());
     } else {

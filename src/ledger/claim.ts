@@ -1,6 +1,6 @@
 // Offer bindings: a reservation made for a payment challenge names the offer keys a paid retry may
 // present, and `claim` matches one retry to one reservation, once, for the same agent and tool.
-import type { ClaimResult } from "./results";
+import type { AttachOffersResult, ClaimResult } from "./results";
 import type { LedgerStore } from "./store";
 import type { OfferBind } from "./types";
 
@@ -17,6 +17,28 @@ export function bindOffers(store: LedgerStore, reservationId: string, bind: Offe
       now,
     );
   }
+}
+
+/**
+ * Bind offers to a reservation made earlier (an approval hold). Only an active, unexpired reservation
+ * with no bindings yet qualifies, so one hold serves one challenge. The caller has expired due holds.
+ */
+export function attachOffersOp(
+  store: LedgerStore,
+  input: { reservationId: string; bind: OfferBind; now: number },
+): AttachOffersResult {
+  const r = store.reservation(input.reservationId);
+  if (!r) return { ok: false, reason: "not_found" };
+  if (r.status === "expired" || (r.status === "active" && r.expires_at <= input.now)) {
+    return { ok: false, reason: "expired" };
+  }
+  if (r.status !== "active") return { ok: false, reason: "not_active" };
+  const bound = store.sql
+    .exec<{ n: number }>("SELECT COUNT(*) AS n FROM offer_bindings WHERE reservation_id = ?", input.reservationId)
+    .one();
+  if (bound.n > 0) return { ok: false, reason: "already_bound" };
+  bindOffers(store, input.reservationId, input.bind, input.now);
+  return { ok: true };
 }
 
 type Candidate = {

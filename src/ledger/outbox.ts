@@ -67,19 +67,18 @@ export async function flushOutbox(store: LedgerStore, db: D1Database): Promise<n
     try {
       await db.batch(rows.map((r) => statement(store, db, r)));
     } catch (err) {
-      for (const r of rows)
-        store.sql.exec("UPDATE txs SET flush_attempts = flush_attempts + 1 WHERE id = ?", r.id);
+      store.sql.exec(
+        "UPDATE txs SET flush_attempts = flush_attempts + 1 WHERE id IN (SELECT value FROM json_each(?))",
+        JSON.stringify(rows.map((r) => r.id)),
+      );
       throw err;
     }
     // A row changed while the batch was in flight keeps rev > flushed_rev and goes out next round.
-    for (const r of rows) {
-      store.sql.exec(
-        "UPDATE txs SET flushed_rev = ?, flush_attempts = 0 WHERE id = ? AND flushed_rev < ?",
-        r.rev,
-        r.id,
-        r.rev,
-      );
-    }
+    store.sql.exec(
+      `UPDATE txs SET flushed_rev = j.value ->> 1, flush_attempts = 0
+       FROM json_each(?) AS j WHERE txs.id = j.value ->> 0 AND txs.flushed_rev < j.value ->> 1`,
+      JSON.stringify(rows.map((r) => [r.id, r.rev])),
+    );
     written += rows.length;
   }
   return written;

@@ -86,39 +86,36 @@ export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
   }
 
   const expiresAt = now + input.ttlMs;
-  store.noteExpiry(expiresAt);
-  store.sql.exec(
-    "INSERT INTO reservations (id, status, created_at, expires_at) VALUES (?, 'active', ?, ?)",
+  store.insertReservation(
     tx.id,
     now,
     expiresAt,
+    lines.map((l, i) => ({
+      reservation_id: tx.id,
+      idx: i,
+      scope_key: l.key,
+      instance: insts[i]!.instance,
+      label: l.label,
+      window: l.window,
+      unit: l.unit,
+      kind: l.kind,
+      window_start: insts[i]!.windowStart,
+      window_end: insts[i]!.windowEnd,
+      limit_at_reserve: l.limit,
+      amount: l.amount,
+      overage: l.overage,
+      overdraft_limit: l.overdraftLimit,
+    })),
   );
-  const deltas: Delta[] = [];
-  const balances = lines.map((l, i) => {
-    const inst = insts[i]!;
-    store.sql.exec(
-      `INSERT INTO reservation_lines (reservation_id, idx, scope_key, instance, label, window, unit, kind,
-         window_start, window_end, limit_at_reserve, amount, overage, overdraft_limit)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      tx.id,
-      i,
-      l.key,
-      inst.instance,
-      l.label,
-      l.window,
-      l.unit,
-      l.kind,
-      inst.windowStart,
-      inst.windowEnd,
-      l.limit,
-      l.amount,
-      l.overage,
-      l.overdraftLimit,
-    );
-    const delta: Delta = { scopeKey: l.key, instance: inst.instance, reserved: BigInt(l.amount) };
-    deltas.push(delta);
-    return balanceOf(l, inst, store.applyDelta(l.window, inst, delta, buckets[i]));
-  });
+  const deltas: Delta[] = lines.map((l, i) => ({
+    scopeKey: l.key,
+    instance: insts[i]!.instance,
+    reserved: BigInt(l.amount),
+  }));
+  const after = store.applyDeltas(
+    lines.map((l, i) => ({ window: l.window, inst: insts[i]!, delta: deltas[i]! })),
+  );
+  const balances = lines.map((l, i) => balanceOf(l, insts[i]!, after[i]!));
   store.journal("reserve", tx.id, now, deltas);
   store.insertTx({ ...tx, status: "reserved" }, now, tx.id, audit);
   if (input.bind) bindOffers(store, tx.id, input.bind, now);
@@ -151,18 +148,21 @@ function conflict(message: string): ReserveResult {
  */
 export function reserveOnce(store: LedgerStore, input: Reserve, hash: string): ReserveResult {
   const { idempotencyKey, now, tx } = input;
+  // One read for both checks. Every reservation, denial and record has a txs row, so the txs
+  // lookup covers all three.
   const prior = store.sql
-    .exec<{ params_hash: string; response: string }>(
-      "SELECT params_hash, response FROM idempotency WHERE key = ?",
+    .exec<{ params_hash: string | null; response: string | null; tx_exists: number }>(
+      `SELECT i.params_hash, i.response, EXISTS (SELECT 1 FROM txs WHERE id = ?2) AS tx_exists
+       FROM (SELECT 1) LEFT JOIN idempotency i ON i.key = ?1`,
       idempotencyKey,
+      tx.id,
     )
-    .toArray()[0];
-  if (prior) {
-    if (prior.params_hash === hash) return JSON.parse(prior.response) as ReserveResult;
+    .one();
+  if (prior.params_hash !== null) {
+    if (prior.params_hash === hash) return JSON.parse(prior.response!) as ReserveResult;
     return conflict(`idempotency key ${idempotencyKey} was used with different parameters`);
   }
-  // Every reservation, denial and record has a txs row, so this one lookup covers all three.
-  if (store.txExists(tx.id)) return conflict(`tx id ${tx.id} already exists under another idempotency key`);
+  if (prior.tx_exists) return conflict(`tx id ${tx.id} already exists under another idempotency key`);
   const answer = reserveOp(store, input);
   store.sql.exec(
     "INSERT INTO idempotency (key, params_hash, tx_id, response, created_at) VALUES (?, ?, ?, ?, ?)",

@@ -37,6 +37,10 @@ export type ClaimResult =
   | { ok: true; reservationId: string; offerKey: string }
   | { ok: false; reason: "unknown" | "expired" | "used" | "tool_mismatch" };
 
+export type AttachOffersResult =
+  | { ok: true }
+  | { ok: false; reason: "not_found" | "expired" | "not_active" | "already_bound" };
+
 export type ReservationStatus = "active" | "committed" | "released" | "expired";
 
 export type CommitLine = {

@@ -14,12 +14,18 @@ function inst(l: LineRow) {
 }
 
 /** Return every line's hold to its bucket and close the reservation as released or expired. */
-function close(store: LedgerStore, id: string, status: "released" | "expired", reason: string, now: number) {
-  const deltas = store.lines(id).map((l) => {
-    const d: Delta = { scopeKey: l.scope_key, instance: l.instance, reserved: -BigInt(l.amount) };
-    store.applyDelta(l.window, inst(l), d);
-    return d;
-  });
+function close(
+  store: LedgerStore,
+  id: string,
+  lines: LineRow[],
+  status: "released" | "expired",
+  reason: string,
+  now: number,
+) {
+  const deltas = lines.map(
+    (l): Delta => ({ scopeKey: l.scope_key, instance: l.instance, reserved: -BigInt(l.amount) }),
+  );
+  store.applyDeltas(lines.map((l, i) => ({ window: l.window, inst: inst(l), delta: deltas[i]! })));
   store.journal(status === "released" ? "release" : "expire", id, now, deltas, { reason });
   store.sql.exec(
     "UPDATE reservations SET status = ?, finalized_at = ?, final_reason = ? WHERE id = ?",
@@ -34,7 +40,7 @@ function close(store: LedgerStore, id: string, status: "released" | "expired", r
 /** Expire every active reservation whose expires_at <= now. Returns how many. */
 export function expireDue(store: LedgerStore, now: number): number {
   const due = store.dueReservations(now);
-  for (const id of due) close(store, id, "expired", "ttl", now);
+  for (const id of due) close(store, id, store.lines(id), "expired", "ttl", now);
   return due.length;
 }
 
@@ -74,13 +80,13 @@ function planLine(store: LedgerStore, line: LineRow, actual: bigint): Plan | Ref
 
 export function commitOp(store: LedgerStore, input: Commit): CommitResult {
   const { reservationId: id, now } = input;
-  const r = store.reservation(id);
+  const r = store.reservationWithLines(id);
   if (!r) return { ok: false, reason: "not_found" };
   if (r.status === "committed") return JSON.parse(r.result!) as CommitResult;
   if (r.status === "released") return { ok: false, reason: "already_released" };
   if (r.status === "expired") return { ok: false, reason: "expired" };
 
-  const lines = store.lines(id);
+  const lines = r.lines;
   const actuals = input.actualAmounts ?? {};
   for (const key of Object.keys(actuals)) {
     if (!lines.some((l) => l.scope_key === key)) {
@@ -95,18 +101,18 @@ export function commitOp(store: LedgerStore, input: Commit): CommitResult {
     plans.push(p);
   }
 
-  const deltas: Delta[] = [];
-  const out: CommitLine[] = plans.map((p) => {
-    const amount = BigInt(p.line.amount);
-    const d: Delta = {
+  const deltas = plans.map(
+    (p): Delta => ({
       scopeKey: p.line.scope_key,
       instance: p.line.instance,
-      reserved: -amount,
+      reserved: -BigInt(p.line.amount),
       committed: p.charged,
       debt: p.debt,
-    };
-    store.applyDelta(p.line.window, inst(p.line), d);
-    deltas.push(d);
+    }),
+  );
+  store.applyDeltas(plans.map((p, i) => ({ window: p.line.window, inst: inst(p.line), delta: deltas[i]! })));
+  const out: CommitLine[] = plans.map((p) => {
+    const amount = BigInt(p.line.amount);
     return {
       key: p.line.scope_key,
       reserved: p.line.amount,
@@ -146,9 +152,9 @@ export function commitOp(store: LedgerStore, input: Commit): CommitResult {
 }
 
 export function releaseOp(store: LedgerStore, id: string, reason: string, now: number): ReleaseResult {
-  const r = store.reservation(id);
+  const r = store.reservationWithLines(id);
   if (!r) return { ok: false, reason: "not_found" };
-  if (r.status === "active") close(store, id, "released", reason, now);
+  if (r.status === "active") close(store, id, r.lines, "released", reason, now);
   const status = r.status === "active" ? "released" : r.status;
   return { ok: true, reservationId: id, status };
 }

@@ -77,6 +77,42 @@ export type JournalDelta = [string, string, string, string, string];
 
 type TxFacts = { committedAmount?: string | null; receiptRef?: string | null; unconfirmed?: boolean };
 
+const ZERO: Bucket = { committed: 0n, reserved: 0n, debt: 0n };
+const BUCKET_CACHE_MAX = 4_096;
+
+const UPSERT_BUCKET = `INSERT INTO buckets (scope_key, instance, window, window_start, window_end, committed, reserved, debt)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (scope_key, instance) DO UPDATE SET
+    committed = excluded.committed, reserved = excluded.reserved, debt = excluded.debt`;
+/** The same for several rows given as one JSON array of 8-tuples (one statement per operation). */
+const UPSERT_BUCKETS = `INSERT INTO buckets (scope_key, instance, window, window_start, window_end, committed, reserved, debt)
+  SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7
+  FROM json_each(?) WHERE true
+  ON CONFLICT (scope_key, instance) DO UPDATE SET
+    committed = excluded.committed, reserved = excluded.reserved, debt = excluded.debt`;
+
+const LINE_COLUMNS = [
+  "reservation_id",
+  "idx",
+  "scope_key",
+  "instance",
+  "label",
+  "window",
+  "unit",
+  "kind",
+  "window_start",
+  "window_end",
+  "limit_at_reserve",
+  "amount",
+  "overage",
+  "overdraft_limit",
+] as const satisfies readonly (keyof LineRow)[];
+const LINE_JSON_FIELDS = LINE_COLUMNS.map((c) => `'${c}', ${c}`).join(", ");
+const INSERT_LINE = `INSERT INTO reservation_lines (${LINE_COLUMNS.join(", ")})
+  VALUES (${LINE_COLUMNS.map(() => "?").join(", ")})`;
+const INSERT_LINES = `INSERT INTO reservation_lines (${LINE_COLUMNS.join(", ")})
+  SELECT ${LINE_COLUMNS.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?)`;
+
 export class LedgerStore {
   /**
    * Never above the earliest expires_at of an active reservation (null: unknown), so a call whose
@@ -87,8 +123,16 @@ export class LedgerStore {
 
   constructor(readonly sql: SqlStorage) {}
 
+  /**
+   * Write-through copy of bucket rows read or written. SQLite stays the truth: the cache only ever
+   * holds values of committed-or-current-transaction writes, and is dropped on any rollback.
+   */
+  private readonly buckets = new Map<string, Bucket>();
+
+  /** Drop everything derived from writes that may have been rolled back. */
   forgetHints(): void {
     this.expiryFloor = null;
+    this.buckets.clear();
   }
 
   /** A reservation now expires at `at`: keep the floor at or below it. */
@@ -117,7 +161,11 @@ export class LedgerStore {
     return due;
   }
 
+  /** A counter cell, from the write-through cache or SQLite (a missing row is all zeros). */
   bucket(scopeKey: string, instance: string): Bucket {
+    const k = `${scopeKey}\u0000${instance}`;
+    const hit = this.buckets.get(k);
+    if (hit) return hit;
     const row = this.sql
       .exec<{ committed: string; reserved: string; debt: string }>(
         "SELECT committed, reserved, debt FROM buckets WHERE scope_key = ? AND instance = ?",
@@ -125,38 +173,52 @@ export class LedgerStore {
         instance,
       )
       .toArray()[0];
-    if (!row) return { committed: 0n, reserved: 0n, debt: 0n };
-    return { committed: BigInt(row.committed), reserved: BigInt(row.reserved), debt: BigInt(row.debt) };
+    const b = row
+      ? { committed: BigInt(row.committed), reserved: BigInt(row.reserved), debt: BigInt(row.debt) }
+      : ZERO;
+    this.remember(k, b);
+    return b;
+  }
+
+  private remember(k: string, b: Bucket): void {
+    if (this.buckets.size >= BUCKET_CACHE_MAX) this.buckets.clear();
+    this.buckets.set(k, b);
   }
 
   /**
-   * Apply a delta to one bucket. The caller journals every delta of the operation in one row
-   * (`journal`), so counters always equal the journal's sums.
+   * Apply one operation's deltas to their buckets in one statement. The caller journals the same
+   * deltas in one row (`journal`), so counters always equal the journal's sums.
    */
-  applyDelta(window: Window, inst: Instance, d: Delta, current?: Bucket): Bucket {
-    const cur = current ?? this.bucket(d.scopeKey, inst.instance);
-    const next = {
-      committed: cur.committed + (d.committed ?? 0n),
-      reserved: cur.reserved + (d.reserved ?? 0n),
-      debt: cur.debt + (d.debt ?? 0n),
-    };
-    if (next.committed < 0n || next.reserved < 0n || next.debt < 0n) {
-      throw new Error(`ledger invariant: negative counter on ${d.scopeKey} ${inst.instance}`);
-    }
-    this.sql.exec(
-      `INSERT INTO buckets (scope_key, instance, window, window_start, window_end, committed, reserved, debt)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (scope_key, instance) DO UPDATE SET
-         committed = excluded.committed, reserved = excluded.reserved, debt = excluded.debt`,
-      d.scopeKey,
-      inst.instance,
-      window,
-      inst.windowStart,
-      inst.windowEnd,
-      next.committed.toString(),
-      next.reserved.toString(),
-      next.debt.toString(),
-    );
+  applyDeltas(changes: { window: Window; inst: Instance; delta: Delta }[]): Bucket[] {
+    const rows: (string | number | null)[][] = [];
+    const next = changes.map(({ window, inst, delta: d }) => {
+      const cur = this.bucket(d.scopeKey, inst.instance);
+      const b = {
+        committed: cur.committed + (d.committed ?? 0n),
+        reserved: cur.reserved + (d.reserved ?? 0n),
+        debt: cur.debt + (d.debt ?? 0n),
+      };
+      if (b.committed < 0n || b.reserved < 0n || b.debt < 0n) {
+        throw new Error(`ledger invariant: negative counter on ${d.scopeKey} ${inst.instance}`);
+      }
+      rows.push([
+        d.scopeKey,
+        inst.instance,
+        window,
+        inst.windowStart,
+        inst.windowEnd,
+        b.committed.toString(),
+        b.reserved.toString(),
+        b.debt.toString(),
+      ]);
+      return b;
+    });
+    if (rows.length === 1) this.sql.exec(UPSERT_BUCKET, ...rows[0]!);
+    else if (rows.length > 1) this.sql.exec(UPSERT_BUCKETS, JSON.stringify(rows));
+    // Cached only once the write succeeded; a rollback drops the whole cache (forgetHints).
+    next.forEach((b, i) => {
+      this.remember(`${rows[i]![0]}\u0000${rows[i]![1]}`, b);
+    });
     return next;
   }
 
@@ -183,6 +245,35 @@ export class LedgerStore {
     return this.sql.exec<ReservationRow>("SELECT * FROM reservations WHERE id = ?", id).toArray()[0] ?? null;
   }
 
+  /** A reservation with its lines, in one read (commit and close need both). */
+  reservationWithLines(id: string): (ReservationRow & { lines: LineRow[] }) | null {
+    const row = this.sql
+      .exec<ReservationRow & { lines_json: string }>(
+        `SELECT r.*, (SELECT json_group_array(json_object(${LINE_JSON_FIELDS}))
+           FROM (SELECT * FROM reservation_lines WHERE reservation_id = r.id ORDER BY idx)) AS lines_json
+         FROM reservations r WHERE r.id = ?`,
+        id,
+      )
+      .toArray()[0];
+    if (!row) return null;
+    const { lines_json, ...r } = row;
+    return { ...r, lines: JSON.parse(lines_json) as LineRow[] };
+  }
+
+  /** Create an active reservation and its lines (one statement for all lines). */
+  insertReservation(id: string, now: number, expiresAt: number, lines: LineRow[]): void {
+    this.noteExpiry(expiresAt);
+    this.sql.exec(
+      "INSERT INTO reservations (id, status, created_at, expires_at) VALUES (?, 'active', ?, ?)",
+      id,
+      now,
+      expiresAt,
+    );
+    const rows = lines.map((l) => LINE_COLUMNS.map((c) => l[c]));
+    if (rows.length === 1) this.sql.exec(INSERT_LINE, ...rows[0]!);
+    else if (rows.length > 1) this.sql.exec(INSERT_LINES, JSON.stringify(rows));
+  }
+
   lines(reservationId: string): LineRow[] {
     return this.sql
       .exec<LineRow>("SELECT * FROM reservation_lines WHERE reservation_id = ? ORDER BY idx", reservationId)
@@ -194,10 +285,6 @@ export class LedgerStore {
       .exec<{ at: number | null }>("SELECT MIN(expires_at) AS at FROM reservations WHERE status = 'active'")
       .one();
     return row.at;
-  }
-
-  txExists(id: string): boolean {
-    return this.sql.exec("SELECT 1 FROM txs WHERE id = ?", id).toArray().length > 0;
   }
 
   tx(id: string): TxRow | null {

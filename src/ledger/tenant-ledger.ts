@@ -1,12 +1,13 @@
 // The tenant ledger Durable Object: single writer of every budget counter of one org. Each RPC
 // validates with zod, then decides inside one transactionSync (no awaits mid-decision).
 import { DurableObject } from "cloudflare:workers";
-import { claimOp } from "./claim";
+import { attachOffersOp, claimOp } from "./claim";
 import { CommitGroup } from "./commit-group";
 import { parseInput } from "./errors";
 import { flushOutbox } from "./outbox";
 import { balancesOp, reserveFingerprint, reserveOnce } from "./reserve";
 import type {
+  AttachOffersResult,
   Balance,
   ClaimResult,
   CommitResult,
@@ -24,6 +25,7 @@ import { commitOp, expireDue, extendOp, releaseOp } from "./settle";
 import { LedgerStore } from "./store";
 import { recordOp, updateTxOp } from "./txlog";
 import {
+  AttachOffersInput,
   BalancesInput,
   ClaimInput,
   CommitInput,
@@ -57,11 +59,15 @@ export class TenantLedger extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new LedgerStore(ctx.storage.sql);
-    this.group = new CommitGroup(ctx.storage, async () => {
-      const dirty = this.dirty;
-      this.dirty = false;
-      if (dirty) await this.arm(true);
-    }, () => this.store.forgetHints());
+    this.group = new CommitGroup(
+      ctx.storage,
+      async () => {
+        const dirty = this.dirty;
+        this.dirty = false;
+        if (dirty) await this.arm(true);
+      },
+      () => this.store.forgetHints(),
+    );
     void ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage);
       this.alarmAt = await ctx.storage.getAlarm();
@@ -117,6 +123,15 @@ export class TenantLedger extends DurableObject<Env> {
     return this.decide(() => {
       this.dirty ||= expireDue(this.store, parsed.now) > 0;
       return claimOp(this.store, parsed);
+    }, false);
+  }
+
+  /** Bind a challenge's offers to an existing hold (see claim.ts attachOffersOp). */
+  async attachOffers(input: AttachOffersInput): Promise<AttachOffersResult> {
+    const parsed = parseInput(AttachOffersInput, input);
+    return this.decide(() => {
+      this.dirty ||= expireDue(this.store, parsed.now) > 0;
+      return attachOffersOp(this.store, parsed);
     }, false);
   }
 

@@ -106,6 +106,10 @@ export const ClaimInput = z.strictObject({
 });
 export type ClaimInput = z.input<typeof ClaimInput>;
 
+/** Bind offers to an existing reservation (a hold made when a human approved a price). */
+export const AttachOffersInput = z.strictObject({ reservationId: Id, bind: OfferBind, now: EpochMs });
+export type AttachOffersInput = z.input<typeof AttachOffersInput>;
+
 export const CommitInput = z.strictObject({
   reservationId: Id,
   now: EpochMs,

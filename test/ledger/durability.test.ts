@@ -4,6 +4,8 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { callLedger, ledgerFor } from "../../src/ledger/client";
+import { flushOutbox } from "../../src/ledger/outbox";
+import { LedgerStore } from "../../src/ledger/store";
 import { line, newLedger, T0, tx, uid } from "./helpers";
 
 type Row = {
@@ -204,6 +206,42 @@ describe("outbox to D1", () => {
     await stub.flush();
     expect(await d1Row(t.id)).toMatchObject({ status: "committed", receipt_ref: "r-1" });
     expect(await stub.sweep({ now: T0 + 3 })).toMatchObject({ outboxPending: 0 });
+  });
+});
+
+describe("outbox while a batch is in flight", () => {
+  it("sends a row again when it changed during its D1 batch", async () => {
+    const { orgId, stub } = newLedger();
+    const t = tx(orgId);
+    await stub.reserve({
+      idempotencyKey: uid("k"),
+      lines: [line({ key: "d" })],
+      ttlMs: 60_000,
+      now: T0,
+      tx: t,
+    });
+    // The real D1, with the commit landing while the batch carrying the "reserved" row is in flight.
+    const run = await runInDurableObject(stub, async (instance, state) => {
+      let raced = false;
+      const racing = {
+        prepare: (q: string) => env.DB.prepare(q),
+        batch: async (stmts: D1PreparedStatement[]) => {
+          if (!raced) {
+            raced = true;
+            await instance.commit({ reservationId: t.id, now: T0 + 1, receiptRef: "r-late" });
+          }
+          return env.DB.batch(stmts);
+        },
+      } as unknown as D1Database;
+      const sent = await flushOutbox(new LedgerStore(state.storage.sql), racing);
+      const pending = state.storage.sql
+        .exec<{ n: number }>("SELECT COUNT(*) AS n FROM txs WHERE rev > flushed_rev")
+        .one().n;
+      return { sent, pending };
+    });
+    // The first round delivered revision 1 only; the next round carried the commit.
+    expect(run).toEqual({ sent: 2, pending: 0 });
+    expect(await d1Row(t.id)).toMatchObject({ status: "committed", receipt_ref: "r-late" });
   });
 });
 

@@ -1,0 +1,110 @@
+// Where a reserve+commit pair's time goes: component loops inside the object and write RPCs that
+// touch 1..N tables (commit cost per B-tree). Prints one line per probe. Run: node bench/ledger-profile.mjs
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { build } from "esbuild";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+
+const root = path.resolve(import.meta.dirname, "..");
+const N = Number(process.env.N ?? 4000);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
+
+const out = path.join(root, "bench/dist/ledger-worker.js");
+await build({
+  entryPoints: [path.join(root, "bench/ledger-worker.ts")],
+  outfile: out,
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  conditions: ["workerd", "worker", "browser"],
+  external: ["cloudflare:*", "node:*"],
+  logLevel: "warning",
+});
+
+const mf = new Miniflare(
+  convertV4MiniflareOptions({
+    name: "ledger-profile",
+    modules: true,
+    scriptPath: out,
+    compatibilityDate: "2026-10-01",
+    compatibilityFlags: ["nodejs_compat"],
+    durableObjects: { LEDGER: { className: "BenchLedger", useSQLite: true } },
+    d1Databases: ["DB"],
+  }),
+);
+
+try {
+  const db = await mf.getD1Database("DB");
+  for (const file of readdirSync(path.join(root, "migrations"))
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
+    for (const stmt of readFileSync(path.join(root, "migrations", file), "utf8")
+      .split("--> statement-breakpoint")
+      .map((s) => s.trim())
+      .filter(Boolean))
+      await db.prepare(stmt).run();
+  }
+  const call = async (p, n, extra = "") => {
+    const t = performance.now();
+    const res = await mf.dispatchFetch(
+      `http://bench.local${p}?n=${n}&c=${CONCURRENCY}&org=prof-org&run=${extra}`,
+    );
+    await res.text();
+    if (!res.ok) throw new Error(`${p}: ${res.status}`);
+    return performance.now() - t;
+  };
+  const us = (ms, n) => ((ms * 1000) / n).toFixed(1);
+  const best = async (f) => Math.min(await f(), await f(), await f());
+
+  await call("/pairs", 300, "warm");
+  if (process.env.ONLY_PROBES) {
+    const noop = await best(() => call("/noop", N));
+    console.log(`no-op RPC             ${us(noop, N)} us/rpc (${((N / noop) * 1000).toFixed(0)}/s)`);
+  }
+  if (process.env.ONLY_CPU) {
+    let k = 0;
+    const times = [];
+    for (let i = 0; i < 7; i++) times.push(await call("/loop-pairs", N, `C${k++}&mode=cpu`));
+    times.sort((a, b) => a - b);
+    console.log(`in-object pair, 50 per commit: min ${us(times[0], N)} us, median ${us(times[3], N)} us`);
+    process.exit(0);
+  }
+  if (process.env.ONLY_PAIRS) {
+    await mf.dispatchFetch("http://bench.local/batch-stats?org=prof-org");
+    const ms = await call("/pairs", N, "only");
+    const stats = await (await mf.dispatchFetch("http://bench.local/batch-stats?org=prof-org")).text();
+    console.log(`RPC pair              ${us(ms, N)} us/pair (${((N / ms) * 1000).toFixed(0)}/s) ${stats}`);
+    process.exit(0);
+  }
+  for (const what of process.env.ONLY_PROBES && !process.env.WHATS
+    ? []
+    : (process.env.WHATS ?? "await,exec,parse,commit-parse,stringify,subtle,nodehash").split(",")) {
+    const ms = await best(() => call(`/prof`, N, `x&what=${what}`));
+    console.log(`in-object ${what.padEnd(13)} ${us(ms, N)} us/iter`);
+  }
+  if (!process.env.ONLY_PROBES) {
+    const noop = await best(() => call("/noop", N));
+    console.log(`no-op RPC             ${us(noop, N)} us/rpc (${((N / noop) * 1000).toFixed(0)}/s)`);
+  }
+  for (const tables of process.env.ONLY_PROBES ? [] : [1, 3, 6, 12]) {
+    const ms = await best(() => call(`/probe-wide`, N, `x&tables=${tables}`));
+    console.log(
+      `write RPC ${String(tables).padStart(2)} tables     ${us(ms, N)} us/rpc (${((N / ms) * 1000).toFixed(0)}/s)`,
+    );
+  }
+  for (const mode of (process.env.MODES ?? "tsync,timer,group").split(",")) {
+    const ms = await best(() => call(`/probe-mode`, N, `x&mode=${mode}`));
+    const stats = await (await mf.dispatchFetch("http://bench.local/batch-stats?org=prof-org")).text();
+    console.log(
+      `write RPC ${mode.padEnd(12)} ${us(ms, N)} us/rpc (${((N / ms) * 1000).toFixed(0)}/s) ${stats}`,
+    );
+  }
+  if (process.env.ONLY_PROBES) process.exit(0);
+  let r = 0;
+  const loop = await best(() => call("/loop-pairs", N / 4, `L${r++}`));
+  console.log(`in-object pair        ${us(loop, N / 4)} us/pair`);
+  const pairs = await best(() => call("/pairs", N / 2, `P${r++}`));
+  console.log(`RPC pair              ${us(pairs, N / 2)} us/pair (${((N / 2 / pairs) * 1000).toFixed(0)}/s)`);
+} finally {
+  await mf.dispose();
+}
