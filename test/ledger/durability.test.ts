@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { callLedger, ledgerFor } from "../../src/ledger/client";
 import { flushOutbox } from "../../src/ledger/outbox";
 import { LedgerStore } from "../../src/ledger/store";
+import type { TenantLedger } from "../../src/ledger/tenant-ledger";
 import { line, newLedger, T0, tx, uid } from "./helpers";
 
 type Row = {
@@ -221,7 +222,7 @@ describe("outbox while a batch is in flight", () => {
       tx: t,
     });
     // The real D1, with the commit landing while the batch carrying the "reserved" row is in flight.
-    const run = await runInDurableObject(stub, async (instance, state) => {
+    const run = await runInDurableObject(stub, async (instance: TenantLedger, state) => {
       let raced = false;
       const racing = {
         prepare: (q: string) => env.DB.prepare(q),
