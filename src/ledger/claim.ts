@@ -34,7 +34,10 @@ export function attachOffersOp(
   }
   if (r.status !== "active") return { ok: false, reason: "not_active" };
   const bound = store.sql
-    .exec<{ n: number }>("SELECT COUNT(*) AS n FROM offer_bindings WHERE reservation_id = ?", input.reservationId)
+    .exec<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM offer_bindings WHERE reservation_id = ?",
+      input.reservationId,
+    )
     .one();
   if (bound.n > 0) return { ok: false, reason: "already_bound" };
   bindOffers(store, input.reservationId, input.bind, input.now);

@@ -19,7 +19,7 @@ import type { Denial } from "./denial";
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
 export type Gate =
-  | { proceed: true; decision: Decision; approvalId: string | null }
+  | { proceed: true; decision: Decision; approvalId: string | null; holdId: string | null }
   | { proceed: false; denial: Denial };
 
 export async function approvalGate(
@@ -31,9 +31,9 @@ export async function approvalGate(
   now: number,
 ): Promise<Gate> {
   if (decision.action !== "require_approval")
-    return { proceed: true, decision, approvalId: call.approvalId ?? null };
+    return { proceed: true, decision, approvalId: call.approvalId ?? null, holdId: null };
   const base = policyDenial(decision, price, call.txId);
-  if (!base) return { proceed: true, decision, approvalId: null };
+  if (!base) return { proceed: true, decision, approvalId: null, holdId: null };
   const key = {
     orgId: g.tenant.orgId,
     agentId: g.tenant.agent.id,
@@ -48,7 +48,7 @@ export async function approvalGate(
         const still = policyDenial(approved, price, call.txId);
         return still
           ? { proceed: false, denial: still }
-          : { proceed: true, decision: approved, approvalId: latest.id };
+          : { proceed: true, decision: approved, approvalId: latest.id, holdId: latest.reservationId };
       }
     }
     if (latest.status === "pending") {

@@ -3,10 +3,12 @@
 // paid retry by what the upstream's answer proves.
 import { z } from "zod";
 import { newId } from "../db/client";
+import { callLedger, ledgerFor } from "../ledger/client";
 import {
   detectPaymentRequired,
   extractCredential,
   hasPaymentCredential,
+  type Offer,
   type PaymentRequired,
   priceToBudget,
 } from "../payments";
@@ -17,7 +19,7 @@ import type { GatewayCtx } from "./context";
 import { evaluateCall, type PriceIn, policyDenial } from "./decide";
 import { type Denial, denialError } from "./denial";
 import { type JsonRpcRequest, RPC, rpcError } from "./jsonrpc";
-import { record, reserveLines, settle } from "./ledger-calls";
+import { record, reserveLines, settle, unavailable } from "./ledger-calls";
 import { coveredOffers, narrowChallenge } from "./narrow";
 import { paidRetry } from "./paid-retry";
 import { answer, jsonResponse } from "./respond";
@@ -228,6 +230,7 @@ export async function priced(
   call.approvalId = gate.approvalId;
   const refused = policyDenial(decision, price, call.txId);
   if (refused) return refuse(g, req, call, refused, decision, price, false, "payment", vendor);
+  if (gate.holdId) return bindHold(g, req, call, gate.holdId, payment, offer, challenge);
 
   // Only offers this reservation covers can be paid through it; others are refused at the retry.
   const covered = coveredOffers(payment, offer);
@@ -264,6 +267,38 @@ export async function priced(
       "payment",
       vendor,
     );
+  return narrowChallenge(challenge, new Set(covered.map((o) => o.offerKey)));
+}
+
+/** An approved price is already held: bind this challenge's offers to the hold instead of reserving. */
+async function bindHold(
+  g: GatewayCtx,
+  req: JsonRpcRequest,
+  call: CallInfo,
+  holdId: string,
+  payment: PaymentRequired,
+  offer: Offer,
+  challenge: unknown,
+): Promise<unknown> {
+  const covered = coveredOffers(payment, offer);
+  const r = await callLedger(() =>
+    ledgerFor(g.env, g.tenant.orgId).attachOffers({
+      reservationId: holdId,
+      bind: { offerKeys: covered.map((o) => o.offerKey), tool: call.tool, agentId: g.tenant.agent.id },
+      now: Date.now(),
+    }),
+  );
+  if (!r.ok) return denialError(req.id, unavailable(call.txId));
+  if (!r.value.ok) {
+    const denial: Denial = {
+      reason: "approval_expired",
+      message: "the budget held for this approval is no longer available; call again to ask anew.",
+      source: "gateway",
+      ...(call.approvalId ? { approvalId: call.approvalId } : {}),
+      transactionId: holdId,
+    };
+    return refuse(g, req, call, denial, null, null, false, "payment");
+  }
   return narrowChallenge(challenge, new Set(covered.map((o) => o.offerKey)));
 }
 

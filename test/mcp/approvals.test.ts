@@ -131,4 +131,45 @@ describe("human approvals on the call path", () => {
     );
     expect(late.status).toBe(409);
   });
+
+  it("approving holds the price at once; the retry spends the hold; a budget that cannot hold it refuses the approval", async () => {
+    const mandate = { currency: "PATHUSD", decimals: 6, budgetDaily: "20000000" };
+    const org = await seedOrg({ policy: POLICY, agents: [{ name: "main", isDefault: true, mandate }] });
+    const client = await connect(org.url(org.agentKeys.main!));
+    const budget = async () => {
+      const r = await client.callTool({ name: "tollgate_check_budget", arguments: {} });
+      return (
+        r.structuredContent as { budgets: { window: string; spent: string; reserved: string }[] }
+      ).budgets.find((b) => b.window === "day");
+    };
+    const pending = await approvalDenial(client.callTool(DEEP));
+    expect(await budget()).toMatchObject({ spent: "0", reserved: "0" });
+    await decide(org.orgId, pending.approvalId!, "approve");
+    expect(await budget()).toMatchObject({ spent: "0", reserved: "15000000" });
+    // The hold keeps other spend from starving the approved call: 6.00 more would not fit.
+    const squeezed = await approvalDenial(
+      client.callTool({ name: "paid_echo", arguments: { text: "x", price: "6.00" } }),
+    );
+    expect(squeezed.reason).toBe("budget_exceeded");
+    const paid = await client.callTool(DEEP);
+    expect(paid.receipt?.status).toBe("success");
+    expect(await budget()).toMatchObject({ spent: "15000000", reserved: "0" });
+
+    // Only 5.00 is left today: a second 15.00 approval cannot be held, so it cannot be approved.
+    const next = await approvalDenial(
+      client.callTool({ ...DEEP, arguments: { topic: "again", depth: "deep" } }),
+    );
+    const res = await exports.default.fetch(
+      `https://gw.test/api/v1/orgs/${org.orgId}/approvals/${next.approvalId}/approve`,
+      {
+        method: "POST",
+        headers: { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" },
+        body: "{}",
+      },
+    );
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+      "not enough budget",
+    );
+  });
 });

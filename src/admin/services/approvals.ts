@@ -1,5 +1,6 @@
 // Human approvals: list, and the one state change pending -> approved | rejected (or expired when late).
 import { and, desc, eq } from "drizzle-orm";
+import { holdApprovedPrice, releaseHold } from "../../approvals/hold";
 import { db } from "../../db/client";
 import { approvals } from "../../db/schema";
 import { AppError } from "../../errors";
@@ -76,13 +77,20 @@ export async function decideApproval(
     await db(env).update(approvals).set({ status: "expired", decidedAt: now }).where(pending).run();
     throw new AppError("CONFLICT", "Approval has expired");
   }
+  // Approving a priced call holds its price at once; if the budget cannot hold it, nothing changes.
+  const hold = decision === "approved" ? await holdApprovedPrice(env, row, now) : null;
+  if (hold && !hold.ok) throw new AppError("CONFLICT", `Cannot approve: ${hold.message}`);
+  const reservationId = hold?.ok ? hold.reservationId : null;
   const updated = await db(env)
     .update(approvals)
-    .set({ status: decision, note, decidedAt: now })
+    .set({ status: decision, note, decidedAt: now, ...(reservationId ? { reservationId } : {}) })
     .where(pending)
     .returning()
     .get();
-  if (!updated) throw new AppError("CONFLICT", "Approval was decided concurrently");
+  if (!updated) {
+    if (reservationId) await releaseHold(env, orgId, reservationId, now);
+    throw new AppError("CONFLICT", "Approval was decided concurrently");
+  }
   await emitEvents(env, orgId, [
     {
       type: "approval.resolved",

@@ -1,0 +1,92 @@
+// Holding an approved price: when a human approves a priced call, the price is reserved at once
+// against the agent's budgets, for the approval's lifetime, so the approved call cannot be starved
+// by other spend before the agent retries it. The retry's challenge is then bound to this hold.
+import { db } from "../db/client";
+import { loadOrgConfig } from "../db/queries/tenant";
+import { callLedger, ledgerFor } from "../ledger/client";
+import { mandateFromRow } from "../mcp/mandate-row";
+import type { ConversionTable } from "../money";
+import { type CompiledPolicy, evaluate } from "../policy";
+import type { ApprovalRow } from "./call-approvals";
+
+export type HoldResult = { ok: true; reservationId: string | null } | { ok: false; message: string };
+
+export async function holdApprovedPrice(env: Env, row: ApprovalRow, now: number): Promise<HoldResult> {
+  if (row.amount === null || row.currency === null || row.decimals === null)
+    return { ok: true, reservationId: null };
+  const config = await loadOrgConfig(db(env), row.orgId);
+  if (!config) return { ok: false, message: "organization not found" };
+  const mandate = config.mandates.find((m) => m.agentId === row.agentId);
+  const price = { amount: BigInt(row.amount), currency: row.currency, decimals: row.decimals };
+  const decision = evaluate({
+    policy: (config.policy?.parsed as CompiledPolicy | undefined) ?? null,
+    mandate: mandate ? mandateFromRow(mandate) : null,
+    call: {
+      orgId: row.orgId,
+      agentId: row.agentId,
+      sessionId: null,
+      tool: row.tool,
+      upstream: null,
+      args: {},
+      price,
+      vendor: row.vendor,
+      category: null,
+    },
+    now,
+    conversions: (config.org.settings as { conversions?: ConversionTable }).conversions ?? [],
+    approved: true,
+  });
+  if (decision.action === "deny" && !decision.shadow) {
+    return { ok: false, message: decision.denial?.message ?? "the policy refuses this price" };
+  }
+  // Session budgets need the agent's session, which the hold cannot know; they are checked at the retry.
+  const lines = decision.scopes.filter((l) => l.kind === "money" && l.window !== "session");
+  const reservationId = `tx_hold_${row.id}`;
+  const result = await callLedger(() =>
+    ledgerFor(env, row.orgId).reserve({
+      idempotencyKey: reservationId,
+      lines,
+      ttlMs: Math.min(Math.max(row.expiresAt - now, 1_000), 86_400_000),
+      now,
+      tx: {
+        id: reservationId,
+        orgId: row.orgId,
+        agentId: row.agentId,
+        sessionId: null,
+        tool: row.tool,
+        upstreamId: null,
+        kind: "payment",
+        amount: row.amount,
+        currency: row.currency,
+        decimals: row.decimals,
+        vendor: row.vendor,
+        decision: "allow",
+        shadow: decision.shadow,
+        reasonCode: null,
+        reason: "held for an approved call",
+        rules: decision.rules,
+        status: "reserved",
+        challengeId: null,
+        approvalId: row.id,
+      },
+    }),
+  );
+  if (!result.ok) return { ok: false, message: "the budget ledger is unavailable" };
+  const r = result.value;
+  if (r.ok) return { ok: true, reservationId: r.reservationId };
+  if (r.reason === "budget_exceeded") {
+    return { ok: false, message: `not enough budget to hold the approved price (${r.scope.label})` };
+  }
+  return { ok: false, message: `the ledger refused the hold (${r.reason})` };
+}
+
+export async function releaseHold(
+  env: Env,
+  orgId: string,
+  reservationId: string,
+  now: number,
+): Promise<void> {
+  await callLedger(() =>
+    ledgerFor(env, orgId).release({ reservationId, reason: "approval not applied", now }),
+  );
+}
