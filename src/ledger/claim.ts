@@ -86,7 +86,14 @@ export function claimOp(
       pick.reservation_id,
     );
     store.journal("claim", pick.reservation_id, now, [], { offerKey, tool, agentId });
-    return { ok: true, reservationId: pick.reservation_id, offerKey };
+    // The lines come back so the caller can price a partial commit without another round trip.
+    const lines = store.sql
+      .exec<{ key: string; unit: string; kind: "money" | "count"; amount: string }>(
+        "SELECT scope_key AS key, unit, kind, amount FROM reservation_lines WHERE reservation_id = ? ORDER BY idx",
+        pick.reservation_id,
+      )
+      .toArray();
+    return { ok: true, reservationId: pick.reservation_id, offerKey, lines };
   }
   return { ok: false, reason: whyNot(store, offerKey, agentId, now) };
 }

@@ -34,7 +34,12 @@ export type ReserveResult =
   | { ok: false; reason: "idempotency_conflict"; message: string };
 
 export type ClaimResult =
-  | { ok: true; reservationId: string; offerKey: string }
+  | {
+      ok: true;
+      reservationId: string;
+      offerKey: string;
+      lines: { key: string; unit: string; kind: "money" | "count"; amount: string }[];
+    }
   | { ok: false; reason: "unknown" | "expired" | "used" | "tool_mismatch" };
 
 export type AttachOffersResult =

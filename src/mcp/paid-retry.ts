@@ -70,7 +70,7 @@ export async function paidRetry(
     );
     return jsonResponse(denialError(req.id, denial));
   }
-  const reservationId = claimed.value.reservationId;
+  const { reservationId, lines } = claimed.value;
 
   const sent = await forward(route.upstream, upstreamBody, forwardOptions(g, route));
   if (!sent.ok) {
@@ -102,7 +102,7 @@ export async function paidRetry(
     const outcome = classifyPaidResponse(reply.message);
     switch (outcome.kind) {
       case "receipt": {
-        const actual = await actualAmounts(g, reservationId, credential, outcome.settledAmount);
+        const actual = actualAmounts(lines, credential, outcome.settledAmount);
         await settle(g, reservationId, {
           commit: true,
           receiptRef: outcome.reference,
@@ -162,23 +162,19 @@ function committed(
  * (the agent may pay a cheaper alternative than the most expensive one reserved). Applied only to
  * money lines in that offer's own unit, and never above what was reserved.
  */
-async function actualAmounts(
-  g: GatewayCtx,
-  reservationId: string,
+function actualAmounts(
+  lines: { key: string; unit: string; kind: "money" | "count"; amount: string }[],
   credential: Credential,
   settled: bigint | null,
-): Promise<Record<string, string> | null> {
+): Record<string, string> | null {
   const offer = paidOffer(credential);
   const amount = settled ?? offer?.amount ?? null;
   if (amount === null || !offer?.currency || offer.decimals === null) return null;
   const unit = `${offer.currency}/${offer.decimals}`;
-  const r = await callLedger(() => ledgerFor(g.env, g.tenant.orgId).getReservation({ reservationId }));
-  if (!r.ok || !r.value || !("lines" in r.value)) return null;
   const out: Record<string, string> = {};
-  for (const line of r.value.lines) {
+  for (const line of lines) {
     if (line.kind !== "money" || line.unit !== unit) continue;
-    const reserved = BigInt(line.amount);
-    if (amount < reserved) out[line.key] = amount.toString();
+    if (amount < BigInt(line.amount)) out[line.key] = amount.toString();
   }
   return Object.keys(out).length > 0 ? out : null;
 }

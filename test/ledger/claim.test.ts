@@ -57,7 +57,12 @@ describe("claim", () => {
   it("matches a paid retry to its reservation, which then commits once", async () => {
     const { orgId, stub } = newLedger();
     const id = await reserved(stub, paid(orgId, bind(["ch-1"])));
-    expect(await claim(stub, "ch-1")).toEqual({ ok: true, reservationId: id, offerKey: "ch-1" });
+    expect(await claim(stub, "ch-1")).toMatchObject({
+      ok: true,
+      reservationId: id,
+      offerKey: "ch-1",
+      lines: [{ key: "day", amount: "300", kind: "money" }],
+    });
     expect(await stub.commit({ reservationId: id, now: T0 + 2_000 })).toMatchObject({
       ok: true,
       status: "committed",
@@ -132,7 +137,8 @@ describe("claim", () => {
     const id = await reserved(stub, paid(orgId, bind(["dup"])));
     const results = await Promise.all(Array.from({ length: 50 }, () => claim(stub, "dup")));
     const wins = results.filter((r) => r.ok);
-    expect(wins).toEqual([{ ok: true, reservationId: id, offerKey: "dup" }]);
+    expect(wins).toMatchObject([{ ok: true, reservationId: id, offerKey: "dup" }]);
+    expect(wins).toHaveLength(1);
     expect(results.filter((r) => !r.ok && r.reason === "used")).toHaveLength(49);
   });
 
