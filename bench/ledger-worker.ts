@@ -126,7 +126,7 @@ export class BenchLedger extends TenantLedger {
 
   /**
    * n reserve+commit pairs inside ONE RPC, 16 in flight: the ledger's own cost per pair with its
-   * group commits, without RPC. `cpu`: synchronously, 50 pairs per storage commit (each op in its own nested transaction).
+   * group commits, without RPC. `cpu`: synchronously, 50 pairs per transaction (like an optimistic group-commit batch).
    */
   async loopPairs(n: number, run: string, mode = "group"): Promise<number> {
     const now = Date.now();
@@ -142,20 +142,16 @@ export class BenchLedger extends TenantLedger {
         tx(() => {
           for (let i = start; i < Math.min(n, start + 50); i++) {
             const id = `cpu-${run}-${i}`;
-            tx(() => {
-              const input = parseInput(ReserveInput, pairInput(id, "bench-org", now));
-              expireDue(store, now);
-              reserveOnce(store, input, reserveFingerprint(input));
+            const input = parseInput(ReserveInput, pairInput(id, "bench-org", now));
+            expireDue(store, now);
+            reserveOnce(store, input, reserveFingerprint(input));
+            const c = parseInput(CommitInput, {
+              reservationId: id,
+              now,
+              actualAmounts: { "org:day": "1200" },
             });
-            tx(() => {
-              const c = parseInput(CommitInput, {
-                reservationId: id,
-                now,
-                actualAmounts: { "org:day": "1200" },
-              });
-              expireDue(store, now);
-              commitOp(store, c);
-            });
+            expireDue(store, now);
+            commitOp(store, c);
           }
         });
       }

@@ -87,12 +87,9 @@ export function claimOp(
     );
     store.journal("claim", pick.reservation_id, now, [], { offerKey, tool, agentId });
     // The lines come back so the caller can price a partial commit without another round trip.
-    const lines = store.sql
-      .exec<{ key: string; unit: string; kind: "money" | "count"; amount: string }>(
-        "SELECT scope_key AS key, unit, kind, amount FROM reservation_lines WHERE reservation_id = ? ORDER BY idx",
-        pick.reservation_id,
-      )
-      .toArray();
+    const lines = store
+      .lines(pick.reservation_id)
+      .map((l) => ({ key: l.scope_key, unit: l.unit, kind: l.kind, amount: l.amount }));
     return { ok: true, reservationId: pick.reservation_id, offerKey, lines };
   }
   return { ok: false, reason: whyNot(store, offerKey, agentId, now) };

@@ -91,8 +91,6 @@ export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
     now,
     expiresAt,
     lines.map((l, i) => ({
-      reservation_id: tx.id,
-      idx: i,
       scope_key: l.key,
       instance: insts[i]!.instance,
       label: l.label,

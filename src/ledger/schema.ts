@@ -91,19 +91,32 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX offer_bindings_lookup ON offer_bindings (offer_key, agent_id, created_at);
    CREATE INDEX offer_bindings_created ON offer_bindings (created_at);`,
+  // 3: a reservation's lines move into a JSON column of its row (one write and one read instead of
+  // a row per line), in the same shape as the old rows minus reservation_id/idx, in idx order.
+  `ALTER TABLE reservations ADD COLUMN lines TEXT NOT NULL DEFAULT '[]';
+   UPDATE reservations SET lines = (
+     SELECT json_group_array(json_object('scope_key', scope_key, 'instance', instance, 'label', label,
+       'window', window, 'unit', unit, 'kind', kind, 'window_start', window_start, 'window_end', window_end,
+       'limit_at_reserve', limit_at_reserve, 'amount', amount, 'overage', overage,
+       'overdraft_limit', overdraft_limit))
+     FROM (SELECT * FROM reservation_lines WHERE reservation_id = reservations.id ORDER BY idx));
+   DROP TABLE reservation_lines;`,
 ];
 
 export const LEDGER_SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Bring the object's database up to LEDGER_SCHEMA_VERSION; each step commits with its version row. */
-export function migrate(storage: DurableObjectStorage): void {
+/**
+ * Bring the object's database up to `target` (LEDGER_SCHEMA_VERSION; tests pass an older one to
+ * build a database as an earlier release left it). Each step commits with its version row.
+ */
+export function migrate(storage: DurableObjectStorage, target = LEDGER_SCHEMA_VERSION): void {
   const sql = storage.sql;
   sql.exec(
     "CREATE TABLE IF NOT EXISTS ledger_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)",
   );
   const row = sql.exec<{ version: number }>("SELECT version FROM ledger_schema WHERE id = 1").toArray()[0];
   let version = row?.version ?? 0;
-  while (version < MIGRATIONS.length) {
+  while (version < target) {
     const step = MIGRATIONS[version]!;
     const next = version + 1;
     storage.transactionSync(() => {

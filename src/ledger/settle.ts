@@ -86,7 +86,7 @@ export function commitOp(store: LedgerStore, input: Commit): CommitResult {
   if (r.status === "released") return { ok: false, reason: "already_released" };
   if (r.status === "expired") return { ok: false, reason: "expired" };
 
-  const lines = r.lines;
+  const lines = r.held;
   const actuals = input.actualAmounts ?? {};
   for (const key of Object.keys(actuals)) {
     if (!lines.some((l) => l.scope_key === key)) {
@@ -154,7 +154,7 @@ export function commitOp(store: LedgerStore, input: Commit): CommitResult {
 export function releaseOp(store: LedgerStore, id: string, reason: string, now: number): ReleaseResult {
   const r = store.reservationWithLines(id);
   if (!r) return { ok: false, reason: "not_found" };
-  if (r.status === "active") close(store, id, r.lines, "released", reason, now);
+  if (r.status === "active") close(store, id, r.held, "released", reason, now);
   const status = r.status === "active" ? "released" : r.status;
   return { ok: true, reservationId: id, status };
 }

@@ -27,11 +27,12 @@ export type ReservationRow = {
   finalized_at: number | null;
   final_reason: string | null;
   result: string | null;
+  /** JSON LineRow[] in line order. */
+  lines: string;
 };
 
+/** One held line of a reservation (an element of `reservations.lines`). */
 export type LineRow = {
-  reservation_id: string;
-  idx: number;
   scope_key: string;
   instance: string;
   label: string;
@@ -80,38 +81,25 @@ type TxFacts = { committedAmount?: string | null; receiptRef?: string | null; un
 const ZERO: Bucket = { committed: 0n, reserved: 0n, debt: 0n };
 const BUCKET_CACHE_MAX = 4_096;
 
-const UPSERT_BUCKET = `INSERT INTO buckets (scope_key, instance, window, window_start, window_end, committed, reserved, debt)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (scope_key, instance) DO UPDATE SET
-    committed = excluded.committed, reserved = excluded.reserved, debt = excluded.debt`;
-/** The same for several rows given as one JSON array of 8-tuples (one statement per operation). */
-const UPSERT_BUCKETS = `INSERT INTO buckets (scope_key, instance, window, window_start, window_end, committed, reserved, debt)
-  SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7
-  FROM json_each(?) WHERE true
-  ON CONFLICT (scope_key, instance) DO UPDATE SET
-    committed = excluded.committed, reserved = excluded.reserved, debt = excluded.debt`;
+/** Multi-row VALUES lists ("(?, ?), (?, ?)"), by row and column count; SQLite caches each text. */
+const valuesLists = new Map<string, string>();
+function values(rows: number, columns: number): string {
+  const k = `${rows}x${columns}`;
+  let v = valuesLists.get(k);
+  if (!v) {
+    const row = `(${Array.from({ length: columns }, () => "?").join(", ")})`;
+    v = Array.from({ length: rows }, () => row).join(", ");
+    valuesLists.set(k, v);
+  }
+  return v;
+}
 
-const LINE_COLUMNS = [
-  "reservation_id",
-  "idx",
-  "scope_key",
-  "instance",
-  "label",
-  "window",
-  "unit",
-  "kind",
-  "window_start",
-  "window_end",
-  "limit_at_reserve",
-  "amount",
-  "overage",
-  "overdraft_limit",
-] as const satisfies readonly (keyof LineRow)[];
-const LINE_JSON_FIELDS = LINE_COLUMNS.map((c) => `'${c}', ${c}`).join(", ");
-const INSERT_LINE = `INSERT INTO reservation_lines (${LINE_COLUMNS.join(", ")})
-  VALUES (${LINE_COLUMNS.map(() => "?").join(", ")})`;
-const INSERT_LINES = `INSERT INTO reservation_lines (${LINE_COLUMNS.join(", ")})
-  SELECT ${LINE_COLUMNS.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?)`;
+/** Upsert n counter rows in one statement (bindings are the 8-tuples, flattened). */
+const upsertBuckets = (n: number) =>
+  `INSERT INTO buckets (scope_key, instance, window, window_start, window_end, committed, reserved, debt)
+  VALUES ${values(n, 8)}
+  ON CONFLICT (scope_key, instance) DO UPDATE SET
+    committed = excluded.committed, reserved = excluded.reserved, debt = excluded.debt`;
 
 export class LedgerStore {
   /**
@@ -213,8 +201,7 @@ export class LedgerStore {
       ]);
       return b;
     });
-    if (rows.length === 1) this.sql.exec(UPSERT_BUCKET, ...rows[0]!);
-    else if (rows.length > 1) this.sql.exec(UPSERT_BUCKETS, JSON.stringify(rows));
+    if (rows.length > 0) this.sql.exec(upsertBuckets(rows.length), ...rows.flat());
     // Cached only once the write succeeded; a rollback drops the whole cache (forgetHints).
     next.forEach((b, i) => {
       this.remember(`${rows[i]![0]}\u0000${rows[i]![1]}`, b);
@@ -245,39 +232,29 @@ export class LedgerStore {
     return this.sql.exec<ReservationRow>("SELECT * FROM reservations WHERE id = ?", id).toArray()[0] ?? null;
   }
 
-  /** A reservation with its lines, in one read (commit and close need both). */
-  reservationWithLines(id: string): (ReservationRow & { lines: LineRow[] }) | null {
-    const row = this.sql
-      .exec<ReservationRow & { lines_json: string }>(
-        `SELECT r.*, (SELECT json_group_array(json_object(${LINE_JSON_FIELDS}))
-           FROM (SELECT * FROM reservation_lines WHERE reservation_id = r.id ORDER BY idx)) AS lines_json
-         FROM reservations r WHERE r.id = ?`,
-        id,
-      )
-      .toArray()[0];
-    if (!row) return null;
-    const { lines_json, ...r } = row;
-    return { ...r, lines: JSON.parse(lines_json) as LineRow[] };
+  /** A reservation with its lines parsed (commit and close need both). */
+  reservationWithLines(id: string): (ReservationRow & { held: LineRow[] }) | null {
+    const r = this.reservation(id);
+    return r ? { ...r, held: JSON.parse(r.lines) as LineRow[] } : null;
   }
 
-  /** Create an active reservation and its lines (one statement for all lines). */
+  /** Create an active reservation holding `lines` (one row, lines as JSON). */
   insertReservation(id: string, now: number, expiresAt: number, lines: LineRow[]): void {
     this.noteExpiry(expiresAt);
     this.sql.exec(
-      "INSERT INTO reservations (id, status, created_at, expires_at) VALUES (?, 'active', ?, ?)",
+      "INSERT INTO reservations (id, status, created_at, expires_at, lines) VALUES (?, 'active', ?, ?, ?)",
       id,
       now,
       expiresAt,
+      JSON.stringify(lines),
     );
-    const rows = lines.map((l) => LINE_COLUMNS.map((c) => l[c]));
-    if (rows.length === 1) this.sql.exec(INSERT_LINE, ...rows[0]!);
-    else if (rows.length > 1) this.sql.exec(INSERT_LINES, JSON.stringify(rows));
   }
 
   lines(reservationId: string): LineRow[] {
-    return this.sql
-      .exec<LineRow>("SELECT * FROM reservation_lines WHERE reservation_id = ? ORDER BY idx", reservationId)
-      .toArray();
+    const row = this.sql
+      .exec<{ lines: string }>("SELECT lines FROM reservations WHERE id = ?", reservationId)
+      .toArray()[0];
+    return row ? (JSON.parse(row.lines) as LineRow[]) : [];
   }
 
   earliestExpiry(): number | null {

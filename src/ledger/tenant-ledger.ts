@@ -156,7 +156,7 @@ export class TenantLedger extends DurableObject<Env> {
 
   async getReservation(input: { reservationId: string }): Promise<ReservationView | null> {
     const { reservationId } = parseInput(GetReservationInput, input);
-    const r = this.store.reservation(reservationId);
+    const r = this.store.reservationWithLines(reservationId);
     if (!r) return null;
     const result = r.result ? (JSON.parse(r.result) as CommitResult) : null;
     const charged = new Map(result?.ok ? result.lines.map((l) => [l.key, l.charged]) : []);
@@ -166,7 +166,7 @@ export class TenantLedger extends DurableObject<Env> {
       createdAt: r.created_at,
       expiresAt: r.expires_at,
       finalizedAt: r.finalized_at,
-      lines: this.store.lines(r.id).map((l) => ({
+      lines: r.held.map((l) => ({
         key: l.scope_key,
         label: l.label,
         window: l.window,

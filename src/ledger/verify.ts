@@ -1,7 +1,7 @@
 // Consistency check over the object's own tables: counters must equal the journal's sums and the
 // live reservations they claim to hold. Used by tests after every simulated step.
 import type { CommitResult, VerifyResult } from "./results";
-import type { JournalDelta, LedgerStore } from "./store";
+import type { JournalDelta, LedgerStore, LineRow } from "./store";
 
 type Sums = { reserved: bigint; committed: bigint; debt: bigint };
 
@@ -30,28 +30,15 @@ function fromJournal(store: LedgerStore): Map<string, Sums> {
 /** Live holds from active reservations; committed charges from each committed reservation's result. */
 function fromReservations(store: LedgerStore): Map<string, Sums> {
   const sums = new Map<string, Sums>();
-  const charged = new Map<string, Map<string, string>>();
-  for (const l of store.sql.exec<{
-    id: string;
-    k: string;
-    key: string;
-    status: string;
-    amount: string;
-    result: string | null;
-  }>(
-    `SELECT r.id, l.scope_key || '|' || l.instance AS k, l.scope_key AS key, r.status, l.amount, r.result
-     FROM reservation_lines l JOIN reservations r ON r.id = l.reservation_id`,
+  for (const r of store.sql.exec<{ id: string; status: string; lines: string; result: string | null }>(
+    "SELECT id, status, lines, result FROM reservations",
   )) {
-    const s = cell(sums, l.k);
-    if (l.status === "active") s.reserved += BigInt(l.amount);
-    if (l.status === "committed") {
-      let byKey = charged.get(l.id);
-      if (!byKey) {
-        const result = JSON.parse(l.result ?? "{}") as CommitResult;
-        byKey = new Map(result.ok ? result.lines.map((x) => [x.key, x.charged]) : []);
-        charged.set(l.id, byKey);
-      }
-      s.committed += BigInt(byKey.get(l.key) ?? "0");
+    const result = r.status === "committed" ? (JSON.parse(r.result ?? "{}") as CommitResult) : null;
+    const charged = new Map(result?.ok ? result.lines.map((x) => [x.key, x.charged]) : []);
+    for (const l of JSON.parse(r.lines) as LineRow[]) {
+      const s = cell(sums, `${l.scope_key}|${l.instance}`);
+      if (r.status === "active") s.reserved += BigInt(l.amount);
+      if (r.status === "committed") s.committed += BigInt(charged.get(l.scope_key) ?? "0");
     }
   }
   return sums;
