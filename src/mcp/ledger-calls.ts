@@ -137,6 +137,7 @@ export async function settle(
       : stub.release({ reservationId, reason: how.reason, now }),
   );
   if (!r.ok) console.error("ledger settle failed", reservationId);
+  else if (!r.value.ok) console.error("ledger settle refused", reservationId, r.value.reason);
 }
 
 /** Records a decision that holds no budget (denials, free calls) in the ledger's outbox. */

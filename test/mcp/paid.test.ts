@@ -210,16 +210,21 @@ describe("paid tools through the gateway", () => {
   });
 });
 
+const price = (i: number) => `1.${String(i).padStart(6, "0")}`;
+
 describe("concurrency", () => {
   it("40 parallel paid calls against a budget that fits 10: exactly 10 challenges and 10 commits", async () => {
     const org = await seedOrg({
       policy:
-        'version: "1"\ntools:\n  paid_echo:\n    rules:\n      - name: "ten"\n        spend:\n          daily: 10.00\n',
+        // Prices differ by one base unit: mppx derives challenge ids from (request, expires), so two
+        // equal prices issued in the same millisecond would share an id and the upstream would refuse
+        // the second payment as a replay. Any 10 of these prices fit; no 11 do.
+        'version: "1"\ntools:\n  paid_echo:\n    rules:\n      - name: "ten"\n        spend:\n          daily: 10.000345\n',
     });
     const client = await connect(org.url(org.agentKeys.main!));
     const attempts = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        client.callTool({ name: "paid_echo", arguments: { text: `c${i}`, price: "1.00" } }).then(
+        client.callTool({ name: "paid_echo", arguments: { text: `c${i}`, price: price(i) } }).then(
           () => ({ kind: "result" as const }),
           (e: McpError) => ({ kind: e.code === -32042 ? ("challenge" as const) : ("denied" as const), e, i }),
         ),
@@ -234,16 +239,19 @@ describe("concurrency", () => {
         const i = (a as { i: number }).i;
         return client.callTool({
           name: "paid_echo",
-          arguments: { text: `c${i}`, price: "1.00" },
+          arguments: { text: `c${i}`, price: price(i) },
           _meta: { "org.paymentauth/credential": payCredential(ch) },
         });
       }),
     );
-    expect(paid.map((p) => (p.status === "rejected" ? String(p.reason) : "ok"))).toEqual(
-      Array(10).fill("ok"),
-    );
+    expect(
+      paid.map((p) =>
+        p.status === "rejected" ? String(p.reason) : p.value.isError ? JSON.stringify(p.value.content) : "ok",
+      ),
+    ).toEqual(Array(10).fill("ok"));
     const rows = await transactions(org.orgId);
-    expect(rows.filter((r) => r.status === "committed")).toHaveLength(10);
+    const paidRows = rows.filter((r) => r.status !== "denied");
+    expect(paidRows.map((r) => r.status)).toEqual(Array(10).fill("committed"));
     expect(rows.filter((r) => r.status === "denied")).toHaveLength(30);
   });
 });
