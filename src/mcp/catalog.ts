@@ -2,7 +2,7 @@
 // One upstream: names unchanged. Several: "<namespace>__<tool>", routed by the prefix.
 import { type CompiledPolicy, isToolVisible } from "../policy";
 import type { GatewayCtx } from "./context";
-import { upstreamSessionId } from "./context";
+import { forwardOptions } from "./context";
 import type { JsonRpcId } from "./jsonrpc";
 import { RPC, rpcError, rpcResult } from "./jsonrpc";
 import type { Tenant } from "./tenant";
@@ -78,13 +78,7 @@ async function fetchTools(
       method: "tools/list",
       params: next ? { cursor: next } : {},
     });
-    const sent = await forward(upstream, body, {
-      sessionId: upstreamSessionId(g, upstream.id),
-      protocolVersion: g.protocolVersion,
-      timeoutMs: g.timeoutMs,
-      allowPrivate: g.allowPrivate,
-      signal: g.signal,
-    });
+    const sent = await forward(upstream, body, forwardOptions(g, upstream.id));
     if (!sent.ok) return { error: sent.message };
     const reply = await readReply(sent.response, reqId);
     if (!reply.ok) return { error: reply.message };

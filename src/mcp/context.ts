@@ -21,3 +21,14 @@ export type GatewayCtx = {
 export function upstreamSessionId(g: GatewayCtx, upstreamId: string): string | null {
   return g.session?.u[upstreamId] ?? null;
 }
+
+/** How every request to one upstream is sent: its session, the client's protocol version, limits. */
+export function forwardOptions(g: GatewayCtx, upstreamId: string | null) {
+  return {
+    sessionId: upstreamId === null ? null : upstreamSessionId(g, upstreamId),
+    protocolVersion: g.protocolVersion,
+    timeoutMs: g.timeoutMs,
+    allowPrivate: g.allowPrivate,
+    signal: g.signal,
+  };
+}

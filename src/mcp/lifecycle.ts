@@ -1,7 +1,7 @@
 // initialize and the session: each upstream is initialized, their session ids are sealed into the
 // gateway's own signed Mcp-Session-Id, and capabilities are merged.
 import type { GatewayCtx } from "./context";
-import { upstreamSessionId } from "./context";
+import { forwardOptions } from "./context";
 import { type JsonRpcRequest, RPC, rpcError, rpcResult } from "./jsonrpc";
 import { jsonResponse } from "./respond";
 import { newSessionNonce, signSession } from "./session";
@@ -13,13 +13,7 @@ export async function initialize(g: GatewayCtx, req: JsonRpcRequest, rawBody: st
   const sessions: Record<string, string> = {};
   const results: Record<string, unknown>[] = [];
   for (const upstream of g.tenant.upstreams) {
-    const sent = await forward(upstream, rawBody, {
-      sessionId: null,
-      protocolVersion: g.protocolVersion,
-      timeoutMs: g.timeoutMs,
-      allowPrivate: g.allowPrivate,
-      signal: g.signal,
-    });
+    const sent = await forward(upstream, rawBody, forwardOptions(g, null));
     if (!sent.ok)
       return jsonResponse(
         rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${sent.message}`),
@@ -66,13 +60,7 @@ function mergeInitialize(g: GatewayCtx, req: JsonRpcRequest, results: Record<str
 export async function broadcast(g: GatewayCtx, rawBody: string): Promise<Response> {
   await Promise.all(
     g.tenant.upstreams.map(async (upstream) => {
-      const sent = await forward(upstream, rawBody, {
-        sessionId: upstreamSessionId(g, upstream.id),
-        protocolVersion: g.protocolVersion,
-        timeoutMs: g.timeoutMs,
-        allowPrivate: g.allowPrivate,
-        signal: g.signal,
-      });
+      const sent = await forward(upstream, rawBody, forwardOptions(g, upstream.id));
       if (sent.ok) await sent.response.body?.cancel();
     }),
   );

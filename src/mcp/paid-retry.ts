@@ -5,14 +5,14 @@ import { callLedger, ledgerFor } from "../ledger/client";
 import { type Credential, classifyPaidResponse, detectPaymentRequired } from "../payments";
 import { type CallInfo, txRecord } from "./call-record";
 import type { ToolRoute } from "./catalog";
-import type { GatewayCtx } from "./context";
+import { forwardOptions, type GatewayCtx } from "./context";
 import { type Denial, denialError } from "./denial";
 import { type JsonRpcRequest, RPC, rpcError } from "./jsonrpc";
 import { record, settle, unavailable } from "./ledger-calls";
 import { notifyCommitted } from "./notify";
 import { paidOffer } from "./paid-offer";
 import { answer, jsonResponse } from "./respond";
-import { forwardOptions, priced } from "./tools-call";
+import { priced } from "./tools-call";
 import { forward, readReply } from "./upstream";
 
 const CLAIM_REASON = {
@@ -72,7 +72,7 @@ export async function paidRetry(
   }
   const { reservationId, lines } = claimed.value;
 
-  const sent = await forward(route.upstream, upstreamBody, forwardOptions(g, route));
+  const sent = await forward(route.upstream, upstreamBody, forwardOptions(g, route.upstream.id));
   if (!sent.ok) {
     // blocked_url: nothing was sent. Otherwise the credential may have reached the upstream.
     await settle(

@@ -1,7 +1,7 @@
 // Everything the gateway does not need to look inside (resources, prompts, completion, logging,
 // unknown methods) is forwarded to the upstream and its reply streamed back unchanged.
 import type { GatewayCtx } from "./context";
-import { upstreamSessionId } from "./context";
+import { forwardOptions } from "./context";
 import { type JsonRpcRequest, RPC, rpcError, rpcResult } from "./jsonrpc";
 import { jsonResponse } from "./respond";
 import { forward } from "./upstream";
@@ -12,13 +12,7 @@ export async function passThrough(g: GatewayCtx, req: JsonRpcRequest, rawBody: s
   const upstream = g.tenant.upstreams[0];
   if (!upstream)
     return jsonResponse(rpcError(req.id, RPC.METHOD_NOT_FOUND, "No upstream MCP server is configured"));
-  const sent = await forward(upstream, rawBody, {
-    sessionId: upstreamSessionId(g, upstream.id),
-    protocolVersion: g.protocolVersion,
-    timeoutMs: g.timeoutMs,
-    allowPrivate: g.allowPrivate,
-    signal: g.signal,
-  });
+  const sent = await forward(upstream, rawBody, forwardOptions(g, upstream.id));
   if (!sent.ok)
     return jsonResponse(
       rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${sent.message}`),

@@ -15,7 +15,7 @@ import {
 import { approvalGate } from "./approval-gate";
 import { type CallInfo, txRecord } from "./call-record";
 import { routeTool, type ToolRoute } from "./catalog";
-import type { GatewayCtx } from "./context";
+import { forwardOptions, type GatewayCtx } from "./context";
 import { evaluateCall, type PriceIn, policyDenial } from "./decide";
 import { type Denial, denialError } from "./denial";
 import { type JsonRpcRequest, RPC, rpcError } from "./jsonrpc";
@@ -127,7 +127,7 @@ export async function toolsCall(g: GatewayCtx, req: JsonRpcRequest): Promise<Res
     holdId = hold.reservationId;
   }
 
-  const sent = await forward(route.upstream, upstreamBody, forwardOptions(g, route));
+  const sent = await forward(route.upstream, upstreamBody, forwardOptions(g, route.upstream.id));
   if (!sent.ok) {
     if (holdId) await settle(g, holdId, { commit: false, reason: `upstream_${sent.error}` });
     if (!estimate)
@@ -347,14 +347,4 @@ function bodyFor(req: JsonRpcRequest, route: ToolRoute): string {
   return JSON.stringify(
     params.name === route.upstreamTool ? req : { ...req, params: { ...params, name: route.upstreamTool } },
   );
-}
-
-export function forwardOptions(g: GatewayCtx, route: ToolRoute) {
-  return {
-    sessionId: g.session?.u[route.upstream.id] ?? null,
-    protocolVersion: g.protocolVersion,
-    timeoutMs: g.timeoutMs,
-    allowPrivate: g.allowPrivate,
-    signal: g.signal,
-  };
 }
