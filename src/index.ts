@@ -3,6 +3,7 @@ import { createApp } from "./app";
 
 export { WebhookDispatcher } from "./events/dispatcher";
 export { TenantLedger } from "./ledger/tenant-ledger";
+export { ElicitationRelay } from "./mcp/elicitation-relay";
 
 const app = createApp();
 

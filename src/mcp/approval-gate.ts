@@ -3,6 +3,7 @@
 // retry through; a rejected or expired one denies with that reason.
 import {
   type ApprovalPrice,
+  type ApprovalRow,
   argsHash,
   consumeApproval,
   covers,
@@ -15,6 +16,8 @@ import type { CallInfo } from "./call-record";
 import type { GatewayCtx } from "./context";
 import { evaluateCall, policyDenial } from "./decide";
 import type { Denial } from "./denial";
+import { askInline } from "./elicit";
+import type { Emit } from "./respond";
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
@@ -29,6 +32,8 @@ export async function approvalGate(
   price: ApprovalPrice,
   vendor: string | null,
   now: number,
+  /** The call's open SSE stream, when the client can be asked inline (elicitation). */
+  emit?: Emit,
 ): Promise<Gate> {
   if (decision.action !== "require_approval")
     return { proceed: true, decision, approvalId: call.approvalId ?? null, holdId: null };
@@ -52,7 +57,8 @@ export async function approvalGate(
       }
     }
     if (latest.status === "pending") {
-      return { proceed: false, denial: { ...base, reason: "approval_required", approvalId: latest.id } };
+      const denial: Denial = { ...base, reason: "approval_required", approvalId: latest.id };
+      return askOrWait(g, call, decision, price, vendor, now, emit, latest, denial);
     }
     if (latest.status === "rejected") {
       const note = latest.note ? ` Note from the approver: ${latest.note}` : "";
@@ -89,5 +95,25 @@ export async function approvalGate(
     transactionId: call.txId,
     now,
   });
-  return { proceed: false, denial: { ...base, reason: "approval_required", approvalId: created.id } };
+  const denial: Denial = { ...base, reason: "approval_required", approvalId: created.id };
+  return askOrWait(g, call, decision, price, vendor, now, emit, created, denial);
+}
+
+/** With an inline-capable client, ask now and continue on yes; otherwise the agent retries later. */
+async function askOrWait(
+  g: GatewayCtx,
+  call: CallInfo,
+  decision: Decision,
+  price: ApprovalPrice,
+  vendor: string | null,
+  now: number,
+  emit: Emit | undefined,
+  row: ApprovalRow,
+  denial: Denial,
+): Promise<Gate> {
+  if (!emit || !g.session?.e) return { proceed: false, denial };
+  const answer = await askInline(g, emit, row, denial);
+  if (answer === "no_answer") return { proceed: false, denial };
+  // The decision is now on the row: the ordinary path consumes it (or reports the rejection).
+  return approvalGate(g, call, decision, price, vendor, now);
 }

@@ -2,6 +2,7 @@
 
 import { listTools } from "./catalog";
 import type { GatewayCtx } from "./context";
+import { deliverElicitation, isElicitationAnswer } from "./elicit";
 import { callGovernanceTool, governanceToolList, isGovernanceTool } from "./governance/index";
 import { classify, RPC, rpcError } from "./jsonrpc";
 import { broadcast, initialize } from "./lifecycle";
@@ -29,6 +30,10 @@ export async function dispatch(g: GatewayCtx, body: unknown, raw: string): Promi
       undefined,
       400,
     );
+  }
+  if (message.kind === "response" && isElicitationAnswer(message.msg.id)) {
+    await deliverElicitation(g, message.msg);
+    return new Response(null, { status: 202 });
   }
   if (message.kind !== "request") return broadcast(g, raw);
   const req = message.msg;

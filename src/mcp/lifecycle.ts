@@ -29,10 +29,22 @@ export async function initialize(g: GatewayCtx, req: JsonRpcRequest, rawBody: st
     results.push((reply.message.result ?? {}) as Record<string, unknown>);
   }
   const token = await signSession(
-    { v: 1, o: g.tenant.orgId, a: g.tenant.agent.id, n: newSessionNonce(), u: sessions },
+    {
+      v: 1,
+      o: g.tenant.orgId,
+      a: g.tenant.agent.id,
+      n: newSessionNonce(),
+      u: sessions,
+      ...(clientElicits(req) ? { e: true } : {}),
+    },
     g.sessionSecret,
   );
   return jsonResponse(rpcResult(req.id, mergeInitialize(g, req, results)), { "mcp-session-id": token });
+}
+
+function clientElicits(req: JsonRpcRequest): boolean {
+  const caps = (req.params as { capabilities?: { elicitation?: unknown } } | undefined)?.capabilities;
+  return typeof caps?.elicitation === "object" && caps.elicitation !== null;
 }
 
 function mergeInitialize(g: GatewayCtx, req: JsonRpcRequest, results: Record<string, unknown>[]) {

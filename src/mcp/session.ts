@@ -10,6 +10,8 @@ const Payload = z.object({
   n: z.string(),
   /** upstream id -> that upstream's Mcp-Session-Id */
   u: z.record(z.string(), z.string()),
+  /** The client declared the elicitation capability: approvals may be asked inline. */
+  e: z.boolean().optional(),
 });
 export type SessionPayload = z.infer<typeof Payload>;
 

@@ -22,7 +22,7 @@ import { type JsonRpcRequest, RPC, rpcError } from "./jsonrpc";
 import { record, reserveLines, settle, unavailable } from "./ledger-calls";
 import { coveredOffers, narrowChallenge } from "./narrow";
 import { paidRetry } from "./paid-retry";
-import { answer, jsonResponse } from "./respond";
+import { answer, type Emit, jsonResponse } from "./respond";
 import { forward, readReply } from "./upstream";
 
 const CallParams = z.looseObject({
@@ -144,7 +144,10 @@ export async function toolsCall(g: GatewayCtx, req: JsonRpcRequest): Promise<Res
       rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${route.upstream.namespace}": ${sent.message}`),
     );
   }
-  const streamed = (sent.response.headers.get("content-type") ?? "").includes("text/event-stream");
+  // A client that can be asked inline gets a stream, so an approval question can reach it.
+  const streamed =
+    (sent.response.headers.get("content-type") ?? "").includes("text/event-stream") ||
+    (g.session?.e === true && g.acceptsSse);
   return answer(streamed, async (emit) => {
     const reply = await readReply(sent.response, req.id, emit);
     if (!reply.ok) {
@@ -193,7 +196,7 @@ export async function toolsCall(g: GatewayCtx, req: JsonRpcRequest): Promise<Res
     if (holdId)
       await settle(g, holdId, estimate ? { commit: false, reason: "real_price_seen" } : { commit: true });
     const finalCall = estimate ? { ...call, txId: newId("tx") } : call;
-    return priced(g, req, route, finalCall, payment, reply.message);
+    return priced(g, req, route, finalCall, payment, reply.message, streamed ? emit : undefined);
   });
 }
 
@@ -208,6 +211,7 @@ export async function priced(
   call: CallInfo,
   payment: PaymentRequired,
   challenge: unknown,
+  emit?: Emit,
 ): Promise<unknown> {
   const now = Date.now();
   const chosen = priceToBudget(payment, now);
@@ -224,7 +228,7 @@ export async function priced(
   const price = { amount: offer.amount, currency: offer.currency!, decimals: offer.decimals! };
   const vendor = offer.recipient ?? offer.realm ?? route.upstream.namespace;
   const first = evaluateCall(g, call, price, vendor, now, Boolean(call.approvalId));
-  const gate = await approvalGate(g, call, first, price, vendor, now);
+  const gate = await approvalGate(g, call, first, price, vendor, now, emit);
   if (!gate.proceed) return refuse(g, req, call, gate.denial, first, price, false, "payment", vendor);
   const decision = gate.decision;
   call.approvalId = gate.approvalId;

@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ElicitRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { connectMcp, withPayer } from "../helpers/mcp-client";
 import { seedOrg } from "../helpers/seed";
@@ -171,5 +171,34 @@ describe("human approvals on the call path", () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
       "not enough budget",
     );
+  });
+
+  it("asks inline when the client supports elicitation, and continues the call on yes", async () => {
+    const mandate = { currency: "PATHUSD", decimals: 6, budgetDaily: "50000000" };
+    const org = await seedOrg({ policy: POLICY, agents: [{ name: "main", isDefault: true, mandate }] });
+    const asked: string[] = [];
+    const answer = { approve: true };
+    const raw = await connectMcp(org.url(org.agentKeys.main!), { capabilities: { elicitation: {} } });
+    clients.push(raw);
+    raw.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request.params.message);
+      return { action: "accept", content: { ...answer } };
+    });
+    const client = withPayer(raw);
+    const paid = await client.callTool(DEEP);
+    expect(paid.receipt?.status).toBe("success");
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toContain("15.000000 PATHUSD");
+    const row = await env.DB.prepare("SELECT status, note FROM approvals WHERE org_id = ?")
+      .bind(org.orgId)
+      .first<{ status: string; note: string }>();
+    expect(row).toMatchObject({ status: "consumed", note: "approved inline by the user" });
+
+    answer.approve = false;
+    const declined = await approvalDenial(
+      client.callTool({ ...DEEP, arguments: { topic: "no", depth: "deep" } }),
+    );
+    expect(declined.reason).toBe("approval_rejected");
+    expect(asked).toHaveLength(2);
   });
 });
