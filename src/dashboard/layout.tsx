@@ -21,6 +21,20 @@ function isCurrent(path: string, href: string): boolean {
   return href === "/dashboard" ? path === "/dashboard" || path === "/dashboard/" : path.startsWith(href);
 }
 
+/** A secret shown once after it was created (API key, webhook signing secret). */
+export function SecretOnce(props: { id: string; title: string; note: string; secret: string }) {
+  return (
+    <div class="card" role="status">
+      <p>
+        <strong>{props.title}</strong> {props.note}
+      </p>
+      <p class="secret" id={props.id}>
+        {props.secret}
+      </p>
+    </div>
+  );
+}
+
 export function Shell(props: { title: string; children: Child; refreshSeconds?: number }) {
   return (
     <html lang="en">

@@ -10,7 +10,7 @@ import { redeliver, sendTestEvent } from "../../events";
 import { act, field, form, userFacing } from "../actions";
 import { type DashContext, type DashEnv, setFlash, view } from "../context";
 import { money, time } from "../format";
-import { Csrf, Layout } from "../layout";
+import { Csrf, Layout, SecretOnce } from "../layout";
 
 async function integrationsPage(c: DashContext, createdSecret: { id: string; secret: string } | null) {
   const v = view(c);
@@ -62,14 +62,12 @@ async function integrationsPage(c: DashContext, createdSecret: { id: string; sec
 
       <h2>Webhooks</h2>
       {createdSecret ? (
-        <div class="card" role="status">
-          <p>
-            <strong>Webhook created.</strong> Its signing secret is shown once:
-          </p>
-          <p class="secret" id="webhook-secret">
-            {createdSecret.secret}
-          </p>
-        </div>
+        <SecretOnce
+          id="webhook-secret"
+          title="Webhook created."
+          note="Its signing secret is shown once:"
+          secret={createdSecret.secret}
+        />
       ) : null}
       <div class="table-wrap">
         <table id="webhooks">

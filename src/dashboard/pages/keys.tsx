@@ -8,7 +8,7 @@ import { validate } from "../../admin/validate";
 import { act, field, form, userFacing } from "../actions";
 import { type DashContext, type DashEnv, setFlash, view } from "../context";
 import { time } from "../format";
-import { Csrf, Layout } from "../layout";
+import { Csrf, Layout, SecretOnce } from "../layout";
 import { forgetKeyCheck } from "../session";
 
 async function keysPage(c: DashContext, created: (KeyView & { secret: string }) | null) {
@@ -19,14 +19,12 @@ async function keysPage(c: DashContext, created: (KeyView & { secret: string }) 
   return c.html(
     <Layout v={v} title="API keys">
       {created ? (
-        <div class="card" role="status">
-          <p>
-            <strong>New {created.scope} key created.</strong> Copy it now: it is not shown again.
-          </p>
-          <p class="secret" id="new-secret">
-            {created.secret}
-          </p>
-        </div>
+        <SecretOnce
+          id="new-secret"
+          title={`New ${created.scope} key created.`}
+          note="Copy it now: it is not shown again."
+          secret={created.secret}
+        />
       ) : null}
       <div class="table-wrap">
         <table id="keys">
