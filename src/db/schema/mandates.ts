@@ -30,5 +30,8 @@ export const mandates = sqliteTable(
     rateLimits: json<unknown[]>("rate_limits"),
     createdAt: createdAt(),
   },
-  (t) => [index("mandates_agent").on(t.agentId, t.active)],
+  (t) => [
+    index("mandates_agent").on(t.agentId, t.active),
+    index("mandates_org_active").on(t.orgId, t.active),
+  ],
 );

@@ -1,4 +1,4 @@
-import { index, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, id, json } from "./columns";
 
 /** Upstream MCP servers. `headers` holds credentials injected on forwarding; never returned by the API. */
@@ -19,5 +19,8 @@ export const upstreams = sqliteTable(
       .default("active"),
     createdAt: createdAt(),
   },
-  (t) => [index("upstreams_org").on(t.orgId)],
+  (t) => [
+    index("upstreams_org").on(t.orgId),
+    uniqueIndex("upstreams_org_namespace").on(t.orgId, t.namespace),
+  ],
 );
