@@ -1,57 +1,12 @@
 // Where a reserve+commit pair's time goes: component loops inside the object and write RPCs that
 // touch 1..N tables (commit cost per B-tree). Prints one line per probe. Run: node bench/ledger-profile.mjs
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { build } from "esbuild";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { startLedgerWorker } from "./ledger-harness.mjs";
 
-const root = path.resolve(import.meta.dirname, "..");
 const N = Number(process.env.N ?? 4000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
 
-const out = path.join(root, "bench/dist/ledger-worker.js");
-await build({
-  entryPoints: [path.join(root, "bench/ledger-worker.ts")],
-  outfile: out,
-  bundle: true,
-  format: "esm",
-  platform: "browser",
-  conditions: ["workerd", "worker", "browser"],
-  external: ["cloudflare:*", "node:*"],
-  logLevel: "warning",
-});
-
-const mf = new Miniflare(
-  convertV4MiniflareOptions({
-    name: "ledger-profile",
-    modules: true,
-    scriptPath: out,
-    compatibilityDate: "2026-10-01",
-    compatibilityFlags: ["nodejs_compat"],
-    durableObjects: { LEDGER: { className: "BenchLedger", useSQLite: true } },
-    d1Databases: ["DB"],
-  }),
-);
-
+const { mf, cpuSeconds } = await startLedgerWorker("ledger-profile");
 try {
-  const db = await mf.getD1Database("DB");
-  for (const file of readdirSync(path.join(root, "migrations"))
-    .filter((f) => f.endsWith(".sql"))
-    .sort()) {
-    for (const stmt of readFileSync(path.join(root, "migrations", file), "utf8")
-      .split("--> statement-breakpoint")
-      .map((s) => s.trim())
-      .filter(Boolean))
-      await db.prepare(stmt).run();
-  }
-  // CPU seconds used by this Miniflare's workerd (all threads): far less sensitive than wall time
-  // to other jobs on a shared machine.
-  const { execSync } = await import("node:child_process");
-  const workerdPid = execSync(`pgrep -P ${process.pid} workerd`).toString().trim().split("\n")[0];
-  const cpuSeconds = () => {
-    const f = readFileSync(`/proc/${workerdPid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(f[11]) + Number(f[12])) / 100;
-  };
   const call = async (p, n, extra = "") => {
     const t = performance.now();
     const res = await mf.dispatchFetch(

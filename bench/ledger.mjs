@@ -1,62 +1,13 @@
 // Benchmark: reserve+commit pairs/s on one tenant ledger vs no-op RPCs to the same object, in local
 // workerd (Miniflare). Last line of output is one JSON object. Run: npm run bench:ledger
-import { execSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { build } from "esbuild";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { startLedgerWorker } from "./ledger-harness.mjs";
 
-const root = path.resolve(import.meta.dirname, "..");
 const PAIRS = Number(process.env.PAIRS ?? 4000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 
-const out = path.join(root, "bench/dist/ledger-worker.js");
-await build({
-  entryPoints: [path.join(root, "bench/ledger-worker.ts")],
-  outfile: out,
-  bundle: true,
-  format: "esm",
-  platform: "browser",
-  conditions: ["workerd", "worker", "browser"],
-  external: ["cloudflare:*", "node:*"],
-  logLevel: "warning",
-});
-
-// This Miniflare takes the new config shape; convertV4MiniflareOptions keeps the familiar one.
-const mf = new Miniflare(
-  convertV4MiniflareOptions({
-    name: "ledger-bench",
-    modules: true,
-    scriptPath: out,
-    compatibilityDate: "2026-10-01",
-    compatibilityFlags: ["nodejs_compat"],
-    durableObjects: { LEDGER: { className: "BenchLedger", useSQLite: true } },
-    d1Databases: ["DB"],
-  }),
-);
-
+const { mf, cpuSeconds } = await startLedgerWorker("ledger-bench");
 try {
-  const db = await mf.getD1Database("DB");
-  for (const file of readdirSync(path.join(root, "migrations"))
-    .filter((f) => f.endsWith(".sql"))
-    .sort()) {
-    const sql = readFileSync(path.join(root, "migrations", file), "utf8");
-    for (const stmt of sql
-      .split("--> statement-breakpoint")
-      .map((s) => s.trim())
-      .filter(Boolean)) {
-      await db.prepare(stmt).run();
-    }
-  }
-
-  // CPU seconds used by this Miniflare's workerd: a shared machine stretches wall time, much less this.
-  const workerdPid = execSync(`pgrep -P ${process.pid} workerd`).toString().trim().split("\n")[0];
-  const cpuSeconds = () => {
-    const f = readFileSync(`/proc/${workerdPid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(f[11]) + Number(f[12])) / 100;
-  };
-
   const call = async (p, n, run) => {
     const t = performance.now();
     const res = await mf.dispatchFetch(
