@@ -3,7 +3,7 @@
 import { callLedger, ledgerFor } from "../ledger/client";
 import type { ScopeLine, TxRecord } from "../ledger/types";
 import { formatAmount } from "../money";
-import type { ScopeLine as PolicyLine } from "../policy";
+import { type ScopeLine as PolicyLine, parseMoneyUnit } from "../policy";
 import type { GatewayCtx } from "./context";
 import type { Denial } from "./denial";
 import { notifyRejected, notifyReserved } from "./notify";
@@ -92,10 +92,10 @@ function describeRoom(scope: {
   limit: string;
   resetsAt: number | null;
 }): string {
-  const m = /^(.+)\/(\d+)$/.exec(scope.unit);
-  const fmt = (v: string) => (m ? `${formatAmount(BigInt(v), Number(m[2]))}` : v);
+  const m = parseMoneyUnit(scope.unit);
+  const fmt = (v: string) => (m ? formatAmount(BigInt(v), m.decimals) : v);
   const reset = scope.resetsAt ? ` It resets at ${new Date(scope.resetsAt).toISOString()}.` : "";
-  return `only ${fmt(scope.remaining)} of ${fmt(scope.limit)} ${m ? m[1] : scope.unit} left, not enough for this call.${reset}`;
+  return `only ${fmt(scope.remaining)} of ${fmt(scope.limit)} ${m ? m.currency : scope.unit} left, not enough for this call.${reset}`;
 }
 
 export function unavailable(txId: string): Denial {

@@ -5,7 +5,7 @@ import { budgetThresholdCrossings, type EventInput, emitEvents } from "../events
 import { sha256Hex } from "../ledger/canonical";
 import type { Balance } from "../ledger/results";
 import type { TxRecord } from "../ledger/types";
-import type { ScopeLine } from "../policy";
+import { parseMoneyUnit, type ScopeLine } from "../policy";
 import type { GatewayCtx } from "./context";
 
 type Money = { amount: string; currency: string; decimals: number } | null;
@@ -104,7 +104,7 @@ async function budgetEvents(g: GatewayCtx, lines: ScopeLine[], balances: Balance
       thresholdPercent: g.tenant.warningThreshold,
     });
     if (!crossing.warning && !crossing.exhausted) continue;
-    const unit = /^(.+)\/(\d+)$/.exec(b.unit);
+    const unit = parseMoneyUnit(b.unit);
     const scope = {
       mandateId: null,
       agentId: line.key.startsWith("a:") ? g.tenant.agent.id : null,
@@ -114,8 +114,8 @@ async function budgetEvents(g: GatewayCtx, lines: ScopeLine[], balances: Balance
       windowStart: b.windowStart ? new Date(b.windowStart).toISOString() : null,
       windowEnd: b.windowEnd ? new Date(b.windowEnd).toISOString() : null,
       kind: "money" as const,
-      currency: unit ? unit[1]! : b.unit,
-      decimals: unit ? Number(unit[2]) : 0,
+      currency: unit?.currency ?? b.unit,
+      decimals: unit?.decimals ?? 0,
       limit: b.limit,
       used: after.toString(),
     };

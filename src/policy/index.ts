@@ -6,6 +6,7 @@ export { CompiledPolicySchema } from "./compiled";
 export { type PolicyError, PolicyErrorSchema } from "./errors";
 export { type EvaluateInput, evaluate } from "./evaluate";
 export { hiddenTools, isToolVisible } from "./evaluate-policy";
+export { moneyUnit, parseMoneyUnit } from "./keys";
 export { type Mandate, type MandateInput, MandateSchema } from "./mandate";
 export {
   type Action,

@@ -17,6 +17,12 @@ export function moneyUnit(currency: string, decimals: number): string {
   return `${currency}/${decimals}`;
 }
 
+/** The inverse of moneyUnit; null for count units ("calls", "count/6" is not money). */
+export function parseMoneyUnit(unit: string): { currency: string; decimals: number } | null {
+  const m = /^(.+)\/(\d+)$/.exec(unit);
+  return m && !m[1]!.startsWith("count") ? { currency: m[1]!, decimals: Number(m[2]) } : null;
+}
+
 export function policySpendKey(
   scope: string,
   rule: string,

@@ -4,7 +4,7 @@ import { AppError } from "../../errors";
 import { callLedger, ledgerFor } from "../../ledger/client";
 import { mandateFromRow } from "../../mcp/mandate-row";
 import { formatAmount } from "../../money";
-import type { CompiledPolicy } from "../../policy";
+import { type CompiledPolicy, type Mandate, parseMoneyUnit } from "../../policy";
 import type { BalanceView } from "../schemas/activity";
 import { requireAgent } from "./agents";
 import { type BudgetLine, mandateLines, policyLines } from "./budget-lines";
@@ -22,31 +22,43 @@ export async function agentBudgets(
     currentMandateRow(env, orgId, agentId),
     activePolicyRow(env, orgId),
   ]);
+  const balances = await budgetBalances(
+    env,
+    orgId,
+    mandate ? mandateFromRow(mandate) : null,
+    (policy?.parsed as CompiledPolicy | undefined) ?? null,
+    now,
+  );
+  return { agentId, balances };
+}
+
+/** Balances over the lines a mandate and a policy define, for callers that already hold both. */
+export async function budgetBalances(
+  env: Env,
+  orgId: string,
+  mandate: Mandate | null,
+  policy: CompiledPolicy | null,
+  now: number,
+): Promise<BalanceView[]> {
   const lines: BudgetLine[] = [
-    ...(mandate ? mandateLines(mandateFromRow(mandate)) : []),
-    ...(policy ? policyLines(policy.parsed as CompiledPolicy) : []),
+    ...(mandate ? mandateLines(mandate) : []),
+    ...(policy ? policyLines(policy) : []),
   ].slice(0, 64);
-  if (lines.length === 0) return { agentId, balances: [] };
+  if (lines.length === 0) return [];
   const result = await callLedger(() => ledgerFor(env, orgId).balances({ lines, now }));
   if (!result.ok) throw new AppError("LEDGER_UNAVAILABLE", "The budget ledger is unavailable; try again");
   const kinds = new Map(lines.map((l) => [l.key, l.kind]));
-  return {
-    agentId,
-    balances: result.value.map((b) => {
-      const kind = kinds.get(b.key) ?? "money";
-      const money = kind === "money" ? /^(.+)\/(\d+)$/.exec(b.unit) : null;
-      const decimals = money ? Number(money[2]) : null;
-      const currency = money?.[1] ?? null;
-      return {
-        ...b,
-        kind,
-        currency,
-        decimals,
-        display:
-          currency !== null && decimals !== null
-            ? `${formatAmount(BigInt(b.remaining), decimals)} / ${formatAmount(BigInt(b.limit), decimals)} ${currency}`
-            : null,
-      };
-    }),
-  };
+  return result.value.map((b) => {
+    const kind = kinds.get(b.key) ?? "money";
+    const money = kind === "money" ? parseMoneyUnit(b.unit) : null;
+    return {
+      ...b,
+      kind,
+      currency: money?.currency ?? null,
+      decimals: money?.decimals ?? null,
+      display: money
+        ? `${formatAmount(BigInt(b.remaining), money.decimals)} / ${formatAmount(BigInt(b.limit), money.decimals)} ${money.currency}`
+        : null,
+    };
+  });
 }

@@ -2,12 +2,12 @@
 // use the same policy engine and ledger as the tools/call path.
 import type { z } from "zod";
 import { requireApproval } from "../../admin/services/approvals";
-import { agentBudgets } from "../../admin/services/budgets";
+import { budgetBalances } from "../../admin/services/budgets";
 import { listTransactions } from "../../admin/services/transactions";
 import { newId } from "../../db/client";
 import { callLedger, ledgerFor } from "../../ledger/client";
 import { currencyDecimals, formatAmount, normalizeCurrency, parseNonNegativeDecimal } from "../../money";
-import { evaluate } from "../../policy";
+import { evaluate, parseMoneyUnit } from "../../policy";
 import { txRecord } from "../call-record";
 import type { GatewayCtx } from "../context";
 import { reserveLines } from "../ledger-calls";
@@ -29,8 +29,9 @@ function priceOf(amount: string, currency: string): Price | string {
 
 const show = (p: Price) => `${formatAmount(p.amount, p.decimals)} ${p.currency}`;
 
-async function budgetsOf(g: GatewayCtx, agentId: string) {
-  const { balances } = await agentBudgets(g.env, g.tenant.orgId, agentId, Date.now());
+async function budgetsOf(g: GatewayCtx, agent: TargetAgent) {
+  // The tenant already holds the policy and the target's mandate: no D1 reads here.
+  const balances = await budgetBalances(g.env, g.tenant.orgId, agent.mandate, g.tenant.policy, Date.now());
   return balances.map((b) => ({
     scope: b.label,
     window: b.window,
@@ -127,7 +128,7 @@ export const HANDLERS: { [N in GovernanceToolName]: (g: GatewayCtx, input: In<N>
           description: a.description,
           status: a.status,
           mandate: target ? mandateBrief(target) : null,
-          budgets: await budgetsOf(g, a.id),
+          budgets: target ? await budgetsOf(g, target) : [],
         };
       }),
     );
@@ -140,7 +141,7 @@ export const HANDLERS: { [N in GovernanceToolName]: (g: GatewayCtx, input: In<N>
   async tollgate_check_budget(g, input) {
     const agent = await targetAgent(g, input.agent);
     if (!agent) return fail(`Unknown agent "${input.agent}".`);
-    const budgets = await budgetsOf(g, agent.id);
+    const budgets = await budgetsOf(g, agent);
     const lines = budgets.map(
       (b) =>
         `- ${b.scope}: ${b.display ?? `${b.remaining} of ${b.limit}`} left${b.nextReset ? `, resets ${b.nextReset}` : ""}`,
@@ -258,10 +259,11 @@ export const HANDLERS: { [N in GovernanceToolName]: (g: GatewayCtx, input: In<N>
       if (!view || !("lines" in view)) return fail("Unknown reservation id.");
       actualAmounts = {};
       for (const line of view.lines) {
-        const decimals = Number(line.unit.split("/")[1]);
-        const parsed = parseNonNegativeDecimal(input.actualAmount, decimals);
+        const unit = line.kind === "money" ? parseMoneyUnit(line.unit) : null;
+        if (!unit) continue;
+        const parsed = parseNonNegativeDecimal(input.actualAmount, unit.decimals);
         if (!parsed.ok) return fail(`Invalid actualAmount: ${parsed.error}`);
-        if (line.kind === "money") actualAmounts[line.key] = parsed.value.toString();
+        actualAmounts[line.key] = parsed.value.toString();
       }
     }
     const r = await stub.commit({
