@@ -1,6 +1,5 @@
 // Building client responses: plain JSON, or an SSE stream that relays upstream events (progress,
 // server requests) as they arrive and ends with the gateway's final answer.
-import type { JsonRpcId } from "./jsonrpc";
 import { encodeSse, SSE_HEADERS, type SseEvent } from "./sse";
 
 export function jsonResponse(message: unknown, headers?: HeadersInit, status = 200): Response {
@@ -48,5 +47,3 @@ export async function answer(
   const final = await work(() => undefined);
   return jsonResponse(final, headers);
 }
-
-export type { JsonRpcId };

@@ -12,6 +12,7 @@ import {
   type PaymentRequired,
   priceToBudget,
 } from "../payments";
+import type { Decision } from "../policy";
 import { approvalGate } from "./approval-gate";
 import { type CallInfo, txRecord } from "./call-record";
 import { routeTool, type ToolRoute } from "./catalog";
@@ -312,7 +313,7 @@ async function refuse(
   req: JsonRpcRequest,
   call: CallInfo,
   denial: Denial,
-  decision: import("../policy").Decision | null,
+  decision: Decision | null,
   price: PriceIn,
   ledgerRecorded = false,
   kind: "payment" | "free" | "estimate" = price ? "estimate" : "free",

@@ -26,9 +26,6 @@ export type ForwardResult =
   | { ok: true; response: Response }
   | { ok: false; error: "timeout" | "network" | "blocked_url"; message: string };
 
-/** Headers the upstream may set that the client may see (never credentials or cookies). */
-const RETURNED_HEADERS = ["content-type", "cache-control", "mcp-session-id"];
-
 export async function forward(
   target: UpstreamTarget,
   body: string | null,
@@ -63,15 +60,6 @@ export async function forward(
       message: `upstream unreachable: ${err instanceof Error ? err.name : "error"}`,
     };
   }
-}
-
-export function clientHeadersFrom(response: Response): Headers {
-  const out = new Headers();
-  for (const name of RETURNED_HEADERS) {
-    const v = response.headers.get(name);
-    if (v !== null) out.set(name, v);
-  }
-  return out;
 }
 
 export type Reply =

@@ -1,5 +1,5 @@
 // Loads everything the gateway needs to serve one agent of one org, in one D1 batch.
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { agents, apiKeys, mandates, orgs, policies, upstreams } from "../schema";
 
@@ -54,8 +54,4 @@ export async function loadOrgConfig(d: Db, orgId: string): Promise<OrgConfig | n
     policy: policyRows[0] ?? null,
     upstreams: upstreamRows,
   };
-}
-
-export function activeKeyFilter() {
-  return isNull(apiKeys.revokedAt);
 }
