@@ -6,6 +6,7 @@ import { HOOKS_HOST, serveHooks } from "./hooks";
 import { createPayments } from "./payments";
 import { serveRpc } from "./rpc";
 import { type CallOutcome, createServer } from "./tools";
+import { serveWitness, witnessed } from "./witness";
 import { x402Tools } from "./x402";
 
 export type DemoEnv = { MPP_SECRET_KEY?: string };
@@ -20,6 +21,8 @@ Tools on /mcp: echo and get_time (free); generate_image 0.50, research_report 2.
 paid_echo (any price), slow_paid 0.10 (with progress), charge_then_fail 0.25, server_error 0.25,
 multi_offer (1.00 test or 3.00 othermethod). Prices in pathUSD. A test credential pays when its
 payload is {"token":"ok"}.
+
+GET /_witness    what this host's endpoints received, ran and settled (for tests)
 
 Fixtures: /elicit/mcp (-32042 URL elicitation), /garbage/mcp, /slow/mcp?delay=ms, /error500/mcp.
 `;
@@ -62,6 +65,7 @@ export default {
     if (new URL(request.url).host === HOOKS_HOST) return serveHooks(request);
     const { pathname } = new URL(request.url);
     if (pathname === "/" && request.method === "GET") return new Response(HOME);
+    if (pathname === "/_witness" && request.method === "GET") return serveWitness(request);
     const routes: Record<string, (req: Request) => Promise<Response> | Response> = {
       "/mcp": (req) => serveMcp(req, env, false),
       "/json/mcp": (req) => serveMcp(req, env, true),
@@ -74,6 +78,6 @@ export default {
     const route = routes[pathname];
     if (!route) return refuse(request, 404);
     if (request.method !== "POST") return refuse(request, 405);
-    return route(request);
+    return witnessed(request, async () => route(request));
   },
 } satisfies ExportedHandler<DemoEnv>;

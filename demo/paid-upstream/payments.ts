@@ -5,6 +5,7 @@ import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sd
 import { Errors, Method } from "mppx";
 import { Mppx, Transport } from "mppx/server";
 import { otherCharge, testCharge } from "./method";
+import { recordSettlement } from "./witness";
 
 /** Tempo testnet pathUSD (TIP-20, 6 decimals): every demo price is in this token. */
 export const PATH_USD = { currency: "0x20c0000000000000000000000000000000000000", decimals: 6 } as const;
@@ -32,9 +33,18 @@ const testServer = Method.toServer(testCharge, {
       throw new Errors.VerificationFailedError({ reason: `challenge ${id} was already used` });
     }
     usedChallengeIds.add(id);
+    const reference = `test-${crypto.randomUUID()}`;
+    const amount = (credential.challenge.request as { amount?: unknown }).amount;
+    recordSettlement({
+      protocol: "mpp",
+      tool: null,
+      challengeId: id,
+      amount: typeof amount === "string" ? amount : null,
+      reference,
+    });
     return {
       method: "test",
-      reference: `test-${crypto.randomUUID()}`,
+      reference,
       status: "success",
       timestamp: new Date().toISOString(),
     };

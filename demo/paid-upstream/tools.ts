@@ -6,6 +6,7 @@ import type { CallToolResult, ServerNotification, ServerRequest } from "@modelco
 import { CfWorkerJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/cfworker";
 import { z } from "zod";
 import { type Payments, PRICES } from "./payments";
+import { recordRun } from "./witness";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -42,13 +43,19 @@ export function createServer(payments: Payments, outcome: CallOutcome): McpServe
   server.registerTool(
     "echo",
     { description: "Free. Returns the text you send.", inputSchema: { text: z.string() } },
-    async ({ text: value }) => text(value),
+    async ({ text: value }) => {
+      recordRun("echo", { text: value });
+      return text(value);
+    },
   );
 
   server.registerTool(
     "get_time",
     { description: "Free. Returns the server's current time as an ISO 8601 UTC string." },
-    async () => text(new Date().toISOString()),
+    async () => {
+      recordRun("get_time", {});
+      return text(new Date().toISOString());
+    },
   );
 
   server.registerTool(
@@ -60,6 +67,7 @@ export function createServer(payments: Payments, outcome: CallOutcome): McpServe
     async ({ prompt }, extra) => {
       const paid = await payments.charge(extra, PRICES.generate_image, "generate_image");
       if (paid.status === 402) throw paid.challenge;
+      recordRun("generate_image", { prompt });
       const url = `https://images.example/${encodeURIComponent(prompt.slice(0, 40))}.png`;
       return paid.withReceipt(text(url));
     },
@@ -75,6 +83,7 @@ export function createServer(payments: Payments, outcome: CallOutcome): McpServe
       const price = depth === "deep" ? PRICES.research_deep : PRICES.research_brief;
       const paid = await payments.charge(extra, price, `research_report (${depth})`);
       if (paid.status === 402) throw paid.challenge;
+      recordRun("research_report", { topic, depth });
       return paid.withReceipt(text(`A ${depth} report on ${topic}: it is complicated.`));
     },
   );
@@ -88,6 +97,7 @@ export function createServer(payments: Payments, outcome: CallOutcome): McpServe
     async ({ text: value, price }, extra) => {
       const paid = await payments.charge(extra, price, "paid_echo");
       if (paid.status === 402) throw paid.challenge;
+      recordRun("paid_echo", { text: value, price });
       return paid.withReceipt(text(value));
     },
   );
@@ -103,6 +113,7 @@ export function createServer(payments: Payments, outcome: CallOutcome): McpServe
       await sendProgress(extra, 3);
       const paid = await payments.charge(extra, PRICES.slow_paid, "slow_paid");
       if (paid.status === 402) throw paid.challenge;
+      recordRun("slow_paid", { text: value });
       return paid.withReceipt(text(value));
     },
   );
@@ -115,6 +126,7 @@ export function createServer(payments: Payments, outcome: CallOutcome): McpServe
     async (extra) => {
       const paid = await payments.charge(extra, PRICES.charge_then_fail, "charge_then_fail");
       if (paid.status === 402) throw paid.challenge;
+      recordRun("charge_then_fail", {});
       return { isError: true, content: [{ type: "text", text: "upstream exploded after charging" }] };
     },
   );
@@ -127,6 +139,7 @@ export function createServer(payments: Payments, outcome: CallOutcome): McpServe
     async (extra) => {
       const paid = await payments.charge(extra, PRICES.server_error, "server_error");
       if (paid.status === 402) throw paid.challenge;
+      recordRun("server_error", {});
       outcome.crashAfterCharge = true;
       return paid.withReceipt(text("this result is never delivered"));
     },
@@ -138,6 +151,7 @@ export function createServer(payments: Payments, outcome: CallOutcome): McpServe
     async (extra) => {
       const paid = await payments.chargeEither(extra, "multi_offer");
       if (paid.status === 402) throw paid.challenge;
+      recordRun("multi_offer", {});
       return paid.withReceipt(text("paid through one of two offers"));
     },
   );

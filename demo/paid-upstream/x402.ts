@@ -1,6 +1,7 @@
 // x402 over MCP, spec form: an unpaid call answers an `isError` result carrying PaymentRequired (v2); the
 // retry carries `_meta["x402/payment"]` (an object, or base64 JSON as Cloudflare's withX402 sends it).
 import type { CallParams, RpcReply, RpcTools } from "./rpc";
+import { recordRun, recordSettlement } from "./witness";
 
 const TOOL = "x402_weather";
 
@@ -71,6 +72,14 @@ function callWeather({ arguments: args, meta }: CallParams): RpcReply {
     return paymentRequiredResult("Payment does not match the offered requirements");
   }
   const city = typeof args.city === "string" ? args.city : "Lisbon";
+  recordRun(TOOL, args);
+  recordSettlement({
+    protocol: "x402",
+    tool: TOOL,
+    challengeId: null,
+    amount: X402_OFFER.amount,
+    reference: `0x${"ab".repeat(32)}`,
+  });
   const settle = {
     success: true,
     transaction: `0x${"ab".repeat(32)}`,
