@@ -20,7 +20,8 @@ describe("the demo upstream's witness log of payments", () => {
     const host = witnessHost();
     const url = `https://${host}/json/mcp`;
     const first = await callTool(url, "paid_echo", { text: "x", price: "1.25" });
-    const challenge = (first.error?.data as { challenges: { id: string }[] }).challenges[0]!;
+    expect(first.error?.code).toBe(-32042);
+    const challenge = (first.error!.data as { challenges: { id: string }[] }).challenges[0]!;
     const paid = await callTool(
       url,
       "paid_echo",
