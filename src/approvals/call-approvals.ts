@@ -3,6 +3,7 @@
 import { and, desc, eq } from "drizzle-orm";
 import { db, newId } from "../db/client";
 import { approvals } from "../db/schema";
+import type { ApprovalCallContext } from "../db/schema/approvals";
 import { emitEvents } from "../events";
 import { canonicalJson, sha256Hex } from "../ledger/canonical";
 
@@ -38,12 +39,39 @@ export async function latestApproval(env: Env, key: CallKey): Promise<ApprovalRo
     .get();
 }
 
-/** An approved approval covers a price when it is in the same currency and not above the ceiling. */
-export function covers(row: ApprovalRow, price: ApprovalPrice): boolean {
-  if (price === null || row.amount === null) return row.amount === null || price === null;
+export type Ceiling = { amount: bigint; currency: string; decimals: number } | null;
+
+/** The most an approved call may cost: the approver's ceiling, else the price shown; null when neither. */
+export function ceilingOf(row: ApprovalRow): Ceiling {
+  if (row.maxAmount !== null && row.maxCurrency !== null && row.maxDecimals !== null)
+    return { amount: BigInt(row.maxAmount), currency: row.maxCurrency, decimals: row.maxDecimals };
+  if (row.amount !== null && row.currency !== null && row.decimals !== null)
+    return { amount: BigInt(row.amount), currency: row.currency, decimals: row.decimals };
+  return null;
+}
+
+/** A known price is covered when it is in the ceiling's unit and not above it. */
+export function withinCeiling(ceiling: Ceiling, price: NonNullable<ApprovalPrice>): boolean {
   return (
-    row.currency === price.currency && row.decimals === price.decimals && price.amount <= BigInt(row.amount)
+    ceiling !== null &&
+    ceiling.currency === price.currency &&
+    ceiling.decimals === price.decimals &&
+    price.amount <= ceiling.amount
   );
+}
+
+/**
+ * An approved approval covers a call when the call is unpriced, or priced within its ceiling. An
+ * approval given before the price was known and without a ceiling covers the unpriced call only;
+ * the priced phase then judges the price with the policy's own caps (evaluate "within_caps").
+ */
+export function covers(row: ApprovalRow, price: ApprovalPrice): boolean {
+  return price === null || withinCeiling(ceilingOf(row), price);
+}
+
+/** The approval was asked in this session (or both are outside any session). */
+export function sameSession(row: ApprovalRow, sessionId: string | null): boolean {
+  return (row.callContext?.sessionId ?? null) === sessionId;
 }
 
 /** Single use: only one caller can move it from approved to consumed. */
@@ -86,6 +114,8 @@ export async function createApproval(
     args: unknown;
     price: ApprovalPrice;
     vendor: string | null;
+    /** The call as judged, for the hold made when it is approved. */
+    context: ApprovalCallContext;
     rule: string;
     reason: string;
     timeoutMs: number;
@@ -106,6 +136,7 @@ export async function createApproval(
       currency: input.price?.currency ?? null,
       decimals: input.price?.decimals ?? null,
       vendor: input.vendor,
+      callContext: input.context,
       rule: input.rule,
       reason: input.reason,
       status: "pending",

@@ -18,16 +18,19 @@ export async function holdApprovedPrice(env: Env, row: ApprovalRow, now: number)
   if (!config) return { ok: false, message: "organization not found" };
   const mandate = config.mandates.find((m) => m.agentId === row.agentId);
   const price = { amount: BigInt(row.amount), currency: row.currency, decimals: row.decimals };
+  // The hold is judged as the call itself was: its arguments, upstream and session.
+  const context = row.callContext ?? { args: {}, upstreamId: null, sessionId: null };
+  const upstream = config.upstreams.find((u) => u.id === context.upstreamId)?.namespace ?? null;
   const decision = evaluate({
     policy: (config.policy?.parsed as CompiledPolicy | undefined) ?? null,
     mandate: mandate ? mandateFromRow(mandate) : null,
     call: {
       orgId: row.orgId,
       agentId: row.agentId,
-      sessionId: null,
+      sessionId: context.sessionId,
       tool: row.tool,
-      upstream: null,
-      args: {},
+      upstream,
+      args: context.args ?? {},
       price,
       vendor: row.vendor,
       category: null,
@@ -39,8 +42,11 @@ export async function holdApprovedPrice(env: Env, row: ApprovalRow, now: number)
   if (decision.action === "deny" && !decision.shadow) {
     return { ok: false, message: decision.denial?.message ?? "the policy refuses this price" };
   }
-  // Session budgets need the agent's session, which the hold cannot know; they are checked at the retry.
-  const lines = decision.scopes.filter((l) => l.kind === "money" && l.window !== "session");
+  // Every money line the call would reserve, its session's included (counters are taken per attempt).
+  const sessionId = context.sessionId ?? "_nosession";
+  const lines = decision.scopes
+    .filter((l) => l.kind === "money")
+    .map(({ message: _, ...l }) => (l.window === "session" ? { ...l, sessionId } : l));
   const reservationId = `tx_hold_${row.id}`;
   const result = await callLedger(() =>
     ledgerFor(env, row.orgId).reserve({
@@ -52,9 +58,9 @@ export async function holdApprovedPrice(env: Env, row: ApprovalRow, now: number)
         id: reservationId,
         orgId: row.orgId,
         agentId: row.agentId,
-        sessionId: null,
+        sessionId: context.sessionId,
         tool: row.tool,
-        upstreamId: null,
+        upstreamId: context.upstreamId,
         kind: "payment",
         amount: row.amount,
         currency: row.currency,

@@ -57,9 +57,10 @@ export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
   const insts = lines.map((l) => instanceFor(l, now));
   const buckets = lines.map((l, i) => store.bucket(l.key, insts[i]!.instance));
 
+  // Soft lines (a shadow-mode policy's) are held and counted, never refused.
   const refusing = lines.findIndex((l, i) => {
     const b = buckets[i]!;
-    return b.committed + b.reserved + BigInt(l.amount) > BigInt(l.limit);
+    return !l.soft && b.committed + b.reserved + BigInt(l.amount) > BigInt(l.limit);
   });
   if (refusing >= 0) {
     const line = lines[refusing]!;

@@ -33,14 +33,26 @@ export type ReserveResult =
   | { ok: false; reason: "budget_exceeded"; scope: DeniedScope; balances: Balance[] }
   | { ok: false; reason: "idempotency_conflict"; message: string };
 
+export type ClaimRefusal =
+  | "unknown"
+  | "expired"
+  | "used"
+  | "tool_mismatch"
+  | "arguments_mismatch"
+  | "session_mismatch"
+  | "credential_mismatch";
+
 export type ClaimResult =
   | {
       ok: true;
       reservationId: string;
       offerKey: string;
+      /** The bound offer the credential pays (payments offerTerms JSON). */
+      terms: string;
+      expiresAt: number;
       lines: { key: string; unit: string; kind: "money" | "count"; amount: string }[];
     }
-  | { ok: false; reason: "unknown" | "expired" | "used" | "tool_mismatch" };
+  | { ok: false; reason: ClaimRefusal; detail?: string };
 
 export type AttachOffersResult =
   | { ok: true }

@@ -101,6 +101,13 @@ const MIGRATIONS: string[] = [
        'overdraft_limit', overdraft_limit))
      FROM (SELECT * FROM reservation_lines WHERE reservation_id = reservations.id ORDER BY idx));
    DROP TABLE reservation_lines;`,
+  // 4: a binding names the call it was judged for (arguments hash, session) and the offer's terms, so
+  // a paid retry with other arguments or a credential paying other terms is refused; a claimed
+  // reservation is marked, so its expiry commits it unconfirmed instead of releasing it.
+  `ALTER TABLE offer_bindings ADD COLUMN args_hash TEXT NOT NULL DEFAULT '';
+   ALTER TABLE offer_bindings ADD COLUMN session_id TEXT;
+   ALTER TABLE offer_bindings ADD COLUMN terms TEXT NOT NULL DEFAULT '';
+   ALTER TABLE reservations ADD COLUMN claimed_at INTEGER;`,
 ];
 
 export const LEDGER_SCHEMA_VERSION = MIGRATIONS.length;

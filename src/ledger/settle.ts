@@ -5,7 +5,7 @@ import type { z } from "zod";
 import { LedgerInputError } from "./errors";
 import type { CommitLine, CommitResult, ExtendResult, ReleaseResult } from "./results";
 import type { Delta, LedgerStore, LineRow } from "./store";
-import type { CommitInput } from "./types";
+import type { CommitInput, PaidAmount } from "./types";
 
 type Commit = z.output<typeof CommitInput>;
 
@@ -13,7 +13,11 @@ function inst(l: LineRow) {
   return { instance: l.instance, windowStart: l.window_start, windowEnd: l.window_end };
 }
 
-/** Return every line's hold to its bucket and close the reservation as released or expired. */
+/**
+ * Return every line's hold to its bucket and close the reservation as released or expired. With
+ * `keepCounts` (the call reached the upstream), count lines are charged instead: a failing tool still
+ * uses up its rate limit, as Intercept counts it. Their charges are kept in `result`, like a commit's.
+ */
 function close(
   store: LedgerStore,
   id: string,
@@ -21,26 +25,43 @@ function close(
   status: "released" | "expired",
   reason: string,
   now: number,
+  keepCounts = false,
 ) {
+  const kept = (l: LineRow) => keepCounts && l.kind === "count";
   const deltas = lines.map(
-    (l): Delta => ({ scopeKey: l.scope_key, instance: l.instance, reserved: -BigInt(l.amount) }),
+    (l): Delta => ({
+      scopeKey: l.scope_key,
+      instance: l.instance,
+      reserved: -BigInt(l.amount),
+      ...(kept(l) ? { committed: BigInt(l.amount) } : {}),
+    }),
   );
   store.applyDeltas(lines.map((l, i) => ({ window: l.window, inst: inst(l), delta: deltas[i]! })));
   store.journal(status === "released" ? "release" : "expire", id, now, deltas, { reason });
+  const charged = lines.filter(kept).map((l) => ({ key: l.scope_key, charged: l.amount }));
   store.sql.exec(
-    "UPDATE reservations SET status = ?, finalized_at = ?, final_reason = ? WHERE id = ?",
+    "UPDATE reservations SET status = ?, finalized_at = ?, final_reason = ?, result = ? WHERE id = ?",
     status,
     now,
     reason,
+    charged.length > 0 ? JSON.stringify({ ok: true, lines: charged }) : null,
     id,
   );
   store.setTxStatus(id, now, status);
 }
 
-/** Expire every active reservation whose expires_at <= now. Returns how many. */
+/**
+ * Settle every active reservation whose expires_at <= now: an unclaimed hold expires (nothing was
+ * paid through it); a claimed one commits unconfirmed, since its credential left and money may
+ * have moved without anyone reporting back. Returns how many.
+ */
 export function expireDue(store: LedgerStore, now: number): number {
   const due = store.dueReservations(now);
-  for (const id of due) close(store, id, store.lines(id), "expired", "ttl", now);
+  for (const id of due) {
+    const r = store.reservation(id);
+    if (r?.claimed_at != null) commitOp(store, { reservationId: id, now, unconfirmed: true });
+    else close(store, id, store.lines(id), "expired", "ttl", now);
+  }
   return due.length;
 }
 
@@ -139,10 +160,8 @@ export function commitOp(store: LedgerStore, input: Commit): CommitResult {
   );
   // The tx's committed amount is the largest charge on a money line (money lines of one call carry
   // the same price); a count-only reservation keeps whatever amount the tx already had.
-  let largest: bigint | null = null;
-  for (const p of plans)
-    if (p.line.kind === "money" && (largest === null || p.charged > largest)) largest = p.charged;
-  const committedAmount = largest === null ? null : largest.toString();
+  const committedAmount = committedAmountOf(store, id, plans, input.paid);
+  if (input.paid) repriceTx(store, id, input.paid, now);
   store.setTxStatus(id, now, "committed", {
     committedAmount,
     receiptRef: input.receiptRef ?? null,
@@ -151,10 +170,48 @@ export function commitOp(store: LedgerStore, input: Commit): CommitResult {
   return result;
 }
 
-export function releaseOp(store: LedgerStore, id: string, reason: string, now: number): ReleaseResult {
+/**
+ * The tx's committed amount, in the tx's own unit: what the caller says was paid, else the largest
+ * charge on a money line in that unit, else the price the tx was reserved at (a paid call with no
+ * money budget line still records what it cost). Null only for a tx without a price.
+ */
+function committedAmountOf(
+  store: LedgerStore,
+  id: string,
+  plans: Plan[],
+  paid: PaidAmount | undefined,
+): string | null {
+  if (paid) return paid.amount;
+  const row = store.tx(id);
+  const tx = row ? store.txRecord(row) : null;
+  if (!tx || tx.amount === null) return null;
+  const unit = `${tx.currency}/${tx.decimals}`;
+  let largest: bigint | null = null;
+  for (const p of plans)
+    if (p.line.kind === "money" && p.line.unit === unit && (largest === null || p.charged > largest))
+      largest = p.charged;
+  return largest === null ? tx.amount : largest.toString();
+}
+
+/** The paid offer may be a cheaper alternative in another unit: the tx then describes what was paid. */
+function repriceTx(store: LedgerStore, id: string, paid: PaidAmount, now: number): void {
+  const row = store.tx(id);
+  if (!row) return;
+  const tx = store.txRecord(row);
+  if (tx.currency === paid.currency && tx.decimals === paid.decimals) return;
+  store.replaceTx({ ...tx, amount: paid.amount, currency: paid.currency, decimals: paid.decimals }, now);
+}
+
+export function releaseOp(
+  store: LedgerStore,
+  id: string,
+  reason: string,
+  now: number,
+  keepCounts = false,
+): ReleaseResult {
   const r = store.reservationWithLines(id);
   if (!r) return { ok: false, reason: "not_found" };
-  if (r.status === "active") close(store, id, r.held, "released", reason, now);
+  if (r.status === "active") close(store, id, r.held, "released", reason, now, keepCounts);
   const status = r.status === "active" ? "released" : r.status;
   return { ok: true, reservationId: id, status };
 }

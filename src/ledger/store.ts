@@ -29,6 +29,8 @@ export type ReservationRow = {
   result: string | null;
   /** JSON LineRow[] in line order. */
   lines: string;
+  /** Set when a paid retry claimed it: the credential left, so expiry commits (unconfirmed). */
+  claimed_at: number | null;
 };
 
 /** One held line of a reservation (an element of `reservations.lines`). */

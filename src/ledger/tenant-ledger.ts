@@ -99,10 +99,10 @@ export class TenantLedger extends DurableObject<Env> {
   }
 
   async release(input: ReleaseInput): Promise<ReleaseResult> {
-    const { reservationId, reason, now } = parseInput(ReleaseInput, input);
+    const { reservationId, reason, now, keepCounts } = parseInput(ReleaseInput, input);
     return this.decide(() => {
       expireDue(this.store, now);
-      return releaseOp(this.store, reservationId, reason, now);
+      return releaseOp(this.store, reservationId, reason, now, keepCounts ?? false);
     });
   }
 
@@ -115,8 +115,8 @@ export class TenantLedger extends DurableObject<Env> {
   }
 
   /**
-   * Match a paid retry's offer key to the oldest live reservation bound to it for this agent and
-   * tool, once. Refusals: unknown | expired | used | tool_mismatch.
+   * Match a paid retry to the oldest live reservation bound to its offer key for this agent, tool,
+   * arguments and session whose terms its credential pays, once (claim.ts). A refusal claims nothing.
    */
   async claim(input: ClaimInput): Promise<ClaimResult> {
     const parsed = parseInput(ClaimInput, input);

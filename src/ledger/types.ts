@@ -2,6 +2,7 @@
 // Amounts travel as strings of base-unit digits (bigint inside, TEXT in SQLite).
 import { z } from "zod";
 import { TRANSACTION_STATUSES } from "../db/schema/transactions";
+import { CredentialSchema } from "../payments/types";
 import { isValidTimeZone } from "./windows";
 
 export const MIN_TTL_MS = 1_000;
@@ -31,6 +32,8 @@ const scopeLineShape = {
   sessionId: z.string().min(1).max(255).nullish(),
   overage: OveragePolicy.default("reject"),
   overdraftLimit: BaseUnits.default("0"),
+  /** Held and counted but never refused for lack of room (a shadow-mode policy's lines). */
+  soft: z.boolean().default(false),
 };
 
 const needsSession = (l: { window: Window; sessionId?: string | null | undefined }) =>
@@ -79,10 +82,17 @@ export type TxStatus = TxRecord["status"];
 
 /** Offer keys a paid retry may later `claim` this reservation by (MPP challenge ids, x402 offer keys). */
 export const OfferKey = z.string().min(1).max(2000);
+/** sha256 hex of the call's canonical arguments: the paid retry must be the call that was judged. */
+const ArgsHash = z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest");
+/** One offer a reservation covers: its key and its terms (payments offerTerms JSON). */
+export const BoundOffer = z.strictObject({ key: OfferKey, terms: z.string().min(2).max(16_384) });
 export const OfferBind = z.strictObject({
-  offerKeys: z.array(OfferKey).min(1).max(16),
+  offers: z.array(BoundOffer).min(1).max(16),
   tool: z.string().min(1).max(500),
   agentId: Id,
+  argsHash: ArgsHash,
+  /** The gateway session the call was judged in; null for clients without one. */
+  sessionId: Id.nullable(),
 });
 export type OfferBind = z.infer<typeof OfferBind>;
 
@@ -102,6 +112,12 @@ export const ClaimInput = z.strictObject({
   offerKey: OfferKey,
   tool: z.string().min(1).max(500),
   agentId: Id,
+  argsHash: ArgsHash,
+  sessionId: Id.nullable(),
+  /** Checked against the bound offer's terms before anything is claimed (payments credentialMismatch). */
+  credential: CredentialSchema,
+  /** A claimed hold lives at least this long from `now`: the upstream may settle slowly. */
+  holdMs: z.number().int().min(MIN_TTL_MS).max(MAX_TTL_MS),
   now: EpochMs,
 });
 export type ClaimInput = z.input<typeof ClaimInput>;
@@ -110,9 +126,19 @@ export type ClaimInput = z.input<typeof ClaimInput>;
 export const AttachOffersInput = z.strictObject({ reservationId: Id, bind: OfferBind, now: EpochMs });
 export type AttachOffersInput = z.input<typeof AttachOffersInput>;
 
+/** What was really paid, in the paid offer's own unit (it may differ from the budgeted offer). */
+export const PaidAmount = z.strictObject({
+  amount: BaseUnits,
+  currency: z.string().min(1).max(32),
+  decimals: z.number().int().min(0).max(36),
+});
+export type PaidAmount = z.infer<typeof PaidAmount>;
+
 export const CommitInput = z.strictObject({
   reservationId: Id,
   now: EpochMs,
+  /** The tx's committed amount when given (else the largest money-line charge). */
+  paid: PaidAmount.optional(),
   actualAmounts: z.record(z.string(), BaseUnits).optional(),
   unconfirmed: z.boolean().optional(),
   receiptRef: z.string().max(500).nullish(),
@@ -126,7 +152,13 @@ export const ExtendInput = z.strictObject({
 });
 export type ExtendInput = z.input<typeof ExtendInput>;
 
-export const ReleaseInput = z.strictObject({ reservationId: Id, reason: z.string().max(500), now: EpochMs });
+export const ReleaseInput = z.strictObject({
+  reservationId: Id,
+  reason: z.string().max(500),
+  now: EpochMs,
+  /** The call reached the upstream: its count lines (rate limits, counters) are kept, money released. */
+  keepCounts: z.boolean().optional(),
+});
 export type ReleaseInput = z.input<typeof ReleaseInput>;
 
 /** Statuses a budget-free decision may be recorded with (the rest belong to reservations). */

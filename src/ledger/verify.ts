@@ -33,12 +33,13 @@ function fromReservations(store: LedgerStore): Map<string, Sums> {
   for (const r of store.sql.exec<{ id: string; status: string; lines: string; result: string | null }>(
     "SELECT id, status, lines, result FROM reservations",
   )) {
-    const result = r.status === "committed" ? (JSON.parse(r.result ?? "{}") as CommitResult) : null;
+    // A commit's result holds its charges; so does a release that kept an attempt's counts.
+    const result = r.result !== null ? (JSON.parse(r.result) as CommitResult) : null;
     const charged = new Map(result?.ok ? result.lines.map((x) => [x.key, x.charged]) : []);
     for (const l of JSON.parse(r.lines) as LineRow[]) {
       const s = cell(sums, `${l.scope_key}|${l.instance}`);
       if (r.status === "active") s.reserved += BigInt(l.amount);
-      if (r.status === "committed") s.committed += BigInt(charged.get(l.scope_key) ?? "0");
+      if (r.status !== "active") s.committed += BigInt(charged.get(l.scope_key) ?? "0");
     }
   }
   return sums;

@@ -1,16 +1,28 @@
-// Builds the ledger's transaction record for one tools/call decision.
+// What one metered request is (the call as judged, so its paid retry can be held to it) and the
+// ledger's transaction record for a decision about it.
 
 import type { TxRecord } from "../ledger/types";
 import type { Decision } from "../policy";
 import type { GatewayCtx } from "./context";
 
+/** A human approval that let this call through, and the most it may cost (null: unpriced only). */
+export type ApprovedBy = {
+  id: string;
+  ceiling: { amount: bigint; currency: string; decimals: number } | null;
+};
+
 export type CallInfo = {
   txId: string;
+  /** The JSON-RPC method: tools/call, prompts/get, resources/read, ... */
+  method: string;
+  /** The name policies and bindings use: the tool, "prompt:<name>", "resource:<uri>" or the method. */
   tool: string;
   upstreamId: string;
   args: unknown;
+  /** sha256 of the canonical arguments: a paid retry with other arguments is another call. */
+  argsHash: string;
   /** Set once a human approval let this call through, so the priced phase does not ask again. */
-  approvalId?: string | null;
+  approval?: ApprovedBy | null;
 };
 
 export function txRecord(
@@ -35,7 +47,7 @@ export function txRecord(
     reason: decision?.denial?.message ?? null,
     rules: decision?.rules ?? [],
     challengeId: null,
-    approvalId: call.approvalId ?? null,
+    approvalId: call.approval?.id ?? null,
     ...fields,
   };
 }

@@ -12,7 +12,7 @@ export function evaluateCall(
   price: PriceIn,
   vendor: string | null,
   now: number,
-  approved = false,
+  approved: boolean | "within_caps" = false,
 ): Decision {
   return evaluate({
     policy: g.tenant.policy,

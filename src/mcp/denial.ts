@@ -25,6 +25,10 @@ export type DenialReason =
   | "unknown_challenge"
   | "challenge_used"
   | "tool_mismatch"
+  | "arguments_mismatch"
+  | "session_mismatch"
+  | "credential_mismatch"
+  | "multiple_credentials"
   | "ledger_unavailable";
 
 export type Price = { amount: bigint | string; currency: string; decimals: number };

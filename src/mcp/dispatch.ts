@@ -1,41 +1,52 @@
-// Routes one parsed JSON-RPC body to the handler for its method.
+// Routes one parsed JSON-RPC body to the handler for its method. Notifications are the only
+// messages broadcast; a "notification" naming a request method is refused (it would run a tool with
+// no answer to meter), and a client's response goes only to the upstream whose request it answers.
 
 import { listTools } from "./catalog";
 import type { GatewayCtx } from "./context";
 import { deliverElicitation, isElicitationAnswer } from "./elicit";
 import { callGovernanceTool, governanceToolList, isGovernanceTool } from "./governance/index";
-import { classify, RPC, rpcError } from "./jsonrpc";
+import { classify, type JsonRpcId, RPC, rpcError } from "./jsonrpc";
 import { broadcast, initialize } from "./lifecycle";
-import { passThrough } from "./passthrough";
 import { jsonResponse } from "./respond";
-import { toolsCall } from "./tools-call";
+import { answerUpstream } from "./server-requests";
+import { otherRequest, toolsCall } from "./tools-call";
+
+function invalid(id: JsonRpcId | null, message: string): Response {
+  return jsonResponse(rpcError(id, RPC.INVALID_REQUEST, message), undefined, 400);
+}
 
 export async function dispatch(g: GatewayCtx, body: unknown, raw: string): Promise<Response> {
-  if (Array.isArray(body)) {
-    return jsonResponse(
-      rpcError(null, RPC.INVALID_REQUEST, "JSON-RPC batches are not supported (removed in MCP 2025-06-18)"),
-      undefined,
-      400,
-    );
-  }
+  if (Array.isArray(body))
+    return invalid(null, "JSON-RPC batches are not supported (removed in MCP 2025-06-18)");
   const message = classify(body);
   if (!message) {
     const id = (body as { id?: unknown } | null)?.id;
-    return jsonResponse(
-      rpcError(
-        typeof id === "string" || typeof id === "number" ? id : null,
-        RPC.INVALID_REQUEST,
-        "Invalid JSON-RPC 2.0 message",
-      ),
-      undefined,
-      400,
+    return invalid(
+      typeof id === "string" || typeof id === "number" ? id : null,
+      "Invalid JSON-RPC 2.0 message",
     );
   }
-  if (message.kind === "response" && isElicitationAnswer(message.msg.id)) {
-    await deliverElicitation(g, message.msg);
-    return new Response(null, { status: 202 });
+  if (message.kind === "response") {
+    const id = message.msg.id;
+    if (isElicitationAnswer(id)) {
+      // Only where inline approval is on: otherwise no question was asked, and an agent's own
+      // client must not be able to answer one in advance.
+      if (!g.tenant.inlineApprovals) return invalid(id, "No approval question is open for this client");
+      await deliverElicitation(g, message.msg);
+      return new Response(null, { status: 202 });
+    }
+    const routed = await answerUpstream(g, message.msg);
+    return routed.ok ? new Response(null, { status: 202 }) : invalid(id, routed.message);
   }
-  if (message.kind !== "request") return broadcast(g, raw);
+  if (message.kind === "notification") {
+    if (!message.msg.method.startsWith("notifications/"))
+      return invalid(
+        null,
+        `"${message.msg.method}" is a request method: send it with an id. It was not forwarded.`,
+      );
+    return broadcast(g, raw);
+  }
   const req = message.msg;
   switch (req.method) {
     case "initialize":
@@ -50,6 +61,6 @@ export async function dispatch(g: GatewayCtx, body: unknown, raw: string): Promi
       return toolsCall(g, req);
     }
     default:
-      return passThrough(g, req, raw);
+      return otherRequest(g, req, raw);
   }
 }

@@ -1,7 +1,7 @@
 // The gateway's calls into the tenant ledger, each failing closed: an unreachable ledger becomes a
 // denial (nothing is forwarded), never an unmetered pass-through.
 import { callLedger, ledgerFor } from "../ledger/client";
-import type { ScopeLine, TxRecord } from "../ledger/types";
+import type { OfferBind, PaidAmount, ScopeLine, TxRecord } from "../ledger/types";
 import { formatAmount } from "../money";
 import { type ScopeLine as PolicyLine, parseMoneyUnit } from "../policy";
 import type { GatewayCtx } from "./context";
@@ -10,8 +10,7 @@ import { notifyRejected, notifyReserved } from "./notify";
 
 export type Hold = { ok: true; reservationId: string; expiresAt: number } | { ok: false; denial: Denial };
 
-/** Records the refusal in the ledger's outbox and tells webhooks. */
-
+/** Reserves every line of a decision; a refusal is recorded by the ledger and told to webhooks. */
 export async function reserveLines(
   g: GatewayCtx,
   input: {
@@ -21,7 +20,7 @@ export async function reserveLines(
     tx: TxRecord;
     /** false: an internal hold (rate-limit counters of a free call) that never becomes a D1 row. */
     audit?: boolean;
-    bind?: { offerKeys: string[]; tool: string; agentId: string };
+    bind?: OfferBind;
     price?: Denial["price"];
   },
 ): Promise<Hold> {
@@ -62,14 +61,13 @@ export async function reserveLines(
     reason: r.scope.label,
   });
   const line = input.lines.find((l) => l.key === r.scope.key);
-  const isRate = line?.kind === "count";
+  const isCount = line?.kind === "count";
   return {
     ok: false,
     denial: {
-      reason: isRate ? "rate_limited" : "budget_exceeded",
-      message: isRate
-        ? `${r.scope.label}: limit of ${r.scope.limit} calls per ${r.scope.window} reached.`
-        : `${r.scope.label}: ${describeRoom(r.scope)}`,
+      reason: isCount ? "rate_limited" : "budget_exceeded",
+      message:
+        line?.message || (isCount ? describeCount(r.scope) : `${r.scope.label}: ${describeRoom(r.scope)}`),
       rule: r.scope.label,
       source: "ledger",
       price: input.price ?? null,
@@ -80,9 +78,22 @@ export async function reserveLines(
   };
 }
 
+/** "limit of 10 calls per hour reached"; a counter with a fixed-point scale ("count/6") in its own units. */
+function describeCount(scope: { label: string; unit: string; limit: string; window: string }): string {
+  const scaled = /^count\/(\d+)$/.exec(scope.unit);
+  if (!scaled) return `${scope.label}: limit of ${scope.limit} calls per ${scope.window} reached.`;
+  const limit = formatAmount(BigInt(scope.limit), Number(scaled[1]));
+  return `${scope.label}: the counter's limit of ${trimZeros(limit)} per ${scope.window} is reached.`;
+}
+
+function trimZeros(decimal: string): string {
+  return decimal.includes(".") ? decimal.replace(/\.?0+$/, "") : decimal;
+}
+
 /** Session windows are keyed by the gateway session; clients without one share "_nosession". */
 function toLedgerLine(line: PolicyLine, sessionId: string | null): ScopeLine {
-  return line.window === "session" ? { ...line, sessionId: sessionId ?? "_nosession" } : line;
+  const { message: _, ...ledgerLine } = line;
+  return line.window === "session" ? { ...ledgerLine, sessionId: sessionId ?? "_nosession" } : ledgerLine;
 }
 
 /** "only 0.50 of 10.00 PATHUSD left": money units are "<CURRENCY>/<decimals>". */
@@ -107,22 +118,22 @@ export function unavailable(txId: string): Denial {
   };
 }
 
+export type Settlement =
+  | {
+      commit: true;
+      unconfirmed?: boolean;
+      receiptRef?: string | null;
+      actualAmounts?: Record<string, string>;
+      paid?: PaidAmount;
+    }
+  | { commit: false; reason: string; keepCounts?: boolean };
+
 /**
  * Commits or releases before the agent gets its answer, so the next call (or a budget check) sees
- * the settled ledger. A failed settle is not lost: the reservation expires at its TTL.
+ * the settled ledger. A failed settle is not lost: the reservation expires at its TTL (a claimed one
+ * commits unconfirmed then).
  */
-export async function settle(
-  g: GatewayCtx,
-  reservationId: string,
-  how:
-    | {
-        commit: true;
-        unconfirmed?: boolean;
-        receiptRef?: string | null;
-        actualAmounts?: Record<string, string>;
-      }
-    | { commit: false; reason: string },
-): Promise<void> {
+export async function settle(g: GatewayCtx, reservationId: string, how: Settlement): Promise<void> {
   const stub = ledgerFor(g.env, g.tenant.orgId);
   const now = Date.now();
   const r = await callLedger(() =>
@@ -133,8 +144,14 @@ export async function settle(
           unconfirmed: how.unconfirmed ?? false,
           receiptRef: how.receiptRef ?? null,
           ...(how.actualAmounts ? { actualAmounts: how.actualAmounts } : {}),
+          ...(how.paid ? { paid: how.paid } : {}),
         })
-      : stub.release({ reservationId, reason: how.reason, now }),
+      : stub.release({
+          reservationId,
+          reason: how.reason,
+          now,
+          ...(how.keepCounts ? { keepCounts: true } : {}),
+        }),
   );
   if (!r.ok) console.error("ledger settle failed", reservationId);
   else if (!r.value.ok) console.error("ledger settle refused", reservationId, r.value.reason);

@@ -1,42 +1,97 @@
-// The paid retry: the agent's tools/call carrying a payment credential. It must match a challenge
-// this gateway reserved for (same tool, unexpired, unused) or it never reaches the upstream; the
-// upstream's answer then settles the reservation by what it proves.
+// The paid retry: a request carrying a payment credential. It must be the call a reservation was
+// made for (same agent, tool, arguments, session) and its credential must pay exactly the bound
+// offer's terms, or it never reaches the upstream. Once claimed, the hold outlives a slow settlement,
+// the forward runs detached from the client (a disconnect cannot lose the settlement), and the
+// upstream's answer settles the reservation by what it proves.
 import { callLedger, ledgerFor } from "../ledger/client";
-import { type Credential, classifyPaidResponse, detectPaymentRequired } from "../payments";
+import type { ClaimRefusal } from "../ledger/results";
+import type { PaidAmount } from "../ledger/types";
+import {
+  type Credential,
+  classifyPaidResponse,
+  detectPaymentRequired,
+  type Offer,
+  parseOfferTerms,
+} from "../payments";
 import { type CallInfo, txRecord } from "./call-record";
-import type { ToolRoute } from "./catalog";
-import { forwardOptions, type GatewayCtx } from "./context";
-import { type Denial, denialError } from "./denial";
-import { type JsonRpcRequest, RPC, rpcError } from "./jsonrpc";
-import { record, settle, unavailable } from "./ledger-calls";
+import type { CallTarget } from "./call-target";
+import type { GatewayCtx } from "./context";
+import { type Denial, type DenialReason, denialError } from "./denial";
+import { type JsonRpcId, RPC, rpcError } from "./jsonrpc";
+import { record, type Settlement, settle, unavailable } from "./ledger-calls";
 import { notifyCommitted } from "./notify";
-import { paidOffer } from "./paid-offer";
-import { answer, jsonResponse } from "./respond";
-import { priced } from "./tools-call";
-import { forward, readReply } from "./upstream";
+import { priced } from "./priced";
+import { Relay } from "./relay";
+import { answer } from "./respond";
+import { read, send, upstreamError } from "./upstream-call";
 
-const CLAIM_REASON = {
-  unknown: "unknown_challenge",
-  expired: "challenge_expired",
-  used: "challenge_used",
-  tool_mismatch: "tool_mismatch",
-} as const;
+/** A claimed hold lives this long past the upstream timeout, so a slow settlement still finds it. */
+const CLAIM_MARGIN_MS = 60_000;
 
-const CLAIM_MESSAGE = {
-  unknown: "the payment credential answers a challenge this gateway never issued a budget for.",
-  expired: "the payment challenge has expired; call the tool again for a fresh one.",
-  used: "this payment challenge was already used; call the tool again for a fresh one.",
-  tool_mismatch: "the payment credential was issued for a different tool.",
-} as const;
+const CLAIM_DENIAL: Record<ClaimRefusal, { reason: DenialReason; message: string }> = {
+  unknown: {
+    reason: "unknown_challenge",
+    message: "the payment credential answers a challenge this gateway never issued a budget for.",
+  },
+  expired: {
+    reason: "challenge_expired",
+    message: "the payment challenge has expired; call again for a fresh one.",
+  },
+  used: {
+    reason: "challenge_used",
+    message: "this payment challenge was already used; call again for a fresh one.",
+  },
+  tool_mismatch: {
+    reason: "tool_mismatch",
+    message: "the payment credential was issued for a different call.",
+  },
+  arguments_mismatch: {
+    reason: "arguments_mismatch",
+    message:
+      "the paid retry's arguments differ from the call that was judged and priced; retry the same call with the same arguments.",
+  },
+  session_mismatch: {
+    reason: "session_mismatch",
+    message: "the payment challenge was issued in another session; retry it in the session that received it.",
+  },
+  credential_mismatch: {
+    reason: "credential_mismatch",
+    message: "the payment credential does not pay the offer that was budgeted",
+  },
+};
 
 export async function paidRetry(
   g: GatewayCtx,
-  req: JsonRpcRequest,
-  route: ToolRoute,
-  call: CallInfo,
+  id: JsonRpcId,
+  target: CallTarget,
   credential: Credential,
-  upstreamBody: string,
 ): Promise<Response> {
+  const relay = new Relay();
+  // A fault after the claim leaves the hold to its expiry, which commits it unconfirmed.
+  const run = settledRetry(g, id, target, credential, relay).catch((err: unknown) => {
+    console.error("paid retry failed", err instanceof Error ? err.message : "error");
+    return rpcError(
+      id,
+      RPC.INTERNAL_ERROR,
+      "The paid retry failed inside the gateway; it is counted as paid.",
+    );
+  });
+  g.exec.waitUntil(run);
+  const sse = await Promise.race([relay.sse, run.then(() => false)]);
+  return answer(sse, async (emit) => {
+    relay.attach(emit);
+    return run;
+  });
+}
+
+async function settledRetry(
+  g: GatewayCtx,
+  id: JsonRpcId,
+  target: CallTarget,
+  credential: Credential,
+  relay: Relay,
+): Promise<unknown> {
+  const { call } = target;
   const offerKey = credential.protocol === "mpp" ? credential.challengeId : credential.offerKey;
   const claimed = offerKey
     ? await callLedger(() =>
@@ -44,17 +99,24 @@ export async function paidRetry(
           offerKey,
           tool: call.tool,
           agentId: g.tenant.agent.id,
+          argsHash: call.argsHash,
+          sessionId: g.session?.n ?? null,
+          credential,
+          holdMs: g.timeoutMs + CLAIM_MARGIN_MS,
           now: Date.now(),
         }),
       )
-    : ({ ok: true, value: { ok: false, reason: "unknown" } } as const);
-  type ClaimFailure = keyof typeof CLAIM_REASON;
-  if (!claimed.ok) return jsonResponse(denialError(req.id, unavailable(call.txId)));
+    : {
+        ok: true as const,
+        value: { ok: false as const, reason: "unknown" as ClaimRefusal, detail: undefined },
+      };
+  if (!claimed.ok) return denialError(id, unavailable(call.txId));
   if (!claimed.value.ok) {
-    const reason = claimed.value.reason as ClaimFailure;
+    const refusal = CLAIM_DENIAL[claimed.value.reason];
+    const detail = claimed.value.detail ? `: ${claimed.value.detail}.` : "";
     const denial: Denial = {
-      reason: CLAIM_REASON[reason],
-      message: CLAIM_MESSAGE[reason],
+      reason: refusal.reason,
+      message: `${refusal.message}${detail} It was not forwarded.`,
       source: "gateway",
       transactionId: call.txId,
     };
@@ -68,79 +130,106 @@ export async function paidRetry(
         reason: denial.message,
       }),
     );
-    return jsonResponse(denialError(req.id, denial));
+    return denialError(id, denial);
   }
   const { reservationId, lines } = claimed.value;
+  const offer = parseOfferTerms(claimed.value.terms);
+  const paid = paidAmount(offer, null);
 
-  const sent = await forward(route.upstream, upstreamBody, forwardOptions(g, route.upstream.id));
+  const sent = await send(g, target, true);
   if (!sent.ok) {
-    // blocked_url: nothing was sent. Otherwise the credential may have reached the upstream.
+    relay.streamed(false);
+    // Nothing left for a refused URL; otherwise the credential may have reached the upstream.
     await settle(
       g,
       reservationId,
-      sent.error === "blocked_url"
-        ? { commit: false, reason: "blocked_url" }
-        : { commit: true, unconfirmed: true },
+      sent.failure.reached
+        ? { commit: true, unconfirmed: true, ...paid }
+        : { commit: false, reason: "blocked_url" },
     );
-    return jsonResponse(
-      rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${route.upstream.namespace}": ${sent.message}`),
-    );
+    return upstreamError(id, target, sent.failure);
   }
-  const streamed = (sent.response.headers.get("content-type") ?? "").includes("text/event-stream");
-  return answer(streamed, async (emit) => {
-    const reply = await readReply(sent.response, req.id, emit);
-    if (!reply.ok) {
-      // A 4xx means the request was refused before the tool ran; anything else may have charged.
-      const refusedAtHttp = reply.error === "bad_status" && (reply.status ?? 500) < 500;
-      await settle(
-        g,
-        reservationId,
-        refusedAtHttp ? { commit: false, reason: "upstream_http_4xx" } : { commit: true, unconfirmed: true },
-      );
-      return rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${route.upstream.namespace}": ${reply.message}`);
+  relay.streamed(sent.sse);
+  const reply = await read(target, sent.response, id, relay.emit);
+  if (!reply.ok) {
+    await settle(
+      g,
+      reservationId,
+      reply.failure.reached
+        ? { commit: true, unconfirmed: true, ...paid }
+        : { commit: false, reason: "upstream_http_4xx" },
+    );
+    return upstreamError(id, target, reply.failure);
+  }
+  const outcome = classifyPaidResponse(reply.message);
+  switch (outcome.kind) {
+    case "receipt": {
+      const settledPaid = paidAmount(offer, outcome.settledAmount);
+      const how: Settlement = {
+        commit: true,
+        receiptRef: outcome.reference,
+        ...actualAmounts(lines, settledPaid.paid ?? null),
+        ...settledPaid,
+      };
+      await settle(g, reservationId, how);
+      committed(g, call, reservationId, offer, settledPaid.paid ?? null, outcome.reference, false);
+      return reply.message;
     }
-    const outcome = classifyPaidResponse(reply.message);
-    switch (outcome.kind) {
-      case "receipt": {
-        const actual = actualAmounts(lines, credential, outcome.settledAmount);
-        await settle(g, reservationId, {
-          commit: true,
-          receiptRef: outcome.reference,
-          ...(actual ? { actualAmounts: actual } : {}),
-        });
-        committed(g, call, reservationId, credential, outcome.settledAmount, outcome.reference, false);
-        return reply.message;
-      }
-      case "refused": {
-        await settle(g, reservationId, { commit: false, reason: "credential_refused" });
-        // A refusal with fresh challenges is a new price to budget, like the first one.
-        const fresh = detectPaymentRequired(reply.message);
-        return fresh ? priced(g, req, route, { ...call }, fresh, reply.message) : reply.message;
-      }
-      case "maybe_paid":
-      case "unpaid_success":
-        await settle(g, reservationId, { commit: true, unconfirmed: true });
-        committed(g, call, reservationId, credential, null, null, true);
-        return reply.message;
+    case "refused": {
+      await settle(g, reservationId, { commit: false, reason: "credential_refused" });
+      // A refusal with fresh challenges is a new price to budget, like the first one.
+      const fresh = detectPaymentRequired(reply.message);
+      return fresh
+        ? priced(g, id, { ...call }, target.upstream.namespace, { payment: fresh, message: reply.message })
+        : reply.message;
     }
-  });
+    case "maybe_paid":
+    case "unpaid_success":
+      await settle(g, reservationId, { commit: true, unconfirmed: true, ...paid });
+      committed(g, call, reservationId, offer, paid.paid ?? null, null, true);
+      return reply.message;
+  }
 }
 
-/** The transaction.committed webhook, priced by the offer the credential paid. */
+/**
+ * What the credential paid: the bound offer's price, or x402's settled amount (at most the offer's:
+ * an `upto` authorization cannot settle more, whatever the upstream reports).
+ */
+function paidAmount(offer: Offer | null, settled: bigint | null): { paid?: PaidAmount } {
+  if (!offer?.currency || offer.decimals === null) return {};
+  const amount = settled !== null && settled < offer.amount ? settled : offer.amount;
+  return { paid: { amount: amount.toString(), currency: offer.currency, decimals: offer.decimals } };
+}
+
+/**
+ * Lines in the paid offer's own unit are charged what was paid (the agent may pay a cheaper
+ * alternative than the most expensive one reserved, or an `upto` may settle less), never above
+ * what was reserved.
+ */
+function actualAmounts(
+  lines: { key: string; unit: string; kind: "money" | "count"; amount: string }[],
+  paid: PaidAmount | null,
+): { actualAmounts?: Record<string, string> } {
+  if (!paid) return {};
+  const unit = `${paid.currency}/${paid.decimals}`;
+  const out: Record<string, string> = {};
+  for (const line of lines) {
+    if (line.kind !== "money" || line.unit !== unit) continue;
+    if (BigInt(paid.amount) < BigInt(line.amount)) out[line.key] = paid.amount;
+  }
+  return Object.keys(out).length > 0 ? { actualAmounts: out } : {};
+}
+
+/** The transaction.committed webhook, priced by what was paid. */
 function committed(
   g: GatewayCtx,
   call: CallInfo,
   reservationId: string,
-  credential: Credential,
-  settled: bigint | null,
+  offer: Offer | null,
+  paid: PaidAmount | null,
   receiptRef: string | null,
   unconfirmed: boolean,
 ): void {
-  const offer = paidOffer(credential);
-  const amount =
-    offer?.currency && offer.decimals !== null
-      ? { amount: (settled ?? offer.amount).toString(), currency: offer.currency, decimals: offer.decimals }
-      : null;
   notifyCommitted(
     g,
     {
@@ -150,31 +239,9 @@ function committed(
       upstreamId: call.upstreamId,
       tool: call.tool,
       vendor: offer?.recipient ?? null,
-      amount,
+      amount: paid,
     },
     receiptRef,
     unconfirmed,
   );
-}
-
-/**
- * What was really paid: the x402 settled amount, else the price of the offer the credential echoes
- * (the agent may pay a cheaper alternative than the most expensive one reserved). Applied only to
- * money lines in that offer's own unit, and never above what was reserved.
- */
-function actualAmounts(
-  lines: { key: string; unit: string; kind: "money" | "count"; amount: string }[],
-  credential: Credential,
-  settled: bigint | null,
-): Record<string, string> | null {
-  const offer = paidOffer(credential);
-  const amount = settled ?? offer?.amount ?? null;
-  if (amount === null || !offer?.currency || offer.decimals === null) return null;
-  const unit = `${offer.currency}/${offer.decimals}`;
-  const out: Record<string, string> = {};
-  for (const line of lines) {
-    if (line.kind !== "money" || line.unit !== unit) continue;
-    if (amount < BigInt(line.amount)) out[line.key] = amount.toString();
-  }
-  return Object.keys(out).length > 0 ? out : null;
 }

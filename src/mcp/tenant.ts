@@ -33,6 +33,11 @@ export type Tenant = {
   timeZone: string;
   /** Percent of a budget at which mandate.budget.warning fires (org setting, default 80). */
   warningThreshold: number;
+  /**
+   * Approvals may be asked inline through the agent's own client (elicitation). Off by default: it
+   * trusts the person at the client, and an agent's client can answer for itself.
+   */
+  inlineApprovals: boolean;
 };
 
 export type TenantResult =
@@ -75,7 +80,11 @@ export async function resolveTenant(
   if (agentRow.status !== "active") return { ok: false, reason: "paused" };
 
   const mandateRow = config.mandates.find((m) => m.agentId === agentRow.id);
-  const settings = config.org.settings as { conversions?: ConversionTable; budgetWarningThreshold?: number };
+  const settings = config.org.settings as {
+    conversions?: ConversionTable;
+    budgetWarningThreshold?: number;
+    inlineApprovals?: boolean;
+  };
   return {
     ok: true,
     tenant: {
@@ -109,6 +118,7 @@ export async function resolveTenant(
         })),
       timeZone: config.org.timeZone,
       warningThreshold: settings.budgetWarningThreshold ?? 80,
+      inlineApprovals: agentRow.inlineApprovals ?? settings.inlineApprovals === true,
     },
   };
 }

@@ -3,6 +3,7 @@
 import { parseBaseUnits } from "./amount";
 import { decodeBase64Json } from "./base64";
 import { tryCanonicalJson } from "./jcs";
+import { x402v1OfferKey } from "./offers";
 import type { Credential, Offer } from "./types";
 import {
   AuthorizationHolderSchema,
@@ -30,8 +31,22 @@ export function hasPaymentCredential(message: unknown): boolean {
 }
 
 /**
- * The credential on a request, or null when there is none or it cannot be parsed. If a request carries both
- * an MPP and an x402 credential the MPP one is returned (its echo binds it to one challenge).
+ * How many credentials a request carries, parseable or not, counting every place an upstream might
+ * read one (params._meta and root _meta, MPP and x402). More than one is refused: the gateway checks
+ * one credential against one reservation, and an upstream could settle the other.
+ */
+export function credentialCount(message: unknown): number {
+  let n = 0;
+  for (const meta of metas(message)) {
+    if (meta[MPP_CREDENTIAL_KEY] !== undefined) n++;
+    if (meta[X402_PAYMENT_KEY] !== undefined) n++;
+  }
+  return n;
+}
+
+/**
+ * The credential on a request, or null when there is none or it cannot be parsed. Callers refuse a
+ * request with credentialCount() > 1 first; with both kinds present the MPP one would be returned.
  */
 export function extractCredential(message: unknown): Credential | null {
   const found = metas(message);
@@ -74,15 +89,22 @@ function x402Credential(value: unknown): Credential | null {
   const accepted = asRecord(payment.accepted);
   const authorization = AuthorizationHolderSchema.safeParse(payment.payload);
   const auth = authorization.success ? authorization.data.authorization : null;
+  const version = x402Version(payment.x402Version);
+  const payTo = typeof auth?.to === "string" ? auth.to : null;
+  const scheme = stringOrNull(accepted?.scheme ?? payment.scheme);
+  const network = stringOrNull(accepted?.network ?? payment.network);
+  const v1Key = version === 1 && scheme && network && payTo ? x402v1OfferKey(scheme, network, payTo) : null;
   return {
     protocol: "x402",
-    x402Version: x402Version(payment.x402Version),
-    offerKey: accepted === null ? null : tryCanonicalJson(accepted),
+    x402Version: version,
+    offerKey: accepted === null ? v1Key : tryCanonicalJson(accepted),
     accepted,
     authorizedAmount: parseBaseUnits(auth?.value),
-    payTo: typeof auth?.to === "string" ? auth.to : null,
-    scheme: stringOrNull(accepted?.scheme ?? payment.scheme),
-    network: stringOrNull(accepted?.network ?? payment.network),
+    payTo,
+    validAfter: parseBaseUnits(auth?.validAfter),
+    validBefore: parseBaseUnits(auth?.validBefore),
+    scheme,
+    network,
   };
 }
 
@@ -90,38 +112,49 @@ function stringOrNull(value: unknown): string | null {
   return typeof value === "string" ? value : null;
 }
 
-/** Whether `credential` pays exactly `offer` (reference 3.3). */
-export function credentialMatchesOffer(credential: Credential, offer: Offer): boolean {
-  if (credential.protocol === "mpp")
-    return offer.protocol === "mpp" && mppMatches(credential.challenge, offer);
-  if (offer.protocol !== "x402") return false;
-  if (credential.accepted !== null) {
-    return (
-      offer.x402Version !== 1 &&
-      credential.offerKey === offer.offerKey &&
-      termsMatch(credential, offer, false)
-    );
-  }
-  return (
-    credential.scheme === offer.method &&
-    credential.network === offer.network &&
-    offer.x402Version !== 2 &&
-    termsMatch(credential, offer, true)
-  );
+/** Whether `credential` pays exactly `offer` (reference 3.3); see credentialMismatch for why not. */
+export function credentialMatchesOffer(credential: Credential, offer: Offer, now?: number): boolean {
+  return credentialMismatch(credential, offer, now) === null;
 }
+
+/** Clock skew allowed around an authorization's validity window. */
+const SKEW_S = 60n;
+
+/**
+ * Why `credential` does not pay exactly `offer`, or null when it does. With `now`, an x402
+ * authorization must also be valid now and expire within the offer's maxTimeoutSeconds: one valid
+ * for longer could be settled after the reservation that budgets it is gone.
+ */
+export function credentialMismatch(credential: Credential, offer: Offer, now?: number): string | null {
+  if (credential.protocol === "mpp") {
+    if (offer.protocol !== "mpp") return "an MPP credential for an x402 offer";
+    return mppMatches(credential.challenge, offer)
+      ? null
+      : "the echoed challenge differs from the one issued";
+  }
+  if (offer.protocol !== "x402") return "an x402 credential for an MPP offer";
+  if (credential.accepted !== null) {
+    if (offer.x402Version === 1) return "a v2 payload for a v1 offer";
+    if (credential.offerKey !== offer.offerKey)
+      return "the accepted requirement differs from the one offered";
+    return termsMismatch(credential, offer, false) ?? windowMismatch(credential, offer, now);
+  }
+  if (offer.x402Version === 2) return "a v1 payload for a v2 offer";
+  if (credential.scheme !== offer.method || credential.network !== offer.network)
+    return "the scheme or network differs from the offer";
+  return termsMismatch(credential, offer, true) ?? windowMismatch(credential, offer, now);
+}
+
+/** The challenge fields a credential must echo unchanged (the MPP draft's binding fields). */
+const BOUND_FIELDS = ["id", "realm", "method", "intent", "request", "expires", "digest", "opaque"] as const;
 
 function mppMatches(echoed: unknown, offer: Offer): boolean {
   const sent = normalizeChallenge(echoed);
   const offered = normalizeChallenge(offer.raw);
-  if (sent === null || offered === null) return false;
-  return (
-    sent.id === offer.offerKey &&
-    sent.id === offered.id &&
-    sent.method === offered.method &&
-    sent.intent === offered.intent &&
-    tryCanonicalJson(sent.request) !== null &&
-    tryCanonicalJson(sent.request) === tryCanonicalJson(offered.request)
-  );
+  if (sent === null || offered === null || sent.id !== offer.offerKey) return false;
+  const pick = (c: Record<string, unknown>) => tryCanonicalJson(BOUND_FIELDS.map((f) => c[f] ?? null));
+  const a = pick(sent);
+  return a !== null && a === pick(offered);
 }
 
 /**
@@ -129,17 +162,40 @@ function mppMatches(echoed: unknown, offer: Offer): boolean {
  * echo, so the authorization is the only evidence and must be present; v2 payloads without an EVM
  * authorization (e.g. Solana transactions) rest on the `accepted` echo.
  */
-function termsMatch(
+function termsMismatch(
   credential: Extract<Credential, { protocol: "x402" }>,
   offer: Offer,
   required: boolean,
-): boolean {
+): string | null {
   const { authorizedAmount, payTo } = credential;
-  if (authorizedAmount === null || payTo === null)
-    return !required && authorizedAmount === null && payTo === null;
-  const amountOk =
-    offer.method === "upto" ? authorizedAmount <= offer.amount : authorizedAmount === offer.amount;
-  return amountOk && offer.recipient !== null && sameAddress(payTo, offer.recipient);
+  if (authorizedAmount === null || payTo === null) {
+    return !required && authorizedAmount === null && payTo === null
+      ? null
+      : "the authorization's value or recipient is missing";
+  }
+  if (offer.method === "upto" ? authorizedAmount > offer.amount : authorizedAmount !== offer.amount)
+    return `the authorization's value ${authorizedAmount} differs from the offered ${offer.amount}`;
+  if (offer.recipient === null || !sameAddress(payTo, offer.recipient))
+    return "the authorization pays another recipient than the offer";
+  return null;
+}
+
+function windowMismatch(
+  credential: Extract<Credential, { protocol: "x402" }>,
+  offer: Offer,
+  now: number | undefined,
+): string | null {
+  const { validAfter, validBefore } = credential;
+  if (now === undefined || (validAfter === null && validBefore === null && credential.payTo === null))
+    return null;
+  if (validAfter === null || validBefore === null) return "the authorization has no validity window";
+  const nowS = BigInt(Math.floor(now / 1000));
+  if (validAfter > nowS + SKEW_S) return "the authorization is not valid yet";
+  if (validBefore <= nowS) return "the authorization has expired";
+  const longest = BigInt(offer.maxTimeoutSeconds ?? 300) + SKEW_S;
+  if (validBefore - nowS > longest)
+    return `the authorization stays valid ${validBefore - nowS} s, longer than the offer's ${offer.maxTimeoutSeconds ?? 300} s`;
+  return null;
 }
 
 function sameAddress(a: string, b: string): boolean {

@@ -3,10 +3,18 @@ export { parseBaseUnits, parseRfc3339 } from "./amount";
 export { type AssetInfo, caip2Network, lookupAsset, normalizeAsset } from "./assets";
 export { decodeBase64Json, decodeBase64Text } from "./base64";
 export { EXPIRY_SKEW_MS, priceToBudget } from "./budget";
-export { credentialMatchesOffer, extractCredential, hasPaymentCredential } from "./credential";
+export {
+  credentialCount,
+  credentialMatchesOffer,
+  credentialMismatch,
+  extractCredential,
+  hasPaymentCredential,
+} from "./credential";
 export { detectPaymentRequired } from "./detect";
 export { canonicalJson, tryCanonicalJson } from "./jcs";
+export { x402v1OfferKey } from "./offers";
 export { classifyPaidResponse } from "./outcome";
+export { MAX_TERMS_LENGTH, offerTerms, parseOfferTerms } from "./terms";
 export * from "./types";
 export {
   MPP_CREDENTIAL_KEY,

@@ -104,6 +104,14 @@ export function x402Offers(
   return batch;
 }
 
+/**
+ * x402 v1 credentials echo no offer, only scheme, network and the authorization's `to`: the key is
+ * made of exactly what both sides carry (the asset is bound by the signature's EIP-712 domain).
+ */
+export function x402v1OfferKey(scheme: string, network: string, payTo: string | null): string {
+  return `x402v1|${scheme}|${network}|${(payTo ?? "").toLowerCase()}`;
+}
+
 function x402Offer(raw: unknown, version: 1 | 2 | null): Offer | string {
   const parsed = X402RequirementSchema.safeParse(raw);
   if (!parsed.success) return "not a payment requirement (scheme, network and asset are required)";
@@ -118,8 +126,7 @@ function x402Offer(raw: unknown, version: 1 | 2 | null): Offer | string {
   if (amount === null) return "amount is not a base-unit integer string";
   const asset = normalizeAsset(entry.asset);
   const payTo = entry.payTo ?? null;
-  const offerKey =
-    version === 1 ? `${entry.scheme}|${entry.network}|${payTo ?? ""}|${asset}` : tryCanonicalJson(raw);
+  const offerKey = version === 1 ? x402v1OfferKey(entry.scheme, entry.network, payTo) : tryCanonicalJson(raw);
   if (offerKey === null) return "entry is not canonical JSON";
   const known = lookupAsset(entry.scheme, entry.network, asset);
   const timeout = entry.maxTimeoutSeconds;

@@ -63,13 +63,16 @@ export const CredentialSchema = z.discriminatedUnion("protocol", [
   z.object({
     protocol: z.literal("x402"),
     x402Version: z.union([z.literal(1), z.literal(2)]).nullable(),
-    /** v2: JCS of `accepted`; v1 has no echo, so null. */
+    /** v2: JCS of `accepted`; v1 (no echo): x402v1OfferKey(scheme, network, payTo); null when unreadable. */
     offerKey: z.string().nullable(),
     accepted: z.unknown().nullable(),
     /** payload.authorization.value, strictly parsed. */
     authorizedAmount: z.bigint().nullable(),
     /** payload.authorization.to. */
     payTo: z.string().nullable(),
+    /** payload.authorization.validAfter / validBefore: unix seconds, strictly parsed. */
+    validAfter: z.bigint().nullable(),
+    validBefore: z.bigint().nullable(),
     /** v1 top-level scheme/network (v2: from `accepted`). */
     scheme: z.string().nullable(),
     network: z.string().nullable(),

@@ -40,7 +40,8 @@ function approvalApplies(rule: CompiledRule, view: CallView): boolean {
   return rule.conditions.every((c) => conditionHolds(c, view) === true);
 }
 
-type PolicyOpts = { approved: boolean; conversions: ConversionTable };
+/** approved: per-call caps escalated to approval are lifted; approvedRules: approval rules pass. */
+type PolicyOpts = { approved: boolean; approvedRules: boolean; conversions: ConversionTable };
 
 function structuralDenial(policy: CompiledPolicy, tool: string, listed: boolean): Denial | null {
   if (!isToolVisible(policy, tool)) {
@@ -100,7 +101,7 @@ export function evaluatePolicy(policy: CompiledPolicy, view: CallView, opts: Pol
       denial ??= { code: "rule_denied", rule: rule.name, source: "policy", message };
     } else if (rule.action === "require_approval") {
       if (!approvalApplies(rule, view)) push(true, `Rule "${rule.name}": approval not needed for this call`);
-      else if (opts.approved) push(true, `Rule "${rule.name}": approved by a human`);
+      else if (opts.approvedRules) push(true, `Rule "${rule.name}": approved by a human`);
       else {
         push(false, `Rule "${rule.name}" needs a human approval`);
         approval ??= {

@@ -63,6 +63,7 @@ function counterIncrement(rule: CompiledRule, view: CallView): bigint | string {
 
 function counterLines(rule: CompiledRule, env: RuleEnv, increment: bigint): ScopeLine[] {
   const tz = env.policy.timeZone;
+  const message = rule.onDeny ? { message: rule.onDeny } : {};
   const lines: ScopeLine[] = rule.counterChecks.map((c) => ({
     key: c.key,
     label: c.label,
@@ -72,6 +73,7 @@ function counterLines(rule: CompiledRule, env: RuleEnv, increment: bigint): Scop
     amount: "0",
     unit: c.unit,
     kind: "count",
+    ...message,
   }));
   const st = rule.state;
   if (st && st.limit !== null) {
@@ -84,6 +86,7 @@ function counterLines(rule: CompiledRule, env: RuleEnv, increment: bigint): Scop
       amount: increment.toString(),
       unit: st.unit,
       kind: "count",
+      ...message,
     });
   }
   return lines;

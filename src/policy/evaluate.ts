@@ -15,8 +15,13 @@ export type EvaluateInput = {
   call: CallContext;
   now: number;
   conversions?: ConversionTable;
-  /** The call carries a matching human approval: require_approval rules pass (denies and budgets still apply). */
-  approved?: boolean;
+  /**
+   * The call carries a matching human approval: require_approval rules pass (denies and budgets still
+   * apply). true: the approver saw this price, so per-call caps escalated to approval and the mandate's
+   * approval threshold are lifted too; "within_caps": approved before the price was known, so those
+   * caps and thresholds still hold (a price above them asks again).
+   */
+  approved?: boolean | "within_caps";
 };
 
 function minTimeout(a: number | null, b: number | null): number | null {
@@ -26,7 +31,11 @@ function minTimeout(a: number | null, b: number | null): number | null {
 }
 
 function decide(input: EvaluateInput): Decision {
-  const opts = { approved: input.approved === true, conversions: input.conversions ?? [] };
+  const opts = {
+    approved: input.approved === true,
+    approvedRules: input.approved === true || input.approved === "within_caps",
+    conversions: input.conversions ?? [],
+  };
   const policy = input.policy;
   const p: Outcome = policy
     ? evaluatePolicy(policy, new CallView(input.call, input.now, policy.timeZone), opts)
@@ -54,7 +63,14 @@ function decide(input: EvaluateInput): Decision {
     rules: [...p.rules, ...m.rules],
     // In shadow mode the denial enforce mode would have sent is kept for the audit trail.
     denial: actual.denial ?? (shadow ? enforced.denial : null),
-    scopes: action === "deny" ? [] : mergeLines([...p.scopes, ...m.scopes]),
+    // A shadow policy's lines are still held and counted, but the ledger never refuses them.
+    scopes:
+      action === "deny"
+        ? []
+        : mergeLines([
+            ...(shadowPolicy ? p.scopes.map((l) => ({ ...l, soft: true })) : p.scopes),
+            ...m.scopes,
+          ]),
     approvalTimeoutMs,
     idempotencyWindowMs: p.idempotencyWindowMs,
   };

@@ -72,6 +72,10 @@ export const ScopeLineSchema = z.object({
   /** "<CURRENCY>/<decimals>" for money, "calls" for rate limits, "count/<scale>" for state counters. */
   unit: z.string(),
   kind: z.enum(["money", "count"]),
+  /** The rule's on_deny text, shown when the ledger refuses this line (counters, rate limits). */
+  message: z.string().optional(),
+  /** Counted but never refused: the lines of a policy in shadow mode. */
+  soft: z.boolean().optional(),
 });
 export type ScopeLine = z.infer<typeof ScopeLineSchema>;
 

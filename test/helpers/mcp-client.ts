@@ -103,6 +103,9 @@ const X402_TEST_PAYER = "0x1111111111111111111111111111111111111111";
 export function x402Payment(paymentRequired: X402PaymentRequired, acceptedIndex = 0) {
   const accepted = paymentRequired.accepts[acceptedIndex];
   if (!accepted) throw new Error(`no offer at index ${acceptedIndex}`);
+  // Signed as x402's EVM client signs: valid from 10 minutes ago for the offer's maxTimeoutSeconds.
+  const nowS = Math.floor(Date.now() / 1000);
+  const timeout = typeof accepted.maxTimeoutSeconds === "number" ? accepted.maxTimeoutSeconds : 300;
   return {
     x402Version: 2,
     resource: paymentRequired.resource,
@@ -113,8 +116,8 @@ export function x402Payment(paymentRequired: X402PaymentRequired, acceptedIndex 
         from: X402_TEST_PAYER,
         to: accepted.payTo,
         value: accepted.amount,
-        validAfter: "0",
-        validBefore: "4102444800",
+        validAfter: String(nowS - 600),
+        validBefore: String(nowS + timeout),
         nonce: `0x${"00".repeat(32)}`,
       },
     },

@@ -18,6 +18,8 @@ export type SeedOptions = {
     toolPrices?: Record<string, { amount: string; currency: string; decimals: number }>;
   }[];
   conversions?: { from: string; to: string; rate: string }[];
+  /** Org setting: ask approvals inline through the agent's own client (off by default). */
+  inlineApprovals?: boolean;
 };
 
 export type Seeded = {
@@ -33,7 +35,14 @@ export async function seedOrg(opts: SeedOptions = {}): Promise<Seeded> {
   const orgId = newId("org");
   await d
     .insert(orgs)
-    .values({ id: orgId, name: `Org ${orgId}`, settings: { conversions: opts.conversions ?? [] } })
+    .values({
+      id: orgId,
+      name: `Org ${orgId}`,
+      settings: {
+        conversions: opts.conversions ?? [],
+        ...(opts.inlineApprovals ? { inlineApprovals: true } : {}),
+      },
+    })
     .run();
   const agentSpecs = opts.agents ?? [{ name: "main", isDefault: true }];
   const agentIds: Record<string, string> = {};

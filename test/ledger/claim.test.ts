@@ -5,6 +5,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { LedgerStub } from "../../src/ledger/client";
 import type { OfferBind, ReserveInput } from "../../src/ledger/types";
+import { mppOffers } from "../../src/payments/offers";
+import { offerTerms } from "../../src/payments/terms";
 import { line, newLedger, T0, tx, uid } from "./helpers";
 
 const TTL = 60_000;
@@ -22,10 +24,31 @@ function paid(orgId: string, bind: OfferBind | undefined, over: Partial<ReserveI
   };
 }
 
+const ARGS = "a".repeat(64);
+
+/** A real-format MPP challenge for `key` (its id), as the gateway would bind it. */
+function challenge(key: string) {
+  return {
+    id: key,
+    realm: "tests",
+    method: "test",
+    intent: "charge",
+    request: { amount: "300", currency: "0x20c0000000000000000000000000000000000000", recipient: "0x1" },
+    expires: "2099-01-01T00:00:00Z",
+  };
+}
+
+function terms(key: string): string {
+  const offer = mppOffers([challenge(key)]).offers[0];
+  return offer ? offerTerms(offer) : JSON.stringify({ key });
+}
+
 const bind = (offerKeys: string[], tool = "search", agentId = "agent-1"): OfferBind => ({
-  offerKeys,
+  offers: offerKeys.map((key) => ({ key, terms: terms(key) })),
   tool,
   agentId,
+  argsHash: ARGS,
+  sessionId: null,
 });
 
 async function reserved(stub: LedgerStub, input: ReserveInput): Promise<string> {
@@ -44,12 +67,16 @@ async function bindingCount(stub: LedgerStub): Promise<number> {
 const claim = (
   stub: LedgerStub,
   offerKey: string,
-  over: { tool?: string; agentId?: string; now?: number } = {},
+  over: { tool?: string; agentId?: string; now?: number; argsHash?: string; sessionId?: string | null } = {},
 ) =>
   stub.claim({
     offerKey,
     tool: over.tool ?? "search",
     agentId: over.agentId ?? "agent-1",
+    argsHash: over.argsHash ?? ARGS,
+    sessionId: over.sessionId ?? null,
+    credential: { protocol: "mpp", challengeId: offerKey, challenge: challenge(offerKey) },
+    holdMs: 60_000,
     now: over.now ?? T0 + 1_000,
   });
 
@@ -173,11 +200,11 @@ describe("claim", () => {
     // Awaited inside a plain async function: an RPC promise handed to `rejects` directly is
     // reported by workerd as an unhandled rejection.
     const fails = (call: () => Promise<unknown>) => expect((async () => await call())()).rejects;
-    await fails(() => stub.reserve(paid(orgId, bind(keys)))).toThrow("invalid_input: bind.offerKeys");
+    await fails(() => stub.reserve(paid(orgId, bind(keys)))).toThrow("invalid_input: bind.offers");
     await fails(() => stub.reserve(paid(orgId, bind(["x".repeat(2001)])))).toThrow(
-      "invalid_input: bind.offerKeys.0",
+      "invalid_input: bind.offers.0",
     );
-    await fails(() => stub.reserve(paid(orgId, bind([])))).toThrow("invalid_input: bind.offerKeys");
+    await fails(() => stub.reserve(paid(orgId, bind([])))).toThrow("invalid_input: bind.offers");
     await fails(() => claim(stub, "")).toThrow("invalid_input: offerKey");
     expect(await bindingCount(stub)).toBe(0);
   });

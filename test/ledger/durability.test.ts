@@ -98,7 +98,8 @@ describe("alarm", () => {
 describe("outbox to D1", () => {
   it("upserts every decision with its later facts", async () => {
     const { orgId, stub } = newLedger();
-    const l = line({ key: "d", limit: "500", amount: "200" });
+    // The line is in the tx's own unit, so a partial charge on it is the committed amount.
+    const l = line({ key: "d", limit: "500", amount: "200", unit: "USD/6" });
     const paid = tx(orgId, uid("tx"), { amount: "200" });
     const denied = tx(orgId);
     const pending = tx(orgId, uid("tx"), {

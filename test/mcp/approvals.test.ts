@@ -173,9 +173,13 @@ describe("human approvals on the call path", () => {
     );
   });
 
-  it("asks inline when the client supports elicitation, and continues the call on yes", async () => {
+  it("asks inline when the org turned it on and the client supports elicitation, and continues on yes", async () => {
     const mandate = { currency: "PATHUSD", decimals: 6, budgetDaily: "50000000" };
-    const org = await seedOrg({ policy: POLICY, agents: [{ name: "main", isDefault: true, mandate }] });
+    const org = await seedOrg({
+      policy: POLICY,
+      agents: [{ name: "main", isDefault: true, mandate }],
+      inlineApprovals: true,
+    });
     const asked: string[] = [];
     const answer = { approve: true };
     const raw = await connectMcp(org.url(org.agentKeys.main!), { capabilities: { elicitation: {} } });

@@ -15,6 +15,8 @@ export const agents = sqliteTable(
       .default("active"),
     isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
     governanceTools: integer("governance_tools", { mode: "boolean" }).notNull().default(true),
+    /** Ask approvals inline through the agent's own client (null: the org's setting, default off). */
+    inlineApprovals: integer("inline_approvals", { mode: "boolean" }),
     createdAt: createdAt(),
     updatedAt: integer("updated_at"),
   },

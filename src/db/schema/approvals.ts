@@ -1,5 +1,12 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { baseUnits, createdAt, id } from "./columns";
+import { baseUnits, createdAt, id, json } from "./columns";
+
+/** The call an approval was asked for, as judged: its hold is evaluated and reserved from this. */
+export type ApprovalCallContext = {
+  args: unknown;
+  upstreamId: string | null;
+  sessionId: string | null;
+};
 
 /** Human approvals, bound to one call (tool + arguments hash) and a price ceiling; single use. */
 export const approvals = sqliteTable(
@@ -15,6 +22,11 @@ export const approvals = sqliteTable(
     currency: text("currency"),
     decimals: integer("decimals"),
     vendor: text("vendor"),
+    /** The most the approved call may cost, set by the approver (default: the price shown, if any). */
+    maxAmount: baseUnits("max_amount"),
+    maxCurrency: text("max_currency"),
+    maxDecimals: integer("max_decimals"),
+    callContext: json<ApprovalCallContext>("call_context"),
     rule: text("rule").notNull(),
     reason: text("reason").notNull().default(""),
     status: text("status", { enum: ["pending", "approved", "rejected", "expired", "consumed"] }).notNull(),

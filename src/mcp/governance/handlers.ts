@@ -219,9 +219,11 @@ export const HANDLERS: { [N in GovernanceToolName]: (g: GatewayCtx, input: In<N>
     const id = `coop_${g.tenant.agent.id}_${newId("r")}`;
     const call = {
       txId: id,
+      method: "tools/call",
       tool: "tollgate_reserve",
       upstreamId: "",
       args: { purpose: input.purpose ?? null },
+      argsHash: "",
     };
     const hold = await reserveLines(g, {
       txId: id,

@@ -1,0 +1,119 @@
+// The tools/call phase before anything reaches the upstream: the policy and mandate without a price
+// (hidden tools, default deny, rules on arguments, rate limits, counters, approvals), then a hold for
+// rate-limit counters and any configured price. The hold is settled by what the upstream did.
+import type { Decision } from "../policy";
+import { approvalGate } from "./approval-gate";
+import { txRecord } from "./call-record";
+import type { CallTarget } from "./call-target";
+import type { GatewayCtx } from "./context";
+import { evaluateCall, type PriceIn, policyDenial } from "./decide";
+import type { JsonRpcId } from "./jsonrpc";
+import { record, reserveLines, settle } from "./ledger-calls";
+import { priceFields, refuse } from "./refuse";
+
+/** How long a pre-call hold (rate-limit counters, estimated price) may outlive the upstream timeout. */
+const HOLD_MARGIN_MS = 30_000;
+
+export type Cleared = { decision: Decision; estimate: PriceIn; holdId: string | null };
+export type Before = ({ ok: true } & Cleared) | { ok: false; answer: unknown };
+
+export async function beforeForward(g: GatewayCtx, id: JsonRpcId, target: CallTarget): Promise<Before> {
+  const { call, upstream } = target;
+  const now = Date.now();
+  const configured = target.upstreamTool === null ? undefined : upstream.toolPrices[target.upstreamTool];
+  const estimate: PriceIn = configured
+    ? { amount: BigInt(configured.amount), currency: configured.currency, decimals: configured.decimals }
+    : null;
+  const first = evaluateCall(g, call, estimate, upstream.namespace, now);
+  const gate = await approvalGate(g, {
+    call,
+    decision: first,
+    price: estimate,
+    vendor: upstream.namespace,
+    now,
+  });
+  if (!gate.proceed)
+    return {
+      ok: false,
+      answer: await refuse(g, id, call, { denial: gate.denial, decision: first, price: estimate }),
+    };
+  const decision = gate.decision;
+  call.approval = gate.approval;
+  const refused = policyDenial(decision, estimate, call.txId);
+  if (refused)
+    return { ok: false, answer: await refuse(g, id, call, { denial: refused, decision, price: estimate }) };
+
+  // Rate-limit counters always; every line for a configured-price tool.
+  const lines = estimate ? decision.scopes : decision.scopes.filter((l) => l.kind === "count");
+  if (lines.length === 0 && !estimate) return { ok: true, decision, estimate, holdId: null };
+  // A free call's counter hold is internal (audit: false): the call's own row is recorded after it.
+  const holdTx = estimate
+    ? txRecord(
+        g,
+        call,
+        {
+          kind: "estimate",
+          decision: "allow",
+          status: "reserved",
+          ...priceFields(estimate, upstream.namespace),
+        },
+        decision,
+      )
+    : txRecord(
+        g,
+        { ...call, txId: `${call.txId}_hold` },
+        { kind: "free", decision: "allow", status: "reserved" },
+        decision,
+      );
+  const hold = await reserveLines(g, {
+    txId: holdTx.id,
+    lines,
+    ttlMs: g.timeoutMs + HOLD_MARGIN_MS,
+    price: estimate,
+    tx: holdTx,
+    audit: estimate !== null,
+  });
+  if (!hold.ok) {
+    const recorded = hold.denial.reason === "budget_exceeded" || hold.denial.reason === "rate_limited";
+    return {
+      ok: false,
+      answer: await refuse(g, id, call, { denial: hold.denial, decision, price: estimate, recorded }),
+    };
+  }
+  return { ok: true, decision, estimate, holdId: hold.reservationId };
+}
+
+/**
+ * What the upstream did settles the pre-call hold. Counters and rate limits count every attempt
+ * that reached the upstream, failures included (a runaway agent retrying a failing tool must hit
+ * its limit); an estimated price is charged only for a success, and is replaced by a real price.
+ */
+export type Reached = "not_sent" | "success" | "failed" | "priced";
+
+export async function settleBefore(
+  g: GatewayCtx,
+  target: CallTarget,
+  c: Cleared,
+  how: Reached,
+  reasonCode: string | null = null,
+): Promise<void> {
+  if (c.holdId) {
+    if (how === "success") await settle(g, c.holdId, { commit: true });
+    else if (how === "not_sent") await settle(g, c.holdId, { commit: false, reason: "upstream_not_reached" });
+    else
+      await settle(g, c.holdId, {
+        commit: false,
+        reason: how === "priced" ? "real_price_seen" : "tool_failed",
+        keepCounts: true,
+      });
+  }
+  if (c.estimate || how === "priced") return;
+  // A free call holds no budget: its audit row is written after the answer (off the hot path).
+  const row = txRecord(
+    g,
+    target.call,
+    { kind: "free", decision: "allow", status: "allowed", reasonCode },
+    c.decision,
+  );
+  g.exec.waitUntil(record(g, row));
+}

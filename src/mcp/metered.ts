@@ -1,0 +1,94 @@
+// Every request that can cost money takes this path: a credential means a paid retry; otherwise the
+// call is (for tools/call) judged before forwarding, sent, and its answer read. An answer asking for
+// payment is priced, judged and reserved before the challenge reaches the agent; any other answer
+// settles the pre-call hold.
+
+import { newId } from "../db/client";
+import { credentialCount, detectPaymentRequired, extractCredential } from "../payments";
+import { beforeForward, type Cleared, type Reached, settleBefore } from "./before-forward";
+import type { CallTarget } from "./call-target";
+import type { GatewayCtx } from "./context";
+import type { Denial } from "./denial";
+import type { JsonRpcRequest } from "./jsonrpc";
+import { paidRetry } from "./paid-retry";
+import { priced } from "./priced";
+import { refuse } from "./refuse";
+import { answer, jsonResponse } from "./respond";
+import { failedAnswer, read, send, upstreamError } from "./upstream-call";
+
+export type MeterOptions = {
+  /** Judge the call before forwarding (tools/call); other methods are judged once a price appears. */
+  judgeFirst: boolean;
+};
+
+export async function meteredCall(
+  g: GatewayCtx,
+  req: JsonRpcRequest,
+  target: CallTarget,
+  opts: MeterOptions,
+): Promise<Response> {
+  const { call } = target;
+  const credentials = credentialCount(req);
+  const credential = credentials === 1 ? extractCredential(req) : null;
+  if (credential) return paidRetry(g, req.id, target, credential);
+  if (credentials > 0) {
+    // Two credentials could pay twice, and one we cannot read could move money unbudgeted.
+    const denial: Denial =
+      credentials > 1
+        ? {
+            reason: "multiple_credentials",
+            message:
+              "the request carries more than one payment credential; send exactly one. It was not forwarded.",
+            source: "gateway",
+            transactionId: call.txId,
+          }
+        : {
+            reason: "unknown_challenge",
+            message: "the payment credential could not be read, so it was not forwarded.",
+            source: "gateway",
+            transactionId: call.txId,
+          };
+    return jsonResponse(await refuse(g, req.id, call, { denial, kind: "payment" }));
+  }
+
+  let cleared: Cleared | null = null;
+  if (opts.judgeFirst) {
+    const before = await beforeForward(g, req.id, target);
+    if (!before.ok) return jsonResponse(before.answer);
+    cleared = before;
+  }
+  // Other methods hold nothing before the price is known, and leave no row for unpaid requests.
+  const settleHold = (how: Reached, code: string | null = null) =>
+    cleared ? settleBefore(g, target, cleared, how, code) : Promise.resolve();
+  const sent = await send(g, target);
+  if (!sent.ok) {
+    await settleHold(sent.failure.reached ? "failed" : "not_sent", sent.failure.code);
+    return jsonResponse(upstreamError(req.id, target, sent.failure));
+  }
+  // A client that may be asked inline gets a stream, so an approval question can reach it.
+  const streamed = sent.sse || (g.tenant.inlineApprovals && g.session?.e === true && g.acceptsSse);
+  return answer(streamed, async (emit) => {
+    const reply = await read(target, sent.response, req.id, emit);
+    if (!reply.ok) {
+      await settleHold(reply.failure.reached ? "failed" : "not_sent", reply.failure.code);
+      return upstreamError(req.id, target, reply.failure);
+    }
+    const payment = detectPaymentRequired(reply.message);
+    if (!payment) {
+      const failed = failedAnswer(reply.message);
+      await settleHold(failed ? "failed" : "success", failed ? "tool_error" : null);
+      return reply.message;
+    }
+    // The attempt counts against rate limits; a configured estimate is replaced by the real price.
+    await settleHold("priced");
+    const call = cleared?.estimate ? { ...target.call, txId: newId("tx") } : target.call;
+    return priced(
+      g,
+      req.id,
+      call,
+      target.upstream.namespace,
+      { payment, message: reply.message },
+      streamed ? emit : undefined,
+    );
+  });
+}

@@ -1,0 +1,144 @@
+// The upstream asked for payment: budget the most expensive offer the agent could pay, judge the
+// policy with the real price, and reserve before the challenge reaches the agent. The reservation is
+// bound to this call (tool, arguments, session) and to the terms of the offers it covers, so only
+// the paid retry of this very call, paying those terms, can claim it.
+import { withinCeiling } from "../approvals/call-approvals";
+import { callLedger, ledgerFor } from "../ledger/client";
+import type { OfferBind } from "../ledger/types";
+import { MAX_TERMS_LENGTH, type Offer, offerTerms, type PaymentRequired, priceToBudget } from "../payments";
+import { approvalGate } from "./approval-gate";
+import { type CallInfo, txRecord } from "./call-record";
+import type { GatewayCtx } from "./context";
+import { evaluateCall, policyDenial } from "./decide";
+import type { Denial } from "./denial";
+import { denialError } from "./denial";
+import type { JsonRpcId } from "./jsonrpc";
+import { reserveLines, unavailable } from "./ledger-calls";
+import { coveredOffers, narrowChallenge } from "./narrow";
+import { priceFields, refuse } from "./refuse";
+import type { Emit } from "./respond";
+
+/** Clock skew allowed around a challenge's expiry. */
+const SKEW_MS = 30_000;
+
+export type Challenge = { payment: PaymentRequired; message: unknown };
+
+export async function priced(
+  g: GatewayCtx,
+  id: JsonRpcId,
+  call: CallInfo,
+  vendorDefault: string,
+  challenge: Challenge,
+  emit?: Emit,
+): Promise<unknown> {
+  const now = Date.now();
+  const chosen = priceToBudget(challenge.payment, now);
+  if (!chosen.ok) {
+    const denial: Denial = {
+      reason: chosen.code === "expired" ? "challenge_expired" : "price_unknown",
+      message: chosen.message,
+      source: "gateway",
+      transactionId: call.txId,
+    };
+    return refuse(g, id, call, { denial, kind: "payment" });
+  }
+  const offer = chosen.offer;
+  const price = { amount: offer.amount, currency: offer.currency!, decimals: offer.decimals! };
+  const vendor = offer.recipient ?? offer.realm ?? vendorDefault;
+  const first = evaluateCall(g, call, price, vendor, now, approvedFor(call, price));
+  const gate = await approvalGate(g, { call, decision: first, price, vendor, now, emit });
+  const fail = (denial: Denial, decision = first) =>
+    refuse(g, id, call, { denial, decision, price, kind: "payment", vendor });
+  if (!gate.proceed) return fail(gate.denial);
+  const decision = gate.decision;
+  call.approval = gate.approval;
+  const refused = policyDenial(decision, price, call.txId);
+  if (refused) return fail(refused, decision);
+
+  // Only offers this reservation covers can be paid through it; others are refused at the retry.
+  const covered = coveredOffers(challenge.payment, offer);
+  const bind = bindingFor(g, call, covered);
+  if (gate.holdId) return bindHold(g, id, call, gate.holdId, bind, challenge.message);
+  const expiresAt = offer.expiresAt ?? now + (offer.maxTimeoutSeconds ?? 300) * 1000;
+  const ttlMs = Math.min(Math.max(expiresAt - now + SKEW_MS, 1_000), 86_400_000);
+  const hold = await reserveLines(g, {
+    txId: call.txId,
+    lines: decision.scopes.filter((l) => l.kind === "money"),
+    ttlMs,
+    price,
+    tx: txRecord(
+      g,
+      call,
+      {
+        kind: "payment",
+        decision: "allow",
+        status: "reserved",
+        ...priceFields(price, vendor),
+        challengeId: offer.protocol === "mpp" ? offer.offerKey : null,
+      },
+      decision,
+    ),
+    bind,
+  });
+  if (!hold.ok)
+    return refuse(g, id, call, {
+      denial: hold.denial,
+      decision,
+      price,
+      kind: "payment",
+      vendor,
+      recorded: hold.denial.reason === "budget_exceeded",
+    });
+  return narrowChallenge(challenge.message, new Set(bind.offers.map((o) => o.key)));
+}
+
+/**
+ * How an approval that let the unpriced call through applies to its price: within the approver's
+ * ceiling it lifts caps escalated to approval; with no ceiling, approval rules pass but the policy's
+ * own caps and thresholds still hold; above the ceiling it does not apply (a new approval is asked).
+ */
+function approvedFor(call: CallInfo, price: { amount: bigint; currency: string; decimals: number }) {
+  if (!call.approval) return false;
+  if (call.approval.ceiling === null) return "within_caps" as const;
+  return withinCeiling(call.approval.ceiling, price);
+}
+
+/** The binding a paid retry must match: this agent's call and the terms of each covered offer. */
+function bindingFor(g: GatewayCtx, call: CallInfo, covered: Offer[]): OfferBind {
+  const offers = covered
+    .map((o) => ({ key: o.offerKey, terms: offerTerms(o) }))
+    .filter((o) => o.terms.length <= MAX_TERMS_LENGTH);
+  return {
+    offers,
+    tool: call.tool,
+    agentId: g.tenant.agent.id,
+    argsHash: call.argsHash,
+    sessionId: g.session?.n ?? null,
+  };
+}
+
+/** An approved price is already held: bind this challenge's offers to the hold instead of reserving. */
+async function bindHold(
+  g: GatewayCtx,
+  id: JsonRpcId,
+  call: CallInfo,
+  holdId: string,
+  bind: OfferBind,
+  message: unknown,
+): Promise<unknown> {
+  const r = await callLedger(() =>
+    ledgerFor(g.env, g.tenant.orgId).attachOffers({ reservationId: holdId, bind, now: Date.now() }),
+  );
+  if (!r.ok) return denialError(id, unavailable(call.txId));
+  if (!r.value.ok) {
+    const denial: Denial = {
+      reason: "approval_expired",
+      message: "the budget held for this approval is no longer available; call again to ask anew.",
+      source: "gateway",
+      ...(call.approval ? { approvalId: call.approval.id } : {}),
+      transactionId: holdId,
+    };
+    return refuse(g, id, call, { denial, kind: "payment" });
+  }
+  return narrowChallenge(message, new Set(bind.offers.map((o) => o.key)));
+}

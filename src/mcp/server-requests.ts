@@ -1,0 +1,90 @@
+// Requests an upstream sends the client (elicitation, sampling, roots) travel inside a call's SSE
+// stream. Their ids are rewritten to name the upstream that asked, so the client's answer goes back
+// to that upstream only: never broadcast, never to an upstream that did not ask.
+import type { GatewayCtx } from "./context";
+import { forwardOptions } from "./context";
+import type { JsonRpcId } from "./jsonrpc";
+import type { Emit } from "./respond";
+import type { SseEvent } from "./sse";
+import { forward } from "./upstream";
+
+const PREFIX = "tgu.";
+
+function b64url(text: string): string {
+  let s = "";
+  for (const b of new TextEncoder().encode(text)) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromB64url(text: string): string | null {
+  try {
+    const bin = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+    return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+  } catch {
+    return null;
+  }
+}
+
+/** The id the client sees for upstream `upstreamId`'s request `id`. */
+export function gatewayRequestId(upstreamId: string, id: JsonRpcId): string {
+  return `${PREFIX}${upstreamId}.${b64url(JSON.stringify(id))}`;
+}
+
+/** The upstream and its own id behind a gateway request id; null when the id is not one of ours. */
+export function upstreamRequestId(id: JsonRpcId | null): { upstreamId: string; id: JsonRpcId } | null {
+  if (typeof id !== "string" || !id.startsWith(PREFIX)) return null;
+  const rest = id.slice(PREFIX.length);
+  const dot = rest.lastIndexOf(".");
+  if (dot <= 0) return null;
+  const decoded = fromB64url(rest.slice(dot + 1));
+  if (decoded === null) return null;
+  try {
+    const original: unknown = JSON.parse(decoded);
+    if (typeof original === "string" || (typeof original === "number" && Number.isInteger(original)))
+      return { upstreamId: rest.slice(0, dot), id: original };
+  } catch {
+    // not ours
+  }
+  return null;
+}
+
+/** Relays one upstream's stream events to the client, renaming the ids of its server requests. */
+export function relayFrom(upstreamId: string, emit: Emit): (event: SseEvent) => void {
+  return (event) => {
+    let message: unknown;
+    try {
+      message = JSON.parse(event.data);
+    } catch {
+      return emit(event);
+    }
+    const m = message as { id?: unknown; method?: unknown } | null;
+    const isRequest =
+      m !== null &&
+      typeof m === "object" &&
+      typeof m.method === "string" &&
+      m.id !== undefined &&
+      m.id !== null;
+    if (!isRequest || (typeof m.id !== "string" && typeof m.id !== "number")) return emit(event);
+    emit({ ...event, data: JSON.stringify({ ...m, id: gatewayRequestId(upstreamId, m.id) }) });
+  };
+}
+
+export type RoutedAnswer = { ok: true } | { ok: false; message: string };
+
+/** Sends the client's answer to a server request to the upstream that asked, with its own id back. */
+export async function answerUpstream(
+  g: GatewayCtx,
+  message: Record<string, unknown> & { id: JsonRpcId | null },
+): Promise<RoutedAnswer> {
+  const target = upstreamRequestId(message.id);
+  const upstream = target && g.tenant.upstreams.find((u) => u.id === target.upstreamId);
+  if (!target || !upstream)
+    return { ok: false, message: "this response answers no request the gateway relayed" };
+  const sent = await forward(
+    upstream,
+    JSON.stringify({ ...message, id: target.id }),
+    forwardOptions(g, upstream.id),
+  );
+  if (sent.ok) await sent.response.body?.cancel();
+  return { ok: true };
+}

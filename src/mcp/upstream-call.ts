@@ -1,0 +1,68 @@
+// One request to the upstream that serves a metered call, and what its failure means for money:
+// whether the request (and any credential in it) may have reached the tool.
+import type { CallTarget } from "./call-target";
+import { forwardOptions, type GatewayCtx } from "./context";
+import { type JsonRpcId, type JsonRpcResponse, RPC, rpcError } from "./jsonrpc";
+import type { Emit } from "./respond";
+import { relayFrom } from "./server-requests";
+import { forward, readReply } from "./upstream";
+
+export type UpstreamFailure = {
+  /** False only when nothing left the gateway (a refused URL) or the upstream refused at HTTP 4xx. */
+  reached: boolean;
+  code: string;
+  message: string;
+};
+
+export type Sent = { ok: true; response: Response; sse: boolean } | { ok: false; failure: UpstreamFailure };
+export type Answered = { ok: true; message: JsonRpcResponse } | { ok: false; failure: UpstreamFailure };
+
+/**
+ * Sends the call upstream. `detach`: the client's disconnect must not abort it (a paid retry: its
+ * credential is on its way and only the answer says whether money moved).
+ */
+export async function send(g: GatewayCtx, target: CallTarget, detach = false): Promise<Sent> {
+  const opts = forwardOptions(g, target.upstream.id);
+  const sent = await forward(
+    target.upstream,
+    target.upstreamBody,
+    detach ? { ...opts, signal: undefined } : opts,
+  );
+  if (!sent.ok)
+    return {
+      ok: false,
+      failure: {
+        reached: sent.error !== "blocked_url",
+        code: `upstream_${sent.error}`,
+        message: sent.message,
+      },
+    };
+  const sse = (sent.response.headers.get("content-type") ?? "").includes("text/event-stream");
+  return { ok: true, response: sent.response, sse };
+}
+
+/** Reads the answer to `id`, relaying the upstream's other events (progress, server requests). */
+export async function read(
+  target: CallTarget,
+  response: Response,
+  id: JsonRpcId,
+  emit: Emit,
+): Promise<Answered> {
+  const reply = await readReply(response, id, relayFrom(target.upstream.id, emit));
+  if (reply.ok) return { ok: true, message: reply.message };
+  // A 4xx means the request was refused before the tool ran; anything else may have run it.
+  const refusedAtHttp = reply.error === "bad_status" && (reply.status ?? 500) < 500;
+  return {
+    ok: false,
+    failure: { reached: !refusedAtHttp, code: `upstream_${reply.error}`, message: reply.message },
+  };
+}
+
+export function upstreamError(id: JsonRpcId, target: CallTarget, failure: UpstreamFailure) {
+  return rpcError(id, RPC.UPSTREAM_ERROR, `Upstream "${target.upstream.namespace}": ${failure.message}`);
+}
+
+/** A tool that answered with an error (JSON-RPC error or isError result) still ran. */
+export function failedAnswer(message: JsonRpcResponse): boolean {
+  return "error" in message || (message.result as { isError?: unknown } | null)?.isError === true;
+}
