@@ -163,7 +163,7 @@ tools:
       - name: x
         spend: { daily: -1 }
       - name: y
-        conditions: [{ path: args.q, op: regex, value: "(a)\\1" }]
+        conditions: [{ path: args.q, op: regex, value: "(a)\\\\1" }]
 `);
     expect(e.map((x) => x.line)).toEqual([2, 7, 9]);
   });
