@@ -32,11 +32,16 @@ export function prepareRegex(pattern: string): PreparedRegex {
     return { ok: false, error: `regex is longer than ${MAX_REGEX_LENGTH} characters` };
   }
   try {
-    RE2JS.compile(pattern);
+    remember(pattern, RE2JS.compile(pattern)); // the same isolate often evaluates what it just compiled
   } catch (e) {
     return { ok: false, error: syntaxMessage(pattern, e) };
   }
   return { ok: true, source: pattern };
+}
+
+function remember(pattern: string, re: RE2JS): void {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(pattern, re);
 }
 
 /**
@@ -52,8 +57,7 @@ function cachedRegex(source: string, legacyFlags: string): RE2JS | null {
     } catch {
       return null;
     }
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(pattern, re);
+    remember(pattern, re);
   }
   return re;
 }
