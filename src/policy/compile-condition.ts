@@ -1,5 +1,5 @@
 // Compiles one condition: checks its path, operator and value, and normalizes the value
-// (exact numbers, weekday names, regex source + flags) into plain JSON data.
+// (exact numbers, weekday names, RE2-checked regexes) into plain JSON data.
 import { formatDecimal } from "../money/decimal";
 import type { CompiledCondition } from "./compiled";
 import type { DocPath, ErrorSink } from "./errors";
@@ -56,7 +56,7 @@ export function compileCondition(doc: ConditionDoc, at: DocPath, sink: ErrorSink
       if (!re.ok) sink.add(valueAt, re.error);
       else {
         value = re.source;
-        flags = re.flags;
+        flags = ""; // RE2 reads inline flags like (?i) itself; see CompiledCondition.flags
       }
     }
   } else if (doc.op === "starts_with") {

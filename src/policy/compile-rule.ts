@@ -215,7 +215,8 @@ export function compileRule(
   const idempotencyWindowMs = duration(doc.idempotency_window, [...at, "idempotency_window"], ctx.sink);
   if (ctx.sink.errors.length > before) return null;
 
-  let onDeny = doc.on_deny ?? null;
+  // An empty on_deny would send the agent an empty denial; the built-in text names the rule and its check.
+  let onDeny = doc.on_deny?.trim() ? doc.on_deny : null;
   if (onDeny === null && doc.rate_limit !== undefined && state) {
     onDeny = `Rate limit of ${state.limit} per ${state.window} reached. Try again later.`;
   }

@@ -8,6 +8,7 @@ import type { CompiledPolicy, CompiledRule } from "./compiled";
 import { collectCounters } from "./counters";
 import { ErrorSink, type Locator, type PolicyError } from "./errors";
 import { compareGlobSpecificity, isGlob } from "./glob";
+import { salvage } from "./salvage";
 import { type PolicyDoc, PolicyDocSchema, type RuleDoc } from "./schema";
 import { detectFormat, parseSource, type SourceFormat } from "./source";
 import { isValidTimeZone } from "./time";
@@ -82,7 +83,7 @@ function checkDuplicateSpendNames(toolKey: string, rules: RuleDoc[], sink: Error
 
 function compileDocument(doc: PolicyDoc, sink: ErrorSink): CompiledPolicy | null {
   const top = compileTopLevel(doc, sink);
-  const tools = Object.entries(doc.tools ?? {}).map(([k, t]) => [k, t.rules ?? []] as [string, RuleDoc[]]);
+  const tools = Object.entries(doc.tools ?? {}).map(([k, t]) => [k, t?.rules ?? []] as [string, RuleDoc[]]);
   const registry = collectCounters(tools, sink);
   const ctx: RuleContext = { registry, currency: top.currency, sink };
   const exact: Record<string, CompiledRule[]> = {};
@@ -117,10 +118,23 @@ export function compilePolicyData(data: unknown, locate: Locator = () => null): 
   const parsed = PolicyDocSchema.safeParse(data);
   if (!parsed.success) {
     reportSchemaIssues(parsed.error.issues, sink);
-    return { ok: false, errors: sink.errors };
+    // Semantic checks still run on what did parse, so one pass reports every error of the file.
+    const rest = salvage(data, parsed.error.issues);
+    if (rest) compileDocument(rest, sink);
+    return { ok: false, errors: byPosition(sink.errors) };
   }
   const policy = compileDocument(parsed.data, sink);
-  return policy ? { ok: true, policy } : { ok: false, errors: sink.errors };
+  return policy ? { ok: true, policy } : { ok: false, errors: byPosition(sink.errors) };
+}
+
+/** Errors in document order (schema and semantic errors interleave); unplaced ones last, stable. */
+function byPosition(errors: PolicyError[]): PolicyError[] {
+  const at = (e: PolicyError) => [e.line ?? Number.MAX_SAFE_INTEGER, e.column ?? 0] as const;
+  return [...errors].sort((a, b) => {
+    const [la, ca] = at(a);
+    const [lb, cb] = at(b);
+    return la - lb || ca - cb;
+  });
 }
 
 export function compilePolicy(source: string, opts: { format?: SourceFormat } = {}): CompileResult {

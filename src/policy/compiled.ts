@@ -32,7 +32,10 @@ export const CompiledConditionSchema = z.object({
   value: z.unknown(),
   /** Exact decimal text of `value` for numeric operators. */
   num: z.string().nullable(),
-  /** For regex: JS flags lifted from a leading (?i)-style group. */
+  /**
+   * For regex: "" (the pattern keeps its own RE2 inline flags). Policies compiled before RE2 semantics
+   * stored JS flags lifted from a leading (?i)-style group here; evaluation puts them back in front.
+   */
   flags: z.string().nullable(),
 });
 export type CompiledCondition = z.infer<typeof CompiledConditionSchema>;

@@ -2,7 +2,7 @@
 // rules, matching globs (most specific first) and "*" rules; the first failing rule decides.
 import type { ConversionTable } from "../money/convert";
 import type { CompiledPolicy, CompiledRule } from "./compiled";
-import { conditionHolds, evaluateRule, type RuleEnv } from "./evaluate-rule";
+import { allConditionsHold, evaluateRule, type RuleEnv } from "./evaluate-rule";
 import { globMatch } from "./glob";
 import type { Outcome } from "./outcome";
 import type { CallView } from "./paths";
@@ -37,7 +37,7 @@ export function rulesFor(policy: CompiledPolicy, tool: string): { rules: Compile
 
 /** An approval rule applies when all its conditions hold; spend conditions wait for the price. */
 function approvalApplies(rule: CompiledRule, view: CallView): boolean {
-  return rule.conditions.every((c) => conditionHolds(c, view) === true);
+  return allConditionsHold(rule, view) === true;
 }
 
 /** approved: per-call caps escalated to approval are lifted; approvedRules: approval rules pass. */
@@ -96,11 +96,23 @@ export function evaluatePolicy(policy: CompiledPolicy, view: CallView, opts: Pol
     const push = (passed: boolean, reason: string) =>
       results.push({ name: rule.name, source: "policy", passed, reason });
     if (rule.action === "deny") {
-      const message = rule.onDeny ?? `Denied by rule "${rule.name}"`;
-      push(false, `Rule "${rule.name}" refuses every call to ${tool}`);
+      const reason = `Rule "${rule.name}" refuses every call to ${tool}`;
+      const message = rule.onDeny ?? reason;
+      push(false, reason);
       denial ??= { code: "rule_denied", rule: rule.name, source: "policy", message };
     } else if (rule.action === "require_approval") {
-      if (!approvalApplies(rule, view)) push(true, `Rule "${rule.name}": approval not needed for this call`);
+      const applies = allConditionsHold(rule, view);
+      if (applies !== true && applies !== false) {
+        // Undecided: "not needed" could let through a call the rule would hold, so it is a deny
+        // (and never an escalation of a per-call cap).
+        push(false, applies.undecided);
+        denial ??= {
+          code: "condition_failed",
+          rule: rule.name,
+          source: "policy",
+          message: applies.undecided,
+        };
+      } else if (!applies) push(true, `Rule "${rule.name}": approval not needed for this call`);
       else if (opts.approvedRules) push(true, `Rule "${rule.name}": approved by a human`);
       else {
         push(false, `Rule "${rule.name}" needs a human approval`);

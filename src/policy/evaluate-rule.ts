@@ -2,7 +2,7 @@
 import { formatAmount, toBaseUnits } from "../money/decimal";
 import type { CompiledCondition, CompiledPolicy, CompiledRule } from "./compiled";
 import { NO_SESSION, policySpendKey } from "./keys";
-import { numericValue, show, testCondition } from "./operators";
+import { isUndecided, numericValue, show, testCondition, type Undecided } from "./operators";
 import { type CallView, resolveArgs } from "./paths";
 import { type BudgetResult, FIELD_WINDOW, limitIn, showMoney } from "./spend";
 import type { Denial, ScopeLine } from "./types";
@@ -26,10 +26,29 @@ export type RuleEnv = {
 
 const isSpendPath = (c: CompiledCondition) => c.root.startsWith("spend.");
 
-/** true / false, or "skip" for spend.* paths before the call has a price. */
-export function conditionHolds(c: CompiledCondition, view: CallView): boolean | "skip" {
+/** true / false, "skip" for spend.* paths before the call has a price, or undecided (callers refuse). */
+export function conditionHolds(c: CompiledCondition, view: CallView): boolean | "skip" | Undecided {
   if (isSpendPath(c) && view.call.price === null) return "skip";
   return testCondition(c, view.resolve(c.root, c.seg));
+}
+
+/** Plain-language refusal for a condition that could not be judged. */
+export function undecidedReason(rule: CompiledRule, c: CompiledCondition, u: Undecided): string {
+  return `Rule "${rule.name}" cannot judge ${c.path} (${c.op} ${show(c.value)}): ${u.undecided}, so the call is refused`;
+}
+
+/**
+ * Do all conditions hold (the trigger of a require_approval rule)? One false (or skipped) condition
+ * settles it; otherwise an undecided one is returned so the caller refuses rather than guessing.
+ */
+export function allConditionsHold(rule: CompiledRule, view: CallView): true | false | Undecided {
+  let undecided: { c: CompiledCondition; u: Undecided } | null = null;
+  for (const c of rule.conditions) {
+    const holds = conditionHolds(c, view);
+    if (isUndecided(holds)) undecided ??= { c, u: holds };
+    else if (holds !== true) return false; // "skip": judged again once the call has a price
+  }
+  return undecided ? { undecided: undecidedReason(rule, undecided.c, undecided.u) } : true;
 }
 
 function deny(
@@ -150,7 +169,10 @@ function spendCheck(
 
 export function evaluateRule(rule: CompiledRule, env: RuleEnv): RuleEval {
   for (const c of rule.conditions) {
-    if (conditionHolds(c, env.view) === false) {
+    const holds = conditionHolds(c, env.view);
+    // An over-long argument must never pass a condition it might have failed.
+    if (isUndecided(holds)) return deny(rule, "condition_failed", undecidedReason(rule, c, holds));
+    if (holds === false) {
       const actual = show(env.view.resolve(c.root, c.seg));
       return deny(
         rule,

@@ -1,8 +1,13 @@
 // Condition operators. Numbers compare as exact decimals (never floats); a missing value fails every
-// operator except `exists: false`, as in Intercept.
+// operator except `exists: false`, as in Intercept. A regex over an over-long value is undecided.
 import { compareDecimal, type Decimal, parseExactDecimal } from "../money/decimal";
 import type { CompiledCondition } from "./compiled";
-import { cachedRegex } from "./regex";
+import { matchRegex } from "./regex";
+
+/** A condition that cannot be judged (e.g. a regex over a value past the input cap): callers refuse. */
+export type Undecided = { undecided: string };
+export const isUndecided = (r: unknown): r is Undecided =>
+  typeof r === "object" && r !== null && "undecided" in r;
 
 const MAX_EQUAL_DEPTH = 32;
 const numCache = new Map<string | number, Decimal | null>();
@@ -70,7 +75,7 @@ function compareNumeric(actual: unknown, expected: string | null): -1 | 0 | 1 | 
 }
 
 /** Does `actual` (undefined = path not present) satisfy the condition? */
-export function testCondition(cond: CompiledCondition, actual: unknown): boolean {
+export function testCondition(cond: CompiledCondition, actual: unknown): boolean | Undecided {
   if (cond.op === "exists") return (actual !== undefined && actual !== null) === cond.value;
   if (actual === undefined) return false;
   switch (cond.op) {
@@ -96,8 +101,8 @@ export function testCondition(cond: CompiledCondition, actual: unknown): boolean
     }
     case "regex": {
       if (typeof actual !== "string" || typeof cond.value !== "string") return false;
-      const re = cachedRegex(cond.value, cond.flags ?? "");
-      return re?.test(actual) === true;
+      const m = matchRegex(cond.value, cond.flags ?? "", actual);
+      return m.ok ? m.matched : { undecided: m.error };
     }
     case "contains":
       if (typeof actual === "string") return typeof cond.value === "string" && actual.includes(cond.value);

@@ -1,94 +1,76 @@
-// Regex conditions: a guard against catastrophic patterns at compile time, and a module-level
-// cache so evaluate() compiles each pattern once per isolate.
+// Regex conditions with Intercept's meaning: RE2 syntax and semantics (Go's regexp, via re2js), so
+// `\z`, `\A`, `\pL`, `[[:digit:]]` and inline flags mean what the policy author wrote, and matching is
+// linear in the input (no catastrophic backtracking to guard against). Compiled patterns live in a
+// bounded module-level cache; the input a pattern is matched against is capped, and the caller fails closed.
+import { RE2JS } from "re2js";
 
 export const MAX_REGEX_LENGTH = 256;
+/**
+ * Longest string (UTF-16 code units) a regex is matched against. Matching is linear, but an agent
+ * controls the argument; past this the condition is undecided and the rule refuses the call.
+ */
+export const MAX_REGEX_INPUT_CHARS = 16 * 1024;
 const CACHE_LIMIT = 1000;
-const cache = new Map<string, Map<string, RegExp>>(); // flags -> source -> RegExp
-let cached = 0;
+const cache = new Map<string, RE2JS>();
 
-export type PreparedRegex = { ok: true; source: string; flags: string } | { ok: false; error: string };
+export type PreparedRegex = { ok: true; source: string } | { ok: false; error: string };
+export type RegexMatch = { ok: true; matched: boolean } | { ok: false; error: string };
 
-/** Lifts a leading RE2/PCRE flag group such as (?i) into JS flags, since JS has no inline flags. */
-function liftFlags(pattern: string): { source: string; flags: string } {
-  const m = /^\(\?([ims]+)\)/.exec(pattern);
-  if (!m) return { source: pattern, flags: "" };
-  const flags = [...new Set(m[1])].sort().join("");
-  return { source: pattern.slice(m[0].length), flags };
+/** The engine's message plus a hint for the Perl features RE2 leaves out on purpose. */
+function syntaxMessage(pattern: string, e: unknown): string {
+  const raw = e instanceof Error ? e.message : String(e);
+  const message = raw.replace(/^error parsing regexp: /, "");
+  let hint = "";
+  if (/\\[1-9]|\\k</.test(pattern)) hint = " (RE2 has no backreferences)";
+  else if (/\(\?<?[=!]/.test(pattern)) hint = " (RE2 has no lookahead or lookbehind)";
+  return `invalid regex: ${message}${hint}`;
 }
 
-/** Finds a quantified group whose body is itself quantified, e.g. (a+)+ or ((\w*)x){2,}. */
-function hasNestedQuantifier(source: string): boolean {
-  const groups: boolean[] = []; // per open group: does its body contain a quantifier?
-  let afterQuantifiedGroup = false;
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === "\\") {
-      i++;
-      afterQuantifiedGroup = false;
-    } else if (inClass) {
-      if (c === "]") inClass = false;
-    } else if (c === "[") {
-      inClass = true;
-      afterQuantifiedGroup = false;
-    } else if (c === "(") {
-      groups.push(false);
-      afterQuantifiedGroup = false;
-    } else if (c === ")") {
-      const had = groups.pop() ?? false;
-      if (had && groups.length > 0) groups[groups.length - 1] = true;
-      afterQuantifiedGroup = had;
-    } else if (c === "+" || c === "*" || c === "{") {
-      if (afterQuantifiedGroup) return true;
-      if (groups.length > 0) groups[groups.length - 1] = true;
-    } else {
-      afterQuantifiedGroup = false;
-    }
-  }
-  return false;
-}
-
+/** Checks a pattern at policy compile time; the compiled policy keeps the pattern text as written. */
 export function prepareRegex(pattern: string): PreparedRegex {
   if (pattern.length > MAX_REGEX_LENGTH) {
     return { ok: false, error: `regex is longer than ${MAX_REGEX_LENGTH} characters` };
   }
-  const { source, flags } = liftFlags(pattern);
-  if (/\\[1-9]|\\k</.test(source)) return { ok: false, error: "regex backreferences are not allowed" };
-  if (hasNestedQuantifier(source)) {
-    return {
-      ok: false,
-      error: "regex has a nested quantifier such as (a+)+, which can take exponential time",
-    };
-  }
   try {
-    new RegExp(source, flags);
+    remember(pattern, RE2JS.compile(pattern)); // the same isolate often evaluates what it just compiled
   } catch (e) {
-    return { ok: false, error: `invalid regex: ${e instanceof Error ? e.message : String(e)}` };
+    return { ok: false, error: syntaxMessage(pattern, e) };
   }
-  return { ok: true, source, flags };
+  return { ok: true, source: pattern };
 }
 
-/** Returns the cached RegExp (compile-time-validated source), or null if it no longer compiles. */
-export function cachedRegex(source: string, flags: string): RegExp | null {
-  let bySource = cache.get(flags);
-  let re = bySource?.get(source);
+function remember(pattern: string, re: RE2JS): void {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(pattern, re);
+}
+
+/**
+ * The cached engine for a pattern, or null if it does not compile. `legacyFlags` are the JS flags older
+ * compiles lifted out of a leading `(?i)` group; they go back in as RE2's own inline flags.
+ */
+function cachedRegex(source: string, legacyFlags: string): RE2JS | null {
+  const pattern = legacyFlags ? `(?${legacyFlags})${source}` : source;
+  let re = cache.get(pattern);
   if (re === undefined) {
     try {
-      re = new RegExp(source, flags);
+      re = RE2JS.compile(pattern);
     } catch {
       return null;
     }
-    if (cached >= CACHE_LIMIT) {
-      cache.clear();
-      cached = 0;
-      bySource = undefined;
-    }
-    if (!bySource) {
-      bySource = new Map();
-      cache.set(flags, bySource);
-    }
-    bySource.set(source, re);
-    cached++;
+    remember(pattern, re);
   }
   return re;
+}
+
+/** Unanchored search, as Go's regexp.MatchString. Not ok = the condition cannot be judged. */
+export function matchRegex(source: string, legacyFlags: string, input: string): RegexMatch {
+  if (input.length > MAX_REGEX_INPUT_CHARS) {
+    return {
+      ok: false,
+      error: `the value is ${input.length} characters, over the ${MAX_REGEX_INPUT_CHARS} a regex is matched against`,
+    };
+  }
+  const re = cachedRegex(source, legacyFlags);
+  if (re === null) return { ok: false, error: "its regex no longer compiles" };
+  return { ok: true, matched: re.test(input) };
 }

@@ -61,14 +61,16 @@ export const RuleDocSchema = z.strictObject({
 });
 export type RuleDoc = z.infer<typeof RuleDocSchema>;
 
-export const ToolDocSchema = z.strictObject({ rules: z.array(RuleDocSchema).optional() });
+/** `rules:` with no value is no rules, as in Intercept. */
+export const ToolDocSchema = z.strictObject({ rules: z.array(RuleDocSchema).nullish() });
 
 export const PolicyDocSchema = z.strictObject({
   version: z.union([z.literal("1"), z.literal(1)], { error: 'version must be "1"' }),
   description: z.string().optional(),
   default: z.enum(["allow", "deny"]).optional(),
   hide: z.array(z.string().min(1)).optional(),
-  tools: z.record(z.string().min(1), ToolDocSchema).optional(),
+  /** A tool key with no body (`read_file:`) lists the tool with no rules, as in Intercept. */
+  tools: z.record(z.string().min(1), ToolDocSchema.nullable()).optional(),
   /** Newer Intercept: approval webhook settings. Accepted so real files load; Tollgate configures webhooks elsewhere. */
   approvals: z.unknown().optional(),
   mode: z.enum(["enforce", "shadow"]).optional(),
