@@ -6,6 +6,7 @@ import type { AppEnv } from "../app";
 import { isLockedOut, noteFailure } from "../auth/failed-lookups";
 import { config } from "../env";
 import { hostServed, originAllowed } from "../net/host-origin";
+import { readTextLimited } from "../net/read-limited";
 import type { GatewayCtx } from "./context";
 import { dispatch } from "./dispatch";
 import { RPC, rpcError } from "./jsonrpc";
@@ -83,7 +84,7 @@ async function handle(req: Request, env: Env, exec: ExecutionContext, key: strin
     return httpError(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > cfg.MAX_BODY_BYTES) return tooLarge(cfg.MAX_BODY_BYTES);
-  const raw = await readLimited(req, cfg.MAX_BODY_BYTES);
+  const raw = await readTextLimited(req.body, cfg.MAX_BODY_BYTES);
   if (raw === null) return tooLarge(cfg.MAX_BODY_BYTES);
   let body: unknown;
   try {
@@ -125,28 +126,4 @@ function tooLarge(limit: number): Response {
     undefined,
     413,
   );
-}
-
-async function readLimited(req: Request, limit: number): Promise<string | null> {
-  if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    all.set(c, offset);
-    offset += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
 }
