@@ -18,6 +18,8 @@ export default defineConfig(async () => {
             SESSION_SECRET: "test-session-secret-0123456789",
             // Short, so the timeout test waits seconds, not the production 30 s.
             UPSTREAM_TIMEOUT_MS: "4000",
+            // The test gateway's own host (seed.ts URLs); loopback is always allowed.
+            ALLOWED_HOSTS: "gw.test",
           },
           // The demo paid upstream (bundled by globalSetup) answers every global fetch() of the Worker under
           // test, whatever the host: tests point upstream URLs at e.g. https://paid.example/mcp.

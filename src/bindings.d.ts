@@ -2,6 +2,7 @@
 interface TollgateExtraEnv {
   ADMIN_TOKEN?: string;
   SESSION_SECRET?: string;
+  ALLOWED_HOSTS?: string;
   ALLOWED_ORIGINS?: string;
   TEST_MIGRATIONS?: import("cloudflare:test").D1Migration[];
 }

@@ -1,6 +1,18 @@
 // Typed bindings and zod-parsed vars. Vars arrive as strings from wrangler.jsonc / .dev.vars / secrets.
 import { z } from "zod";
 
+const csv = z
+  .string()
+  .optional()
+  .transform((v) =>
+    v
+      ? v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
+  );
+
 const boolFlag = z
   .enum(["true", "false", "1", "0", ""])
   .optional()
@@ -14,18 +26,14 @@ export const ConfigSchema = z.object({
   ADMIN_TOKEN: z.string().min(16).optional(),
   /** Secret for signing gateway session tokens and dashboard cookies. */
   SESSION_SECRET: z.string().min(16).optional(),
-  /** Browser origins allowed on /mcp besides same-origin (comma-separated). */
-  ALLOWED_ORIGINS: z
-    .string()
-    .optional()
-    .transform((v) =>
-      v
-        ? v
-            .split(",")
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : [],
-    ),
+  /**
+   * Hostnames this deployment serves (comma-separated, e.g. "tollgate.example.com"). A request to /mcp
+   * for another Host answers 421; loopback hosts are always served. Empty: any Host (see ADR 0011).
+   * `https://<host>` of each is also an allowed browser Origin.
+   */
+  ALLOWED_HOSTS: csv,
+  /** Further browser origins allowed on /mcp, compared as full origins (comma-separated). */
+  ALLOWED_ORIGINS: csv,
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -1,5 +1,6 @@
 // Misbehaving endpoints for gateway tests: a -32042 that is an elicitation (not a payment), a non-JSON
-// body, an endpoint that answers only after a long delay, and a plain HTTP 500.
+// body, an endpoint that answers only after a long delay, a plain HTTP 500, huge answers and
+// pretty-printed (multi-line) SSE events.
 import type { RpcTools } from "./rpc";
 
 export const elicitTools: RpcTools = {
@@ -50,4 +51,52 @@ export async function slow(
   const delay = raw !== null && /^\d{1,7}$/.test(raw) ? Number.parseInt(raw, 10) : DEFAULT_DELAY_MS;
   await new Promise((resolve) => setTimeout(resolve, delay));
   return next(request);
+}
+
+async function requestId(request: Request): Promise<string | number | null | undefined> {
+  const body = (await request.json().catch(() => null)) as { id?: string | number | null } | null;
+  return body?.id;
+}
+
+function sseBody(events: string[]): Response {
+  return new Response(events.join(""), { headers: { "content-type": "text/event-stream" } });
+}
+
+/**
+ * A huge answer: `?bytes=N` of text in the result (JSON), or with `&sse=1` over SSE after `&events=K`
+ * progress notifications of N bytes each, for the gateway's reply-size caps.
+ */
+export async function big(request: Request): Promise<Response> {
+  const id = await requestId(request);
+  if (id === undefined) return new Response(null, { status: 202 });
+  const params = new URL(request.url).searchParams;
+  const bytes = Math.min(Number(params.get("bytes") ?? "0") || 0, 64 * 1024 * 1024);
+  const text = "x".repeat(bytes);
+  const answer = { jsonrpc: "2.0", id, result: { content: [{ type: "text", text }] } };
+  if (params.get("sse") !== "1") return Response.json(answer);
+  const events = Number(params.get("events") ?? "0") || 0;
+  const progress = JSON.stringify({
+    jsonrpc: "2.0",
+    method: "notifications/message",
+    params: { level: "info", data: text },
+  });
+  return sseBody([
+    ...Array.from({ length: events }, () => `event: message\ndata: ${progress}\n\n`),
+    `event: message\ndata: ${JSON.stringify(answer)}\n\n`,
+  ]);
+}
+
+/** SSE whose events carry pretty-printed JSON, one `data:` line per JSON line (valid SSE framing). */
+export async function multiline(request: Request): Promise<Response> {
+  const id = await requestId(request);
+  if (id === undefined) return new Response(null, { status: 202 });
+  const frame = (message: unknown) =>
+    `event: message\n${JSON.stringify(message, null, 2)
+      .split("\n")
+      .map((line) => `data: ${line}\n`)
+      .join("")}\n`;
+  return sseBody([
+    frame({ jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data: "step 1" } }),
+    frame({ jsonrpc: "2.0", id, result: { content: [{ type: "text", text: "line one\nline two" }] } }),
+  ]);
 }

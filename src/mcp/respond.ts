@@ -1,6 +1,7 @@
 // Building client responses: plain JSON, or an SSE stream that relays upstream events (progress,
 // server requests) as they arrive and ends with the gateway's final answer.
-import { encodeSse, SSE_HEADERS, type SseEvent } from "./sse";
+import { type JsonRpcId, RPC, rpcError } from "./jsonrpc";
+import { encodeEvent, encodeSse, SSE_HEADERS, type SseEvent } from "./sse";
 
 export function jsonResponse(message: unknown, headers?: HeadersInit, status = 200): Response {
   const h = new Headers(headers);
@@ -13,14 +14,17 @@ export type Emit = (event: SseEvent) => void;
 /**
  * Streams SSE to the client: `work` may emit relayed events, then returns the final message.
  * The Worker stays alive while the stream is open, so ledger calls inside `work` complete.
+ * If `work` throws, the stream ends with a JSON-RPC error for `requestId` instead of closing silently.
  */
-export function sseResponse(work: (emit: Emit) => Promise<unknown>, headers?: HeadersInit): Response {
+export function sseResponse(
+  work: (emit: Emit) => Promise<unknown>,
+  headers?: HeadersInit,
+  requestId: JsonRpcId | null = null,
+): Response {
   const { readable, writable } = new TransformStream<string, string>();
   const writer = writable.getWriter();
   const emit: Emit = (event) => {
-    void writer.write(
-      `${event.event ? `event: ${event.event}\n` : ""}${event.id ? `id: ${event.id}\n` : ""}data: ${event.data}\n\n`,
-    );
+    void writer.write(encodeEvent(event)).catch(() => undefined);
   };
   void (async () => {
     try {
@@ -28,6 +32,8 @@ export function sseResponse(work: (emit: Emit) => Promise<unknown>, headers?: He
       await writer.write(encodeSse(final));
     } catch (err) {
       console.error("sse work failed", err instanceof Error ? err.message : "error");
+      const failed = rpcError(requestId, RPC.INTERNAL_ERROR, "Internal error: the gateway failed mid-answer");
+      await writer.write(encodeSse(failed)).catch(() => undefined);
     } finally {
       await writer.close().catch(() => undefined);
     }
@@ -42,8 +48,9 @@ export async function answer(
   preferSse: boolean,
   work: (emit: Emit) => Promise<unknown>,
   headers?: HeadersInit,
+  requestId: JsonRpcId | null = null,
 ): Promise<Response> {
-  if (preferSse) return sseResponse(work, headers);
+  if (preferSse) return sseResponse(work, headers, requestId);
   const final = await work(() => undefined);
   return jsonResponse(final, headers);
 }

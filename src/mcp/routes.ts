@@ -1,12 +1,16 @@
 // The MCP endpoint: /<key>/mcp, /<org-key>/agents/<agent>/mcp, and /mcp with a bearer key.
-// Order: origin check -> key -> body limits -> JSON-RPC envelope -> dispatch by method.
+// Order: Host and Origin checks -> protocol version -> key -> body limits -> JSON-RPC envelope ->
+// dispatch by method.
 import { Hono } from "hono";
 import type { AppEnv } from "../app";
 import { isLockedOut, noteFailure } from "../auth/failed-lookups";
 import { config } from "../env";
+import { hostServed, originAllowed } from "../net/host-origin";
+import { readTextLimited } from "../net/read-limited";
 import type { GatewayCtx } from "./context";
 import { dispatch } from "./dispatch";
 import { RPC, rpcError } from "./jsonrpc";
+import { acceptedProtocolVersion, SUPPORTED_PROTOCOL_VERSIONS } from "./protocol-version";
 import { jsonResponse } from "./respond";
 import { verifySession } from "./session";
 import { resolveTenant } from "./tenant";
@@ -33,10 +37,8 @@ function httpError(status: number, code: string, message: string): Response {
 
 async function handle(req: Request, env: Env, exec: ExecutionContext, key: string, agentName: string | null) {
   const cfg = config(env);
-  const origin = req.headers.get("origin");
-  if (origin && !originAllowed(origin, req.url, cfg.ALLOWED_ORIGINS)) {
-    return httpError(403, "FORBIDDEN", "Origin not allowed");
-  }
+  const refused = transportRefusal(req, cfg.ALLOWED_HOSTS, cfg.ALLOWED_ORIGINS);
+  if (refused) return refused;
   const now = Date.now();
   const client = req.headers.get("cf-connecting-ip") ?? "local";
   if (isLockedOut(client, now))
@@ -82,7 +84,7 @@ async function handle(req: Request, env: Env, exec: ExecutionContext, key: strin
     return httpError(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > cfg.MAX_BODY_BYTES) return tooLarge(cfg.MAX_BODY_BYTES);
-  const raw = await readLimited(req, cfg.MAX_BODY_BYTES);
+  const raw = await readTextLimited(req.body, cfg.MAX_BODY_BYTES);
   if (raw === null) return tooLarge(cfg.MAX_BODY_BYTES);
   let body: unknown;
   try {
@@ -97,43 +99,31 @@ async function handle(req: Request, env: Env, exec: ExecutionContext, key: strin
   return dispatch(g, body, raw);
 }
 
+/** Host, Origin and MCP-Protocol-Version checks, before any key lookup (ADR 0011). */
+function transportRefusal(req: Request, hosts: string[], origins: string[]): Response | null {
+  // In Workers the request URL's host is the Host header.
+  const { hostname } = new URL(req.url);
+  if (!hostServed(hostname, hosts))
+    return httpError(421, "MISDIRECTED_REQUEST", "This deployment does not serve that host");
+  const origin = req.headers.get("origin");
+  if (origin !== null && !originAllowed(origin, hostname, hosts, origins))
+    return httpError(403, "FORBIDDEN", "Origin not allowed");
+  const version = req.headers.get("mcp-protocol-version");
+  if (acceptedProtocolVersion(version) === null) {
+    const supported = SUPPORTED_PROTOCOL_VERSIONS.join(", ");
+    return jsonResponse(
+      rpcError(null, RPC.INVALID_REQUEST, `Unsupported MCP-Protocol-Version (supported: ${supported})`),
+      undefined,
+      400,
+    );
+  }
+  return null;
+}
+
 function tooLarge(limit: number): Response {
   return jsonResponse(
     rpcError(null, RPC.INVALID_REQUEST, `Request body too large (limit ${limit} bytes)`),
     undefined,
     413,
   );
-}
-
-async function readLimited(req: Request, limit: number): Promise<string | null> {
-  if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    all.set(c, offset);
-    offset += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
-}
-
-function originAllowed(origin: string, requestUrl: string, allowed: string[]): boolean {
-  try {
-    if (new URL(origin).host === new URL(requestUrl).host) return true;
-  } catch {
-    return false;
-  }
-  return allowed.includes(origin);
 }

@@ -1,9 +1,25 @@
 // Forwarding one JSON-RPC message to one upstream MCP server, and reading its reply (JSON or SSE).
 // The client's key or token is never forwarded; the upstream's own credentials are added here.
 import { checkOutboundUrl } from "../net/private-address";
+import { readTextLimited } from "../net/read-limited";
 import type { JsonRpcId, JsonRpcResponse } from "./jsonrpc";
 import { JsonRpcResponse as ResponseSchema } from "./jsonrpc";
-import { readSse, type SseEvent } from "./sse";
+import { readSse, type SseEvent, SseEventTooLarge } from "./sse";
+
+/** The largest single upstream message (a JSON body, or one SSE event) the gateway reads. */
+export const MAX_UPSTREAM_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** The most an upstream SSE stream may send in all (relayed progress plus the answer). */
+export const MAX_UPSTREAM_STREAM_BYTES = 16 * 1024 * 1024;
+
+export type ReadLimits = { messageBytes: number; streamBytes: number };
+const DEFAULT_LIMITS: ReadLimits = {
+  messageBytes: MAX_UPSTREAM_MESSAGE_BYTES,
+  streamBytes: MAX_UPSTREAM_STREAM_BYTES,
+};
+
+class ReplyTooLarge extends Error {
+  override name = "ReplyTooLarge";
+}
 
 export type UpstreamTarget = {
   id: string;
@@ -66,7 +82,7 @@ export type Reply =
   | { ok: true; message: JsonRpcResponse; sse: boolean }
   | {
       ok: false;
-      error: "bad_status" | "not_mcp" | "no_response" | "timeout" | "network";
+      error: "bad_status" | "not_mcp" | "no_response" | "timeout" | "network" | "too_large";
       message: string;
       status?: number;
     };
@@ -79,6 +95,7 @@ export async function readReply(
   response: Response,
   id: JsonRpcId,
   onOther?: (event: SseEvent) => void,
+  limits: ReadLimits = DEFAULT_LIMITS,
 ): Promise<Reply> {
   if (response.status >= 300) {
     await response.body?.cancel();
@@ -92,14 +109,15 @@ export async function readReply(
   const type = response.headers.get("content-type") ?? "";
   try {
     if (type.includes("text/event-stream") && response.body) {
-      for await (const event of readSse(response.body)) {
+      const counted = response.body.pipeThrough(byteCap(limits.streamBytes));
+      for await (const event of readSse(counted, limits.messageBytes)) {
         const message = matchResponse(event.data, id);
         if (message) return { ok: true, message, sse: true };
         onOther?.(event);
       }
       return { ok: false, error: "no_response", message: "upstream closed the stream without answering" };
     }
-    const text = await response.text();
+    const text = await readText(response, limits.messageBytes);
     const message = matchResponse(text, id);
     if (message) return { ok: true, message, sse: false };
     return {
@@ -108,12 +126,39 @@ export async function readReply(
       message: "upstream answered something that is not a JSON-RPC response",
     };
   } catch (err) {
+    if (err instanceof ReplyTooLarge || err instanceof SseEventTooLarge) {
+      return { ok: false, error: "too_large", message: err.message };
+    }
     const name = err instanceof Error ? err.name : "";
     if (name === "TimeoutError" || name === "AbortError") {
       return { ok: false, error: "timeout", message: "upstream stopped answering mid-response" };
     }
     return { ok: false, error: "network", message: "upstream connection failed mid-response" };
   }
+}
+
+/** Passes bytes through until `limit`, then fails the stream (and cancels the upstream). */
+function byteCap(limit: number): TransformStream<Uint8Array, Uint8Array> {
+  let seen = 0;
+  return new TransformStream({
+    transform(chunk, controller) {
+      seen += chunk.byteLength;
+      if (seen > limit) controller.error(new ReplyTooLarge(`upstream stream exceeds ${limit} bytes`));
+      else controller.enqueue(chunk);
+    },
+  });
+}
+
+/** The body as text, refusing more than `limit` bytes (a Content-Length over it is refused unread). */
+async function readText(response: Response, limit: number): Promise<string> {
+  const tooLarge = () => new ReplyTooLarge(`upstream reply exceeds ${limit} bytes`);
+  if (Number(response.headers.get("content-length") ?? "0") > limit) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  const text = await readTextLimited(response.body, limit);
+  if (text === null) throw tooLarge();
+  return text;
 }
 
 function matchResponse(text: string, id: JsonRpcId): JsonRpcResponse | null {
