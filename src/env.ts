@@ -28,7 +28,7 @@ export const ConfigSchema = z.object({
   SESSION_SECRET: z.string().min(16).optional(),
   /**
    * Hostnames this deployment serves (comma-separated, e.g. "tollgate.example.com"). A request to /mcp
-   * for another Host answers 421; loopback hosts are always served. Empty: any Host (see ADR 0011).
+   * for another Host answers 421; loopback hosts are always served. Empty: any Host (see ADR 0012).
    * `https://<host>` of each is also an allowed browser Origin.
    */
   ALLOWED_HOSTS: csv,

@@ -67,28 +67,33 @@ export async function meteredCall(
   }
   // A client that may be asked inline gets a stream, so an approval question can reach it.
   const streamed = sent.sse || (g.tenant.inlineApprovals && g.session?.e === true && g.acceptsSse);
-  return answer(streamed, async (emit) => {
-    const reply = await read(target, sent.response, req.id, emit);
-    if (!reply.ok) {
-      await settleHold(reply.failure.reached ? "failed" : "not_sent", reply.failure.code);
-      return upstreamError(req.id, target, reply.failure);
-    }
-    const payment = detectPaymentRequired(reply.message);
-    if (!payment) {
-      const failed = failedAnswer(reply.message);
-      await settleHold(failed ? "failed" : "success", failed ? "tool_error" : null);
-      return reply.message;
-    }
-    // The attempt counts against rate limits; a configured estimate is replaced by the real price.
-    await settleHold("priced");
-    const call = cleared?.estimate ? { ...target.call, txId: newId("tx") } : target.call;
-    return priced(
-      g,
-      req.id,
-      call,
-      target.upstream.namespace,
-      { payment, message: reply.message },
-      streamed ? emit : undefined,
-    );
-  });
+  return answer(
+    streamed,
+    async (emit) => {
+      const reply = await read(target, sent.response, req.id, emit);
+      if (!reply.ok) {
+        await settleHold(reply.failure.reached ? "failed" : "not_sent", reply.failure.code);
+        return upstreamError(req.id, target, reply.failure);
+      }
+      const payment = detectPaymentRequired(reply.message);
+      if (!payment) {
+        const failed = failedAnswer(reply.message);
+        await settleHold(failed ? "failed" : "success", failed ? "tool_error" : null);
+        return reply.message;
+      }
+      // The attempt counts against rate limits; a configured estimate is replaced by the real price.
+      await settleHold("priced");
+      const call = cleared?.estimate ? { ...target.call, txId: newId("tx") } : target.call;
+      return priced(
+        g,
+        req.id,
+        call,
+        target.upstream.namespace,
+        { payment, message: reply.message },
+        streamed ? emit : undefined,
+      );
+    },
+    undefined,
+    req.id,
+  );
 }

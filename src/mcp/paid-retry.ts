@@ -78,10 +78,15 @@ export async function paidRetry(
   });
   g.exec.waitUntil(run);
   const sse = await Promise.race([relay.sse, run.then(() => false)]);
-  return answer(sse, async (emit) => {
-    relay.attach(emit);
-    return run;
-  });
+  return answer(
+    sse,
+    async (emit) => {
+      relay.attach(emit);
+      return run;
+    },
+    undefined,
+    id,
+  );
 }
 
 async function settledRetry(

@@ -99,7 +99,7 @@ async function handle(req: Request, env: Env, exec: ExecutionContext, key: strin
   return dispatch(g, body, raw);
 }
 
-/** Host, Origin and MCP-Protocol-Version checks, before any key lookup (ADR 0011). */
+/** Host, Origin and MCP-Protocol-Version checks, before any key lookup (ADR 0012). */
 function transportRefusal(req: Request, hosts: string[], origins: string[]): Response | null {
   // In Workers the request URL's host is the Host header.
   const { hostname } = new URL(req.url);

@@ -1,5 +1,5 @@
 // Host and Origin checks for the MCP endpoint (DNS rebinding, cross-site browser calls). Pure: the
-// deployment's hostnames and extra origins come from config. Decision: docs/decisions/0011.
+// deployment's hostnames and extra origins come from config. Decision: docs/decisions/0012.
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 

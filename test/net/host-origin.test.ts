@@ -23,7 +23,7 @@ describe("hostServed", () => {
     expect(hostServed("tollgate.example.com.evil.example", hosts)).toBe(false);
   });
 
-  it("serves any host when none is configured (ADR 0011)", () => {
+  it("serves any host when none is configured (ADR 0012)", () => {
     expect(hostServed("anything.example", [])).toBe(true);
   });
 });
