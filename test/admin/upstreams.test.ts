@@ -224,7 +224,9 @@ describe("upstream tool prefixes", () => {
     expectError(await add(adminKey, { namespace: "c", toolPrefix: "b__" }), 409, "CONFLICT");
     const overlap = await add(adminKey, { namespace: "c", toolPrefix: "b__x" });
     expectError(overlap, 409, "CONFLICT");
-    expect(overlap.body.error.details).toEqual([{ path: "toolPrefix", message: expect.stringContaining("overlaps") }]);
+    expect(overlap.body.error.details).toEqual([
+      { path: "toolPrefix", message: expect.stringContaining("overlaps") },
+    ]);
     expectError(await add(adminKey, { namespace: "c", toolPrefix: "b" }), 409, "CONFLICT");
     const c = await add(adminKey, { namespace: "c" });
     expect(c.status).toBe(201);
@@ -238,7 +240,10 @@ describe("upstream tool prefixes", () => {
       409,
       "CONFLICT",
     );
-    const own = await api("PATCH", `/org/upstreams/${b.body.id}`, { token: adminKey, body: { toolPrefix: "b__" } });
+    const own = await api("PATCH", `/org/upstreams/${b.body.id}`, {
+      token: adminKey,
+      body: { toolPrefix: "b__" },
+    });
     expect(own.status).toBe(200);
     const bad = await add(adminKey, { namespace: "d", toolPrefix: "has space" });
     expectError(bad, 400, "VALIDATION_FAILED");

@@ -19,8 +19,8 @@ import type {
 import { notFound } from "../validate";
 import { requireAgent } from "./agents";
 import { currentMandateRow } from "./mandates";
-import { policyWarnings } from "./policy-warnings";
 import { requireOrg } from "./orgs";
+import { policyWarnings } from "./policy-warnings";
 
 export function policySummary(row: PolicyRow): PolicySummaryView {
   return { id: row.id, version: row.version, mode: row.mode, active: row.active, createdAt: row.createdAt };
