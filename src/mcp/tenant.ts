@@ -29,6 +29,8 @@ export type Tenant = {
   conversions: ConversionTable;
   upstreams: (UpstreamTarget & {
     toolPrices: Record<string, { amount: string; currency: string; decimals: number }>;
+    /** Put before each tool name this upstream lists; null: names unchanged (see catalog.ts). */
+    toolPrefix: string | null;
   })[];
   timeZone: string;
   /** Percent of a budget at which mandate.budget.warning fires (org setting, default 80). */
@@ -115,6 +117,7 @@ export async function resolveTenant(
           url: u.url,
           headers: u.headers,
           toolPrices: u.toolPrices ?? {},
+          toolPrefix: u.toolPrefix,
         })),
       timeZone: config.org.timeZone,
       warningThreshold: settings.budgetWarningThreshold ?? 80,

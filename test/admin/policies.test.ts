@@ -168,3 +168,61 @@ describe("policy dry run", () => {
     );
   });
 });
+
+describe("policy warnings", () => {
+  const WARNED = `version: "1"
+hide:
+  - tollgate_list_agents
+  - ghost_tool
+  - "img_*"
+tools:
+  paid_echo:
+    rules: []
+  "generate_*":
+    rules: []
+  "*":
+    rules: []
+  nope:
+    rules: []
+  down__anything:
+    rules: []
+`;
+
+  it("lists tool keys and hide entries that match no tool, and names an unreachable upstream once", async () => {
+    const { adminKey } = await newOrg();
+    await api("POST", "/org/upstreams", {
+      token: adminKey,
+      body: { namespace: "paid", url: "https://paid.example/mcp" },
+    });
+    await api("POST", "/org/upstreams", {
+      token: adminKey,
+      body: { namespace: "down", url: "https://down.example/nothing/mcp" },
+    });
+    const r = await api("POST", "/org/policies", { token: adminKey, body: { source: WARNED } });
+    expect(r.status).toBe(201);
+    expect(r.body.warnings.map((w: { path: string; message: string }) => [w.path, w.message])).toEqual([
+      ["", "catalogue incomplete: down unreachable"],
+      ["tools.nope", expect.stringContaining('tool key "nope" matches no tool')],
+      ["hide[1]", expect.stringContaining('hide entry "ghost_tool" matches no tool')],
+      ["hide[2]", expect.stringContaining('hide entry "img_*" matches no tool')],
+    ]);
+    expect(r.body.warnings[1]).toMatchObject({ line: 13 });
+    const dry = await api("POST", "/org/policies/evaluate", {
+      token: adminKey,
+      body: { source: WARNED, call: { tool: "paid_echo" } },
+    });
+    expect(dry.body.warnings).toHaveLength(4);
+  });
+
+  it("warns about every tool key of an org without upstreams except tollgate_*", async () => {
+    const { adminKey } = await newOrg();
+    const r = await api("POST", "/org/policies", {
+      token: adminKey,
+      body: {
+        source:
+          'version: "1"\ntools:\n  tollgate_reserve:\n    rules: []\n  generate_image:\n    rules: []\n',
+      },
+    });
+    expect(r.body.warnings.map((w: { path: string }) => w.path)).toEqual(["tools.generate_image"]);
+  });
+});

@@ -192,3 +192,60 @@ describe("webhooks", () => {
     expect(ev.body.error.details[0].path).toBe("events[0]");
   });
 });
+
+describe("upstream tool prefixes", () => {
+  const add = (token: string, body: Record<string, unknown>) =>
+    api("POST", "/org/upstreams", { token, body: { url: "https://u.example/mcp", ...body } });
+
+  it("defaults to no prefix for the org's first upstream and <namespace>__ after, and keeps both", async () => {
+    const { adminKey } = await newOrg();
+    const first = await add(adminKey, { namespace: "paid" });
+    expect(first.body.toolPrefix).toBeNull();
+    const second = await add(adminKey, { namespace: "search" });
+    expect(second.body.toolPrefix).toBe("search__");
+    const custom = await add(adminKey, { namespace: "img", toolPrefix: "img." });
+    expect(custom.body.toolPrefix).toBe("img.");
+    const again = await api("GET", `/org/upstreams/${first.body.id}`, { token: adminKey });
+    expect(again.body.toolPrefix).toBeNull();
+    const renamed = await api("PATCH", `/org/upstreams/${second.body.id}`, {
+      token: adminKey,
+      body: { namespace: "web" },
+    });
+    expect(renamed.body).toMatchObject({ namespace: "web", toolPrefix: "search__" });
+  });
+
+  it("answers 409 for a second unprefixed upstream, a shared prefix, or overlapping prefixes", async () => {
+    const { adminKey } = await newOrg();
+    await add(adminKey, { namespace: "paid" });
+    const b = await add(adminKey, { namespace: "b", toolPrefix: "b__" });
+    const twoBare = await add(adminKey, { namespace: "c", toolPrefix: null });
+    expectError(twoBare, 409, "CONFLICT");
+    expect(twoBare.body.error.message).toContain('"paid" already exposes its tool names unprefixed');
+    expectError(await add(adminKey, { namespace: "c", toolPrefix: "b__" }), 409, "CONFLICT");
+    const overlap = await add(adminKey, { namespace: "c", toolPrefix: "b__x" });
+    expectError(overlap, 409, "CONFLICT");
+    expect(overlap.body.error.details).toEqual([
+      { path: "toolPrefix", message: expect.stringContaining("overlaps") },
+    ]);
+    expectError(await add(adminKey, { namespace: "c", toolPrefix: "b" }), 409, "CONFLICT");
+    const c = await add(adminKey, { namespace: "c" });
+    expect(c.status).toBe(201);
+    expectError(
+      await api("PATCH", `/org/upstreams/${c.body.id}`, { token: adminKey, body: { toolPrefix: null } }),
+      409,
+      "CONFLICT",
+    );
+    expectError(
+      await api("PATCH", `/org/upstreams/${c.body.id}`, { token: adminKey, body: { toolPrefix: "b__" } }),
+      409,
+      "CONFLICT",
+    );
+    const own = await api("PATCH", `/org/upstreams/${b.body.id}`, {
+      token: adminKey,
+      body: { toolPrefix: "b__" },
+    });
+    expect(own.status).toBe(200);
+    const bad = await add(adminKey, { namespace: "d", toolPrefix: "has space" });
+    expectError(bad, 400, "VALIDATION_FAILED");
+  });
+});

@@ -14,6 +14,8 @@ export type SeedOptions = {
   upstreams?: {
     namespace: string;
     url: string;
+    /** Default as migration 0002 left existing orgs: none for a lone upstream, `<namespace>__` for several. */
+    toolPrefix?: string | null;
     headers?: Record<string, string>;
     toolPrices?: Record<string, { amount: string; currency: string; decimals: number }>;
   }[];
@@ -95,13 +97,15 @@ export async function seedOrg(opts: SeedOptions = {}): Promise<Seeded> {
       })
       .run();
   }
-  for (const u of opts.upstreams ?? [{ namespace: "paid", url: "https://paid.example/mcp" }]) {
+  const specs = opts.upstreams ?? [{ namespace: "paid", url: "https://paid.example/mcp" }];
+  for (const u of specs) {
     await d
       .insert(upstreams)
       .values({
         id: newId("ups"),
         orgId,
         namespace: u.namespace,
+        toolPrefix: u.toolPrefix !== undefined ? u.toolPrefix : specs.length > 1 ? `${u.namespace}__` : null,
         url: u.url,
         headers: u.headers ?? {},
         toolPrices: u.toolPrices ?? null,

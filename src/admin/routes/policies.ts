@@ -2,6 +2,7 @@
 import type { AdminRouter } from "../define";
 import { listOf } from "../schemas/common";
 import {
+  CreatedPolicyView,
   CreatePolicyBody,
   EvaluateBody,
   EvaluateView,
@@ -22,9 +23,10 @@ export function policyRoutes(r: AdminRouter): void {
     path: "/policies",
     tag: "policies",
     access: "org",
-    summary: "Upload a policy (YAML or JSON); compile errors come back with line and column",
+    summary:
+      "Upload a policy (YAML or JSON); compile errors come back with line and column, keys matching no tool as warnings",
     body: CreatePolicyBody,
-    response: PolicyView,
+    response: CreatedPolicyView,
     status: 201,
     handle: ({ env, orgId, body, now }) => createPolicy(env, orgId, body, now),
   })

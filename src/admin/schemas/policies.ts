@@ -29,6 +29,22 @@ export const PolicyView = PolicySummaryView.extend({
 });
 export type PolicyView = z.infer<typeof PolicyView>;
 
+export const PolicyWarning = z.object({
+  path: z.string().describe('e.g. tools.generate_image or hide[0]; "" for the whole document'),
+  line: z.number().int().nullable(),
+  column: z.number().int().nullable(),
+  message: z.string(),
+});
+export type PolicyWarning = z.infer<typeof PolicyWarning>;
+const Warnings = z
+  .array(PolicyWarning)
+  .describe(
+    "tool keys and hide entries that match no tool in the org's current catalogue (upstream tools as agents see them, plus tollgate_*); the policy is stored anyway",
+  );
+
+export const CreatedPolicyView = PolicyView.extend({ warnings: Warnings });
+export type CreatedPolicyView = z.infer<typeof CreatedPolicyView>;
+
 export const EvaluateBody = z
   .strictObject({
     source: z
@@ -61,4 +77,5 @@ export const EvaluateView = z.object({
   policy: z.object({ id: z.string().nullable(), version: z.number().int().nullable() }).nullable(),
   mandate: z.object({ id: z.string(), version: z.number().int() }).nullable(),
   decision: z.unknown().describe("the engine's Decision: action, shadow, rules, denial, scopes"),
+  warnings: Warnings.describe("for uploaded text only (empty for a stored version): as on upload"),
 });

@@ -10,6 +10,9 @@ export const Namespace = z
     /^[a-z0-9][a-z0-9-]{0,30}$/,
     "lowercase letters, digits and - (max 31), starting with a letter or digit",
   );
+export const ToolPrefix = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, _ . and - (1 to 64), e.g. github__");
 const Url = z.string().min(1).max(2048);
 const HeaderName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, "must be an HTTP header name");
 const Headers = z
@@ -33,6 +36,11 @@ const upstreamFields = {
 
 export const CreateUpstreamBody = z.strictObject({
   namespace: Namespace,
+  toolPrefix: ToolPrefix.nullable()
+    .optional()
+    .describe(
+      "put before each tool name this upstream lists; null: names unchanged. Default: null for the org's first upstream, `<namespace>__` for later ones. Kept when other upstreams come and go",
+    ),
   url: upstreamFields.url,
   headers: upstreamFields.headers.default({}),
   agentIds: upstreamFields.agentIds.default(null),
@@ -41,7 +49,8 @@ export const CreateUpstreamBody = z.strictObject({
 export type CreateUpstreamBody = z.infer<typeof CreateUpstreamBody>;
 
 export const UpdateUpstreamBody = z.strictObject({
-  namespace: Namespace.optional(),
+  namespace: Namespace.optional().describe("does not rename tools (toolPrefix does)"),
+  toolPrefix: ToolPrefix.nullable().optional().describe("renames every tool of this upstream"),
   url: upstreamFields.url.optional(),
   headers: upstreamFields.headers.optional().describe("replaces every stored header"),
   agentIds: upstreamFields.agentIds.optional(),
@@ -53,6 +62,7 @@ export type UpdateUpstreamBody = z.infer<typeof UpdateUpstreamBody>;
 export const UpstreamView = z.object({
   id: z.string(),
   namespace: z.string(),
+  toolPrefix: z.string().nullable().describe("null: tool names unchanged"),
   url: z.string(),
   headerNames: z.array(z.string()),
   agentIds: z.array(z.string()).nullable(),

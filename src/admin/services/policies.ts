@@ -8,11 +8,19 @@ import { AppError } from "../../errors";
 import { mandateFromRow } from "../../mcp/mandate-row";
 import { invalidateOrg } from "../../mcp/tenant";
 import { type CompiledPolicy, compilePolicy, evaluate } from "../../policy";
-import type { CreatePolicyBody, EvaluateBody, PolicySummaryView, PolicyView } from "../schemas/policies";
+import type {
+  CreatedPolicyView,
+  CreatePolicyBody,
+  EvaluateBody,
+  PolicySummaryView,
+  PolicyView,
+  PolicyWarning,
+} from "../schemas/policies";
 import { notFound } from "../validate";
 import { requireAgent } from "./agents";
 import { currentMandateRow } from "./mandates";
 import { requireOrg } from "./orgs";
+import { policyWarnings } from "./policy-warnings";
 
 export function policySummary(row: PolicyRow): PolicySummaryView {
   return { id: row.id, version: row.version, mode: row.mode, active: row.active, createdAt: row.createdAt };
@@ -68,8 +76,9 @@ export async function createPolicy(
   orgId: string,
   input: CreatePolicyBody,
   now: number,
-): Promise<PolicyView> {
+): Promise<CreatedPolicyView> {
   const compiled = compileOrThrow(input.source, input.format);
+  const warnings = await policyWarnings(env, orgId, input.source, input.format, compiled);
   const d = db(env);
   const id = newId("pol");
   const nextVersion = sql`(select coalesce(max(${policies.version}), 0) + 1 from ${policies} where ${policies.orgId} = ${orgId})`;
@@ -86,7 +95,7 @@ export async function createPolicy(
   if (input.activate) await d.batch([insert, ...activation(env, orgId, id)]);
   else await insert.run();
   if (input.activate) invalidateOrg(orgId);
-  return policyView(await requirePolicy(env, orgId, id));
+  return { ...policyView(await requirePolicy(env, orgId, id)), warnings };
 }
 
 export async function listPolicies(env: Env, orgId: string): Promise<PolicySummaryView[]> {
@@ -125,9 +134,11 @@ export async function evaluatePolicyDryRun(env: Env, orgId: string, input: Evalu
   const org = await requireOrg(env, orgId);
   let policy: CompiledPolicy | null = null;
   let ref: { id: string | null; version: number | null } | null = null;
+  let warnings: PolicyWarning[] = [];
   if (input.source) {
     policy = compileOrThrow(input.source, input.format);
     ref = { id: null, version: null };
+    warnings = await policyWarnings(env, orgId, input.source, input.format, policy);
   } else {
     const row = input.policyId
       ? await requirePolicy(env, orgId, input.policyId)
@@ -165,6 +176,7 @@ export async function evaluatePolicyDryRun(env: Env, orgId: string, input: Evalu
     policy: ref,
     mandate: mandateRow ? { id: mandateRow.id, version: mandateRow.version } : null,
     decision: jsonSafe(decision),
+    warnings,
   };
 }
 

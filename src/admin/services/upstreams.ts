@@ -5,6 +5,7 @@ import type { UpstreamRow } from "../../db/queries/tenant";
 import { agents, upstreams } from "../../db/schema";
 import { config } from "../../env";
 import { AppError } from "../../errors";
+import { NAMESPACE_SEPARATOR } from "../../mcp/catalog";
 import { invalidateOrg } from "../../mcp/tenant";
 import { checkOutboundUrl } from "../../net/private-address";
 import { moneyView, resolveDecimals, toBaseUnitString } from "../money";
@@ -20,6 +21,7 @@ export function upstreamView(row: UpstreamRow): UpstreamView {
   return {
     id: row.id,
     namespace: row.namespace,
+    toolPrefix: row.toolPrefix,
     url: row.url,
     headerNames: Object.keys(row.headers ?? {}),
     agentIds: row.agentIds,
@@ -80,6 +82,46 @@ async function assertNamespaceFree(env: Env, orgId: string, namespace: string, e
   if (clash) throw new AppError("CONFLICT", `An upstream with namespace "${namespace}" already exists`);
 }
 
+const noPrefix = (p: string | null) => (p === null ? "no prefix" : `prefix "${p}"`);
+
+/**
+ * Two upstreams of an org must never be able to make the same tool name: at most one without a prefix,
+ * and no prefix equal to, or the start of, another (tool "a_b_x" could be "a_" + "b_x" or "a_b_" + "x").
+ * An unprefixed upstream listing a name that starts with a prefix is caught at runtime (catalog.ts).
+ */
+async function assertPrefixFree(env: Env, orgId: string, prefix: string | null, exceptId: string | null) {
+  const others = await db(env)
+    .select({ id: upstreams.id, namespace: upstreams.namespace, toolPrefix: upstreams.toolPrefix })
+    .from(upstreams)
+    .where(and(eq(upstreams.orgId, orgId), exceptId ? ne(upstreams.id, exceptId) : undefined))
+    .all();
+  const p = prefix ?? "";
+  for (const o of others) {
+    const q = o.toolPrefix ?? "";
+    const clash = p === q || (p !== "" && q !== "" && (p.startsWith(q) || q.startsWith(p)));
+    if (!clash) continue;
+    const why =
+      p === q
+        ? prefix === null
+          ? `upstream "${o.namespace}" already exposes its tool names unprefixed; give this one a toolPrefix`
+          : `upstream "${o.namespace}" already uses tool prefix "${prefix}"`
+        : `${noPrefix(prefix)} overlaps upstream "${o.namespace}"'s ${noPrefix(o.toolPrefix)}: one tool name could belong to both`;
+    throw new AppError("CONFLICT", `Tool names would collide: ${why}`, [
+      { path: "toolPrefix", message: why },
+    ]);
+  }
+}
+
+/** Unless given: none for the org's first upstream, `<namespace>__` once it has one. */
+async function defaultPrefix(env: Env, orgId: string, namespace: string): Promise<string | null> {
+  const any = await db(env)
+    .select({ id: upstreams.id })
+    .from(upstreams)
+    .where(eq(upstreams.orgId, orgId))
+    .get();
+  return any ? namespace + NAMESPACE_SEPARATOR : null;
+}
+
 export async function requireUpstream(env: Env, orgId: string, id: string): Promise<UpstreamRow> {
   const row = await db(env)
     .select()
@@ -95,6 +137,9 @@ export async function createUpstream(env: Env, orgId: string, input: CreateUpstr
   const toolPrices = basePrices(input.toolPrices);
   await checkAgents(env, orgId, input.agentIds);
   await assertNamespaceFree(env, orgId, input.namespace, null);
+  const toolPrefix =
+    input.toolPrefix === undefined ? await defaultPrefix(env, orgId, input.namespace) : input.toolPrefix;
+  await assertPrefixFree(env, orgId, toolPrefix, null);
   const id = newId("ups");
   await db(env)
     .insert(upstreams)
@@ -102,6 +147,7 @@ export async function createUpstream(env: Env, orgId: string, input: CreateUpstr
       id,
       orgId,
       namespace: input.namespace,
+      toolPrefix,
       url,
       headers: input.headers,
       agentIds: input.agentIds,
@@ -139,6 +185,10 @@ export async function updateUpstream(env: Env, orgId: string, id: string, input:
   if (input.namespace !== undefined) {
     await assertNamespaceFree(env, orgId, input.namespace, id);
     patch.namespace = input.namespace;
+  }
+  if (input.toolPrefix !== undefined) {
+    await assertPrefixFree(env, orgId, input.toolPrefix, id);
+    patch.toolPrefix = input.toolPrefix;
   }
   if (input.headers !== undefined) patch.headers = input.headers;
   if (input.status !== undefined) patch.status = input.status;

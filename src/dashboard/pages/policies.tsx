@@ -225,10 +225,14 @@ export function policyRoutes(app: Hono<DashEnv>) {
         { source, activate: field(f, "activate") === "1" },
         Date.now(),
       );
+      const saved = p.active
+        ? `Saved and activated version ${p.version}.`
+        : `Saved version ${p.version} (not active).`;
+      const warned = p.warnings.map((w) => (w.path ? `${w.path}: ${w.message}` : w.message));
       setFlash(
         c,
-        "ok",
-        p.active ? `Saved and activated version ${p.version}.` : `Saved version ${p.version} (not active).`,
+        warned.length > 0 ? "error" : "ok",
+        warned.length > 0 ? `${saved} Warnings: ${warned.join("; ")}` : saved,
       );
       return c.redirect(`/dashboard/policies/${p.id}`, 303);
     } catch (err) {

@@ -1,6 +1,12 @@
-// Governance tools (tollgate_*) served by the gateway itself next to the upstream tools.
+// Governance tools (tollgate_*) served by the gateway itself next to the upstream tools. A policy's
+// `hide` covers them as it covers upstream tools: hidden ones are left out of tools/list and refused.
+import { newId } from "../../db/client";
+import { isToolVisible } from "../../policy";
+import { txRecord } from "../call-record";
 import type { GatewayCtx } from "../context";
+import { denialError } from "../denial";
 import { type JsonRpcRequest, RPC, rpcError, rpcResult } from "../jsonrpc";
+import { record } from "../ledger-calls";
 import { type GovernanceToolName, INPUTS, toolDefinitions } from "./catalog";
 import { HANDLERS } from "./handlers";
 import { fail } from "./results";
@@ -15,12 +21,47 @@ export function governanceToolList(g: GatewayCtx) {
   return toolDefinitions(governanceToolNames(g));
 }
 
+/** True for hidden ones too: the gateway answers them (with a denial), they never reach an upstream. */
 export function isGovernanceTool(g: GatewayCtx, name: string): boolean {
   return (governanceToolNames(g) as string[]).includes(name);
 }
 
+/** A hidden tool is denied as a hidden upstream tool is (enforce mode; shadow mode only records). */
+async function hiddenDenial(g: GatewayCtx, req: JsonRpcRequest, name: string) {
+  const policy = g.tenant.policy;
+  if (!policy || policy.mode === "shadow" || isToolVisible(policy, name)) return null;
+  const txId = newId("tx");
+  const message = `Tool "${name}" is hidden by policy`;
+  const call = {
+    txId,
+    tool: name,
+    upstreamId: "",
+    args: (req.params as { arguments?: unknown }).arguments ?? {},
+  };
+  await record(
+    g,
+    txRecord(g, call, {
+      kind: "free",
+      decision: "deny",
+      status: "denied",
+      upstreamId: null,
+      reasonCode: "tool_hidden",
+      reason: message,
+    }),
+  );
+  return denialError(req.id, {
+    reason: "tool_hidden",
+    message,
+    rule: "(hidden)",
+    source: "policy",
+    transactionId: txId,
+  });
+}
+
 export async function callGovernanceTool(g: GatewayCtx, req: JsonRpcRequest) {
   const params = (req.params ?? {}) as { name: GovernanceToolName; arguments?: unknown };
+  const hidden = await hiddenDenial(g, req, params.name);
+  if (hidden) return hidden;
   const parsed = INPUTS[params.name].safeParse(params.arguments ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
