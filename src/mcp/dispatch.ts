@@ -2,7 +2,7 @@
 // messages broadcast; a "notification" naming a request method is refused (it would run a tool with
 // no answer to meter), and a client's response goes only to the upstream whose request it answers.
 
-import { listTools } from "./catalog";
+import { listTools, refuseAmbiguousCall } from "./catalog";
 import type { GatewayCtx } from "./context";
 import { deliverElicitation, isElicitationAnswer } from "./elicit";
 import { callGovernanceTool, governanceToolList, isGovernanceTool } from "./governance/index";
@@ -58,7 +58,7 @@ export async function dispatch(g: GatewayCtx, body: unknown, raw: string): Promi
       if (typeof name === "string" && isGovernanceTool(g, name)) {
         return jsonResponse(await callGovernanceTool(g, req));
       }
-      return toolsCall(g, req);
+      return (await refuseAmbiguousCall(g, req)) ?? toolsCall(g, req);
     }
     default:
       return otherRequest(g, req, raw);

@@ -64,7 +64,7 @@ function mergeInitialize(g: GatewayCtx, req: JsonRpcRequest, results: Record<str
     protocolVersion: (results[0]?.protocolVersion as string | undefined) ?? requested ?? "2025-06-18",
     capabilities,
     serverInfo: GATEWAY_INFO,
-    instructions: `Tollgate gateway for agent "${g.tenant.agent.name}": tools of ${results.length} servers, named <server>__<tool>.`,
+    instructions: `Tollgate gateway for agent "${g.tenant.agent.name}": tools of ${results.length} servers, each named by its server's fixed tool prefix.`,
   };
 }
 

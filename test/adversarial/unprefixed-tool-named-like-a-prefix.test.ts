@@ -59,10 +59,9 @@ describe("a tool name two upstreams could serve", () => {
     expect(ok.isError).toBeFalsy();
   });
 
-  // Without a tools/list first, only the pre-check can know the unprefixed upstream lists paid_echo:
-  // it needs dispatch.ts to call refuseAmbiguousCall() before toolsCall() (owned by another change).
-  // `it.fails` until then; drop `.fails` when that line lands.
-  it.fails("is refused in tools/call without a tools/list first, reaching neither upstream", async () => {
+  // Without a tools/list first, only dispatch's refuseAmbiguousCall() pre-check can know the
+  // unprefixed upstream lists paid_echo.
+  it("is refused in tools/call without a tools/list first, reaching neither upstream", async () => {
     const { client, bare, prefixed } = await setup();
     await refused(client);
     expect(await calls(bare)).toEqual([]);

@@ -34,9 +34,11 @@ async function hiddenDenial(g: GatewayCtx, req: JsonRpcRequest, name: string) {
   const message = `Tool "${name}" is hidden by policy`;
   const call = {
     txId,
+    method: req.method,
     tool: name,
     upstreamId: "",
     args: (req.params as { arguments?: unknown }).arguments ?? {},
+    argsHash: "",
   };
   await record(
     g,
