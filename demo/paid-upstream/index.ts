@@ -7,7 +7,7 @@ import { createPayments } from "./payments";
 import { serveRpc } from "./rpc";
 import { type CallOutcome, createServer } from "./tools";
 import { serveWitness, witnessed } from "./witness";
-import { x402Tools } from "./x402";
+import { x402Tools, x402UptoTools, x402V1Tools } from "./x402";
 
 export type DemoEnv = { MPP_SECRET_KEY?: string };
 
@@ -15,7 +15,8 @@ const HOME = `Tollgate demo paid MCP upstream
 
 POST /mcp        MCP Streamable HTTP (SSE responses), payments with MPP (-32042, mock method "test")
 POST /json/mcp   the same server with JSON responses
-POST /x402/mcp   one tool paid with x402 over MCP (x402_weather)
+POST /x402/mcp   one tool paid with x402 over MCP (x402_weather), v2 exact 0.01 USDC
+POST /x402v1/mcp the same with x402 v1; /x402upto/mcp with v2 upto (at most 0.05, settles 0.02)
 
 Tools on /mcp: echo and get_time (free); generate_image 0.50, research_report 2.00 brief / 15.00 deep,
 paid_echo (any price), slow_paid 0.10 (with progress), charge_then_fail 0.25, server_error 0.25,
@@ -71,6 +72,8 @@ export default {
       "/mcp": (req) => serveMcp(req, env, false),
       "/json/mcp": (req) => serveMcp(req, env, true),
       "/x402/mcp": (req) => serveRpc(req, "tollgate-demo-x402", x402Tools),
+      "/x402v1/mcp": (req) => serveRpc(req, "tollgate-demo-x402-v1", x402V1Tools),
+      "/x402upto/mcp": (req) => serveRpc(req, "tollgate-demo-x402-upto", x402UptoTools),
       "/elicit/mcp": (req) => serveRpc(req, "tollgate-demo-elicit", elicitTools),
       "/garbage/mcp": garbage,
       "/slow/mcp": (req) => slow(req, (r) => serveMcp(r, env, true)),

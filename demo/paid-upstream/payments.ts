@@ -67,6 +67,8 @@ export const PRICES = {
   slow_paid: "0.10",
   charge_then_fail: "0.25",
   server_error: "0.25",
+  paid_resource: "0.30",
+  paid_prompt: "0.20",
 } as const;
 
 function offer(amount: string, description: string) {

@@ -2,7 +2,13 @@
 // that misbehave on purpose (charge then fail, crash after charge) so a gateway's accounting can be tested.
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type {
+  CallToolResult,
+  GetPromptResult,
+  ReadResourceResult,
+  ServerNotification,
+  ServerRequest,
+} from "@modelcontextprotocol/sdk/types.js";
 import { CfWorkerJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/cfworker";
 import { z } from "zod";
 import { type Payments, PRICES } from "./payments";
@@ -153,6 +159,35 @@ export function createServer(payments: Payments, outcome: CallOutcome): McpServe
       if (paid.status === 402) throw paid.challenge;
       recordRun("multi_offer", {});
       return paid.withReceipt(text("paid through one of two offers"));
+    },
+  );
+
+  // MPP lists resources/read and prompts/get as payable: one paid resource and one paid prompt.
+  server.registerResource(
+    "paid_report",
+    "demo://reports/paid",
+    { description: `Paid: ${PRICES.paid_resource} pathUSD to read.`, mimeType: "text/plain" },
+    async (uri, extra) => {
+      const paid = await payments.charge(extra, PRICES.paid_resource, "paid_report");
+      if (paid.status === 402) throw paid.challenge;
+      recordRun("resource:demo://reports/paid", {});
+      // withReceipt adds the receipt to `_meta` of any result; its type names tool results only.
+      const result = { contents: [{ uri: uri.href, text: "The paid report." }] };
+      return paid.withReceipt(result as unknown as CallToolResult) as unknown as ReadResourceResult;
+    },
+  );
+
+  server.registerPrompt(
+    "paid_prompt",
+    { description: `Paid: ${PRICES.paid_prompt} pathUSD.`, argsSchema: { topic: z.string() } },
+    async ({ topic }, extra) => {
+      const paid = await payments.charge(extra, PRICES.paid_prompt, "paid_prompt");
+      if (paid.status === 402) throw paid.challenge;
+      recordRun("prompt:paid_prompt", { topic });
+      const result = {
+        messages: [{ role: "user", content: { type: "text", text: `Write about ${topic}.` } }],
+      };
+      return paid.withReceipt(result as unknown as CallToolResult) as unknown as GetPromptResult;
     },
   );
 

@@ -71,11 +71,11 @@ describe("extractCredential", () => {
     expect(extractCredential(withMeta({ "x402/payment": standard }))).toMatchObject({ protocol: "x402" });
   });
 
-  it("reads a v1 payload, which has no accepted echo", () => {
+  it("reads a v1 payload, which has no accepted echo, keyed by what it carries (scheme, network, to)", () => {
     expect(credential("x402-v1-credential")).toMatchObject({
       protocol: "x402",
       x402Version: 1,
-      offerKey: null,
+      offerKey: "x402v1|exact|base-sepolia|0x209693bc6afc0c5328ba36faf03c514ef312287c",
       accepted: null,
       scheme: "exact",
       network: "base-sepolia",

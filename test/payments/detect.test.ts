@@ -131,7 +131,7 @@ describe("offer details", () => {
     });
   });
 
-  it("keys x402 v2 offers by the JCS of the accepts entry and v1 offers by scheme|network|payTo|asset", () => {
+  it("keys x402 v2 offers by the JCS of the accepts entry and v1 offers by scheme|network|payTo (what a v1 credential carries)", () => {
     const v2 = detectPaymentRequired(fixtures["x402-v2-text-only"])?.offers[0];
     expect(v2?.offerKey).toBe(
       '{"amount":"10000","asset":"0x036CbD53842c5426634e7929541eC2318f3dCF7e","extra":{"name":"USDC","version":"2"},' +
@@ -140,9 +140,7 @@ describe("offer details", () => {
     expect(v2).toMatchObject({ x402Version: 2, maxTimeoutSeconds: 60, expiresAt: null });
     expect(v2?.asset).toBe("0x036cbd53842c5426634e7929541ec2318f3dcf7e");
     const v1 = detectPaymentRequired(fixtures["x402-v1-payment-required"])?.offers[0];
-    expect(v1?.offerKey).toBe(
-      "exact|base-sepolia|0x209693Bc6afc0C5328bA36FaF03C514EF312287C|0x036cbd53842c5426634e7929541ec2318f3dcf7e",
-    );
+    expect(v1?.offerKey).toBe("x402v1|exact|base-sepolia|0x209693bc6afc0c5328ba36faf03c514ef312287c");
     expect(v1?.x402Version).toBe(1);
   });
 

@@ -72,6 +72,8 @@ describe("rate_limit shorthand", () => {
         amount: "1",
         unit: "calls",
         kind: "count",
+        // The rule's on_deny travels with the line, so a ledger refusal shows it to the agent.
+        message: "Hourly limit of 5 new issues reached",
       },
       expect.objectContaining(globalLine),
     ]);
@@ -117,6 +119,7 @@ describe("state with increment_from", () => {
       amount: "5000000000",
       unit: "count/6",
       kind: "count",
+      message: "Daily spending cap of $10,000.00 reached",
     });
   });
 
