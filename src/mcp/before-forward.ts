@@ -7,6 +7,7 @@ import { txRecord } from "./call-record";
 import type { CallTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
 import { evaluateCall, type PriceIn, policyDenial } from "./decide";
+import type { Denial } from "./denial";
 import type { JsonRpcId } from "./jsonrpc";
 import { record, reserveLines, settle } from "./ledger-calls";
 import { priceFields, refuse } from "./refuse";
@@ -14,7 +15,13 @@ import { priceFields, refuse } from "./refuse";
 /** How long a pre-call hold (rate-limit counters, estimated price) may outlive the upstream timeout. */
 const HOLD_MARGIN_MS = 30_000;
 
-export type Cleared = { decision: Decision; estimate: PriceIn; holdId: string | null };
+export type Cleared = {
+  decision: Decision;
+  estimate: PriceIn;
+  holdId: string | null;
+  /** The idempotency_window hold of this call, released if the call fails. */
+  dedupeId: string | null;
+};
 export type Before = ({ ok: true } & Cleared) | { ok: false; answer: unknown };
 
 export async function beforeForward(g: GatewayCtx, id: JsonRpcId, target: CallTarget): Promise<Before> {
@@ -43,9 +50,17 @@ export async function beforeForward(g: GatewayCtx, id: JsonRpcId, target: CallTa
   if (refused)
     return { ok: false, answer: await refuse(g, id, call, { denial: refused, decision, price: estimate }) };
 
+  const dedupe = await holdAgainstDuplicates(g, target, decision);
+  if (!dedupe.ok)
+    return {
+      ok: false,
+      answer: await refuse(g, id, call, { denial: dedupe.denial, decision, price: estimate }),
+    };
+  const dedupeId = dedupe.reservationId;
+
   // Rate-limit counters always; every line for a configured-price tool.
   const lines = estimate ? decision.scopes : decision.scopes.filter((l) => l.kind === "count");
-  if (lines.length === 0 && !estimate) return { ok: true, decision, estimate, holdId: null };
+  if (lines.length === 0 && !estimate) return { ok: true, decision, estimate, holdId: null, dedupeId };
   // A free call's counter hold is internal (audit: false): the call's own row is recorded after it.
   const holdTx = estimate
     ? txRecord(
@@ -74,13 +89,63 @@ export async function beforeForward(g: GatewayCtx, id: JsonRpcId, target: CallTa
     audit: estimate !== null,
   });
   if (!hold.ok) {
-    const recorded = hold.denial.reason === "budget_exceeded" || hold.denial.reason === "rate_limited";
+    if (dedupeId) await settle(g, dedupeId, { commit: false, reason: "call_refused" });
+    // An audited hold's refusal is recorded by the ledger itself; an internal one's is ours to record.
+    const recorded =
+      estimate !== null && (hold.denial.reason === "budget_exceeded" || hold.denial.reason === "rate_limited");
     return {
       ok: false,
       answer: await refuse(g, id, call, { denial: hold.denial, decision, price: estimate, recorded }),
     };
   }
-  return { ok: true, decision, estimate, holdId: hold.reservationId };
+  return { ok: true, decision, estimate, holdId: hold.reservationId, dedupeId };
+}
+
+/**
+ * idempotency_window: the same call (agent, tool, arguments) once per window. A hold on a per-call
+ * line that only expiry frees: a second identical call inside the window finds the line full and is
+ * refused. A call that failed releases it, so a failed action can be retried at once.
+ */
+async function holdAgainstDuplicates(
+  g: GatewayCtx,
+  target: CallTarget,
+  decision: Decision,
+): Promise<{ ok: true; reservationId: string | null } | { ok: false; denial: Denial }> {
+  const windowMs = decision.idempotencyWindowMs;
+  if (!windowMs) return { ok: true, reservationId: null };
+  const { call } = target;
+  const txId = `${call.txId}_dedupe`;
+  const hold = await reserveLines(g, {
+    txId,
+    lines: [
+      {
+        key: `dedupe:${g.tenant.agent.id}:${call.tool}:${call.argsHash}`.slice(0, 200),
+        label: "idempotency window",
+        window: "total",
+        timeZone: "UTC",
+        limit: "1",
+        amount: "1",
+        unit: "calls",
+        kind: "count",
+        message: `the same call with the same arguments already ran within its idempotency window (${Math.round(windowMs / 1000)} s).`,
+      },
+    ],
+    ttlMs: Math.min(Math.max(windowMs, 1_000), 86_400_000),
+    tx: txRecord(g, { ...call, txId }, { kind: "free", decision: "allow", status: "reserved" }, decision),
+    audit: false,
+  });
+  if (hold.ok) return { ok: true, reservationId: hold.reservationId };
+  if (hold.denial.reason !== "rate_limited") return { ok: false, denial: hold.denial };
+  return {
+    ok: false,
+    denial: {
+      ...hold.denial,
+      reason: "duplicate_call",
+      retryAfter: null,
+      scope: null,
+      rule: "idempotency window",
+    },
+  };
 }
 
 /**
@@ -97,6 +162,8 @@ export async function settleBefore(
   how: Reached,
   reasonCode: string | null = null,
 ): Promise<void> {
+  if (c.dedupeId && (how === "failed" || how === "not_sent"))
+    await settle(g, c.dedupeId, { commit: false, reason: "call_failed" });
   if (c.holdId) {
     if (how === "success") await settle(g, c.holdId, { commit: true });
     else if (how === "not_sent") await settle(g, c.holdId, { commit: false, reason: "upstream_not_reached" });

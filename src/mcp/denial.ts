@@ -29,6 +29,7 @@ export type DenialReason =
   | "session_mismatch"
   | "credential_mismatch"
   | "multiple_credentials"
+  | "duplicate_call"
   | "ledger_unavailable";
 
 export type Price = { amount: bigint | string; currency: string; decimals: number };
