@@ -92,7 +92,8 @@ export async function beforeForward(g: GatewayCtx, id: JsonRpcId, target: CallTa
     if (dedupeId) await settle(g, dedupeId, { commit: false, reason: "call_refused" });
     // An audited hold's refusal is recorded by the ledger itself; an internal one's is ours to record.
     const recorded =
-      estimate !== null && (hold.denial.reason === "budget_exceeded" || hold.denial.reason === "rate_limited");
+      estimate !== null &&
+      (hold.denial.reason === "budget_exceeded" || hold.denial.reason === "rate_limited");
     return {
       ok: false,
       answer: await refuse(g, id, call, { denial: hold.denial, decision, price: estimate, recorded }),

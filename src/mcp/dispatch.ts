@@ -2,6 +2,7 @@
 // messages broadcast; a "notification" naming a request method is refused (it would run a tool with
 // no answer to meter), and a client's response goes only to the upstream whose request it answers.
 
+import { credentialCount } from "../payments";
 import { listTools, refuseAmbiguousCall } from "./catalog";
 import type { GatewayCtx } from "./context";
 import { deliverElicitation, isElicitationAnswer } from "./elicit";
@@ -26,6 +27,16 @@ export async function dispatch(g: GatewayCtx, body: unknown, raw: string): Promi
       typeof id === "string" || typeof id === "number" ? id : null,
       "Invalid JSON-RPC 2.0 message",
     );
+  }
+  // Messages that skip the metered path (initialize, notifications, responses) are forwarded as they
+  // are: a payment credential inside one would reach an upstream unbudgeted.
+  if (message.kind !== "request" || message.msg.method === "initialize") {
+    const result = (message.msg as { result?: unknown }).result;
+    if (credentialCount(message.msg) > 0 || credentialCount({ params: result }) > 0)
+      return invalid(
+        (message.msg as { id?: JsonRpcId | null }).id ?? null,
+        "A payment credential is only accepted on a request the gateway meters. It was not forwarded.",
+      );
   }
   if (message.kind === "response") {
     const id = message.msg.id;
