@@ -2,10 +2,9 @@
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/routes";
 import { dashboardRoutes } from "./dashboard/routes";
+import type { AppEnv } from "./env";
 import { AppError, codeToStatus, errorBody } from "./errors";
 import { mcpRoutes } from "./mcp/routes";
-
-export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
 
 export function createApp() {
   const app = new Hono<AppEnv>();

@@ -13,6 +13,9 @@ const csv = z
       : [],
   );
 
+/** Hono's environment for every route layer: the Worker bindings and per-request variables. */
+export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
+
 const boolFlag = z
   .enum(["true", "false", "1", "0", ""])
   .optional()

@@ -2,7 +2,7 @@
 // OpenAPI entry come from the same object, so the document cannot drift from what is served.
 import type { Context, Hono } from "hono";
 import type { z } from "zod";
-import type { AppEnv } from "../app";
+import type { AppEnv } from "../env";
 import { config } from "../env";
 import { AppError } from "../errors";
 import { authenticate, bearerToken, orgScope, type Principal } from "./auth";

@@ -1,6 +1,6 @@
 // The admin REST API (/api/v1): every route declared once (handler + OpenAPI entry) per resource file.
 import { Hono } from "hono";
-import type { AppEnv } from "../app";
+import type { AppEnv } from "../env";
 import { AdminRouter } from "./define";
 import { openApiDocument } from "./openapi";
 import { activityRoutes } from "./routes/activity";

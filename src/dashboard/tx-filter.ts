@@ -2,7 +2,7 @@
 // cursor) plus an amount range checked exactly in each row's currency, and the CSV rendering.
 import type { TransactionView } from "../admin/schemas/activity";
 import { encodeCursor, listTransactions } from "../admin/services/transactions";
-import { TRANSACTION_STATUSES } from "../db/schema/transactions";
+import { TRANSACTION_STATUSES } from "../ledger/statuses";
 import { formatAmount, parseDecimal } from "../money";
 import { localInputToInstant } from "./format";
 

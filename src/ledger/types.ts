@@ -1,8 +1,8 @@
 // Zod schemas for everything that crosses the ledger's RPC boundary; types are their z.infer.
 // Amounts travel as strings of base-unit digits (bigint inside, TEXT in SQLite).
 import { z } from "zod";
-import { TRANSACTION_STATUSES } from "../db/schema/transactions";
 import { CredentialSchema } from "../payments/types";
+import { TRANSACTION_STATUSES } from "./statuses";
 import { isValidTimeZone } from "./windows";
 
 export const MIN_TTL_MS = 1_000;

@@ -2,8 +2,8 @@
 // Order: Host and Origin checks -> protocol version -> key -> body limits -> JSON-RPC envelope ->
 // dispatch by method.
 import { Hono } from "hono";
-import type { AppEnv } from "../app";
 import { isLockedOut, noteFailure } from "../auth/failed-lookups";
+import type { AppEnv } from "../env";
 import { config } from "../env";
 import { hostServed, originAllowed } from "../net/host-origin";
 import { readTextLimited } from "../net/read-limited";

@@ -1,5 +1,7 @@
 // Server-Sent Events framing for MCP Streamable HTTP: parse an upstream stream into events and
 // write events back. Only `event`, `data` and `id` fields matter to MCP.
+import { createParser } from "eventsource-parser";
+
 export type SseEvent = { event: string | null; data: string; id: string | null };
 
 /** Thrown by readSse when one event grows past its cap (an upstream that never ends an event). */
@@ -7,66 +9,47 @@ export class SseEventTooLarge extends Error {
   override name = "SseEventTooLarge";
 }
 
+/**
+ * The events of an upstream stream, parsed by eventsource-parser (the WHATWG rules: CR, LF and CRLF
+ * line ends, multi-line data, comments, incremental over chunks). An event that grows past
+ * `maxEventChars` cancels the stream and throws SseEventTooLarge.
+ */
 export async function* readSse(
   body: ReadableStream<Uint8Array>,
   maxEventChars = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<SseEvent> {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const ready: SseEvent[] = [];
+  let overflow = false;
+  const parser = createParser({
+    onEvent: (e) => ready.push({ event: e.event ?? null, data: e.data, id: e.id ?? null }),
+    onError: (err) => {
+      if (err.type === "max-buffer-size-exceeded") overflow = true;
+    },
+    ...(Number.isFinite(maxEventChars) ? { maxBufferSize: maxEventChars } : {}),
+  });
   const tooLarge = async () => {
     await reader.cancel().catch(() => undefined);
     return new SseEventTooLarge(`an upstream SSE event exceeds ${maxEventChars} characters`);
   };
-  let buffer = "";
   try {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      // Only the new text (and 3 characters before it, for a boundary split across chunks) is scanned.
-      let from = Math.max(0, buffer.length - 3);
-      buffer += value;
-      let sep = findBoundary(buffer, from);
-      while (sep) {
-        const block = buffer.slice(0, sep.index);
-        if (block.length > maxEventChars) throw await tooLarge();
-        buffer = buffer.slice(sep.index + sep.length);
-        const ev = parseBlock(block);
-        if (ev) yield ev;
-        from = 0;
-        sep = findBoundary(buffer, from);
+      parser.feed(value);
+      if (overflow) throw await tooLarge();
+      while (ready.length > 0) {
+        const ev = ready.shift()!;
+        if (ev.data.length > maxEventChars) throw await tooLarge();
+        yield ev;
       }
-      // What is left is one event in progress.
-      if (buffer.length > maxEventChars) throw await tooLarge();
     }
-    const last = parseBlock(buffer);
-    if (last) yield last;
+    // A last event without its blank line still counts (servers that close right after writing).
+    parser.feed("\n\n");
+    for (const ev of ready) yield ev;
   } finally {
     reader.releaseLock();
   }
-}
-
-function findBoundary(s: string, from: number): { index: number; length: number } | null {
-  const re = /\r?\n\r?\n/g;
-  re.lastIndex = from;
-  const m = re.exec(s);
-  return m ? { index: m.index, length: m[0].length } : null;
-}
-
-function parseBlock(block: string): SseEvent | null {
-  let event: string | null = null;
-  let id: string | null = null;
-  const data: string[] = [];
-  for (const line of block.split(/\r?\n/)) {
-    if (!line || line.startsWith(":")) continue;
-    const colon = line.indexOf(":");
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? "" : line.slice(colon + 1);
-    if (value.startsWith(" ")) value = value.slice(1);
-    if (field === "data") data.push(value);
-    else if (field === "event") event = value;
-    else if (field === "id") id = value;
-  }
-  if (data.length === 0) return null;
-  return { event, data: data.join("\n"), id };
 }
 
 export function encodeSse(message: unknown, id?: string | null): string {

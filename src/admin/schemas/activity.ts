@@ -1,6 +1,6 @@
 // Read-mostly activity: transactions (cursor-paginated), approvals, budget balances.
 import { z } from "zod";
-import { TRANSACTION_STATUSES } from "../../db/schema/transactions";
+import { TRANSACTION_STATUSES } from "../../ledger/statuses";
 import { MoneyView } from "../money";
 import { EpochMs } from "./common";
 

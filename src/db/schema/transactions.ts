@@ -1,15 +1,8 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { TRANSACTION_STATUSES } from "../../ledger/statuses";
 import { baseUnits, createdAt, json } from "./columns";
 
-export const TRANSACTION_STATUSES = [
-  "allowed",
-  "reserved",
-  "committed",
-  "released",
-  "expired",
-  "denied",
-  "pending_approval",
-] as const;
+export { TRANSACTION_STATUSES };
 
 /**
  * One row per decision on a tools/call (and per cooperative reservation). Written by the tenant
