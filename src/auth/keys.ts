@@ -1,5 +1,7 @@
 // API key format, generation and hashing. Keys are 192-bit random secrets with a visible type
 // prefix (so secret scanners and humans can tell them apart); only their SHA-256 is stored.
+import { hex } from "./encoding";
+
 export type KeyScope = "admin" | "org" | "agent";
 
 const SCOPE_PREFIX: Record<KeyScope, string> = { admin: "tg_adm_", org: "tg_org_", agent: "tg_agt_" };
@@ -31,13 +33,7 @@ export function isWellFormedKey(secret: string): boolean {
 
 export async function hashKey(secret: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret));
-  return toHex(new Uint8Array(digest));
-}
-
-export function toHex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
+  return hex(new Uint8Array(digest));
 }
 
 /** Constant-time comparison of two equal-length strings (digests). */

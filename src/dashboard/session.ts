@@ -1,6 +1,8 @@
 // Dashboard sessions: a stateless HMAC-signed cookie (org, key, expiry), the per-session CSRF token,
 // and the revocation re-check of the org admin key the session was opened with.
 import { listKeys } from "../admin/services/keys";
+import { base64url, fromBase64url, utf8 } from "../auth/encoding";
+import { signer } from "../auth/signer";
 import { config } from "../env";
 import { AppError } from "../errors";
 
@@ -10,50 +12,19 @@ export const SESSION_COOKIE = "tg_session";
 export const SESSION_TTL_MS = 12 * 3_600_000;
 const KEY_CHECK_TTL_MS = 30_000;
 
-const enc = new TextEncoder();
-const hmacKeys = new Map<string, Promise<CryptoKey>>();
-
-function hmacKey(env: Env): Promise<CryptoKey> {
+function sessionSigner(env: Env) {
   const secret = config(env).SESSION_SECRET;
   if (!secret) throw new AppError("INTERNAL", "The dashboard needs SESSION_SECRET to be set");
-  let key = hmacKeys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey(
-      "raw",
-      enc.encode(`dashboard|${secret}`),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign", "verify"],
-    );
-    hmacKeys.set(secret, key);
-  }
-  return key;
+  return signer(secret, "dashboard");
 }
 
-function b64url(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromB64url(text: string): Uint8Array<ArrayBuffer> | null {
-  try {
-    const bin = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    const out = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
-  } catch {
-    return null;
-  }
-}
-
-async function mac(env: Env, text: string): Promise<string> {
-  return b64url(new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(env), enc.encode(text))));
+function mac(env: Env, text: string): Promise<string> {
+  return sessionSigner(env).sign(text);
 }
 
 /** "<payload>.<signature>", both base64url; the payload is readable but cannot be forged. */
 export async function signSession(env: Env, s: Session): Promise<string> {
-  const payload = b64url(enc.encode(JSON.stringify([s.orgId, s.keyId, s.exp])));
+  const payload = base64url(utf8.encode(JSON.stringify([s.orgId, s.keyId, s.exp])));
   return `${payload}.${await mac(env, `session|${payload}`)}`;
 }
 
@@ -66,20 +37,11 @@ export async function verifySession(
   if (!value || value.length > 1000) return null;
   const [payload, sig, extra] = value.split(".");
   if (!payload || !sig || extra !== undefined) return null;
-  const sigBytes = fromB64url(sig);
-  if (!sigBytes) return null;
-  // subtle.verify compares in constant time.
-  const ok = await crypto.subtle.verify(
-    "HMAC",
-    await hmacKey(env),
-    sigBytes,
-    enc.encode(`session|${payload}`),
-  );
-  if (!ok) return null;
-  const json = fromB64url(payload);
+  if (!(await sessionSigner(env).verify(`session|${payload}`, sig))) return null;
+  const json = fromBase64url(payload);
   if (!json) return null;
   try {
-    const [orgId, keyId, exp] = JSON.parse(new TextDecoder().decode(json)) as unknown[];
+    const [orgId, keyId, exp] = JSON.parse(utf8.decode(json)) as unknown[];
     if (typeof orgId !== "string" || typeof keyId !== "string" || typeof exp !== "number") return null;
     return exp > now ? { orgId, keyId, exp } : null;
   } catch {

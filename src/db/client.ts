@@ -1,4 +1,5 @@
 import { drizzle } from "drizzle-orm/d1";
+import { hex } from "../auth/encoding";
 import * as schema from "./schema";
 
 export type Db = ReturnType<typeof db>;
@@ -9,8 +10,5 @@ export function db(env: Env) {
 
 /** Prefixed random ids: readable in logs and URLs, unguessable. */
 export function newId(prefix: string): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
-  return `${prefix}_${s}`;
+  return `${prefix}_${hex(crypto.getRandomValues(new Uint8Array(12)))}`;
 }

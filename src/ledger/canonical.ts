@@ -1,5 +1,6 @@
 // Canonical JSON (sorted keys, no undefined) and its SHA-256, for idempotency parameter matching.
 import { createHash } from "node:crypto";
+import { hex } from "../auth/encoding";
 
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
@@ -12,7 +13,7 @@ export function canonicalJson(value: unknown): string {
 
 export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return hex(new Uint8Array(digest));
 }
 
 /** The same digest computed synchronously, so a decision path needs no await before its transaction. */

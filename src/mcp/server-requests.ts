@@ -1,6 +1,7 @@
 // Requests an upstream sends the client (elicitation, sampling, roots) travel inside a call's SSE
 // stream. Their ids are rewritten to name the upstream that asked, so the client's answer goes back
 // to that upstream only: never broadcast, never to an upstream that did not ask.
+import { base64url, fromBase64url, utf8 } from "../auth/encoding";
 import type { GatewayCtx } from "./context";
 import { forwardOptions } from "./context";
 import type { JsonRpcId } from "./jsonrpc";
@@ -10,24 +11,9 @@ import { forward } from "./upstream";
 
 const PREFIX = "tgu.";
 
-function b64url(text: string): string {
-  let s = "";
-  for (const b of new TextEncoder().encode(text)) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromB64url(text: string): string | null {
-  try {
-    const bin = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
-  } catch {
-    return null;
-  }
-}
-
 /** The id the client sees for upstream `upstreamId`'s request `id`. */
 export function gatewayRequestId(upstreamId: string, id: JsonRpcId): string {
-  return `${PREFIX}${upstreamId}.${b64url(JSON.stringify(id))}`;
+  return `${PREFIX}${upstreamId}.${base64url(utf8.encode(JSON.stringify(id)))}`;
 }
 
 /** The upstream and its own id behind a gateway request id; null when the id is not one of ours. */
@@ -36,10 +22,10 @@ export function upstreamRequestId(id: JsonRpcId | null): { upstreamId: string; i
   const rest = id.slice(PREFIX.length);
   const dot = rest.lastIndexOf(".");
   if (dot <= 0) return null;
-  const decoded = fromB64url(rest.slice(dot + 1));
-  if (decoded === null) return null;
+  const bytes = fromBase64url(rest.slice(dot + 1));
+  if (bytes === null) return null;
   try {
-    const original: unknown = JSON.parse(decoded);
+    const original: unknown = JSON.parse(utf8.decode(bytes));
     if (typeof original === "string" || (typeof original === "number" && Number.isInteger(original)))
       return { upstreamId: rest.slice(0, dot), id: original };
   } catch {

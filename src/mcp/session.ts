@@ -1,6 +1,8 @@
 // Gateway session ids: a signed token carrying the agent and each upstream's own session id, so
 // any isolate can serve any request without server-side session state.
 import { z } from "zod";
+import { base64url, fromBase64url, utf8 } from "../auth/encoding";
+import { signer } from "../auth/signer";
 
 const Payload = z.object({
   v: z.literal(1),
@@ -16,39 +18,18 @@ const Payload = z.object({
 export type SessionPayload = z.infer<typeof Payload>;
 
 const PREFIX = "tgs1.";
-const keyCache = new Map<string, Promise<CryptoKey>>();
 let fallbackSecret: string | null = null;
 
-function secretOf(secret: string | undefined): string {
-  if (secret) return secret;
+function sessionSigner(secret: string | undefined) {
   // Without SESSION_SECRET sessions only survive within one isolate; README says to set it.
   fallbackSecret ??= crypto.randomUUID() + crypto.randomUUID();
-  return fallbackSecret;
-}
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey(
-      "raw",
-      new TextEncoder().encode(secret),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign", "verify"],
-    );
-    keyCache.set(secret, key);
-  }
-  return key;
+  // No purpose prefix: session ids issued before the shared signer keep verifying.
+  return signer(secret || fallbackSecret, "");
 }
 
 export async function signSession(payload: SessionPayload, secret: string | undefined): Promise<string> {
-  const body = b64url(new TextEncoder().encode(JSON.stringify(payload)));
-  const sig = await crypto.subtle.sign(
-    "HMAC",
-    await hmacKey(secretOf(secret)),
-    new TextEncoder().encode(body),
-  );
-  return `${PREFIX}${body}.${b64url(new Uint8Array(sig))}`;
+  const body = base64url(utf8.encode(JSON.stringify(payload)));
+  return `${PREFIX}${body}.${await sessionSigner(secret).sign(body)}`;
 }
 
 export async function verifySession(
@@ -58,19 +39,11 @@ export async function verifySession(
   if (!token.startsWith(PREFIX) || token.length > 4096) return null;
   const [body, sig] = token.slice(PREFIX.length).split(".");
   if (!body || !sig) return null;
-  const sigBytes = fromB64url(sig);
-  if (!sigBytes) return null;
-  const ok = await crypto.subtle.verify(
-    "HMAC",
-    await hmacKey(secretOf(secret)),
-    sigBytes,
-    new TextEncoder().encode(body),
-  );
-  if (!ok) return null;
-  const bytes = fromB64url(body);
+  if (!(await sessionSigner(secret).verify(body, sig))) return null;
+  const bytes = fromBase64url(body);
   if (!bytes) return null;
   try {
-    const parsed = Payload.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
+    const parsed = Payload.safeParse(JSON.parse(utf8.decode(bytes)));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
@@ -79,21 +52,4 @@ export async function verifySession(
 
 export function newSessionNonce(): string {
   return crypto.randomUUID();
-}
-
-function b64url(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromB64url(s: string): Uint8Array<ArrayBuffer> | null {
-  try {
-    const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
-    const out = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
-  } catch {
-    return null;
-  }
 }
