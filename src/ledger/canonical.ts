@@ -1,15 +1,9 @@
-// Canonical JSON (sorted keys, no undefined) and its SHA-256, for idempotency parameter matching.
+// SHA-256 digests of canonical JSON (RFC 8785, payments/jcs.ts: the one canonical form), for
+// idempotency parameter matching, argument hashes and event ids.
 import { createHash } from "node:crypto";
 import { hex } from "../auth/encoding";
 
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-}
+export { canonicalJson } from "../payments/jcs";
 
 export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
