@@ -2,8 +2,8 @@
 // Amounts travel as strings of base-unit digits (bigint inside, TEXT in SQLite).
 import { z } from "zod";
 import { CredentialSchema } from "../payments/types";
+import { isValidTimeZone } from "../policy/time";
 import { TRANSACTION_STATUSES } from "./statuses";
-import { isValidTimeZone } from "./windows";
 
 export const MIN_TTL_MS = 1_000;
 export const MAX_TTL_MS = 86_400_000;

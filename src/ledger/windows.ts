@@ -30,17 +30,6 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** True when the runtime's Intl knows this IANA zone (used by input validation). */
-export function isValidTimeZone(timeZone: string): boolean {
-  if (formatters.has(timeZone)) return true;
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function wallAt(ts: number, timeZone: string): Wall {
   const wall: Wall = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const part of formatter(timeZone).formatToParts(ts)) {

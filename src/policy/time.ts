@@ -29,7 +29,9 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** True when the runtime's Intl knows this IANA zone: the one check every input uses. */
 export function isValidTimeZone(timeZone: string): boolean {
+  if (formatters.has(timeZone)) return true;
   try {
     formatter(timeZone);
     return true;

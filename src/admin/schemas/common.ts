@@ -1,15 +1,7 @@
 // Shapes shared by every admin resource: ids, time zones, list envelopes and the one error body.
 import { z } from "zod";
 import { ERROR_CODES } from "../../errors";
-
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isValidTimeZone } from "../../policy/time";
 
 export const TimeZone = z
   .string()
