@@ -5,6 +5,7 @@ import { base64url, fromBase64url, utf8 } from "../auth/encoding";
 import { signer } from "../auth/signer";
 import { config } from "../env";
 import { AppError } from "../errors";
+import { TtlCache } from "../ttl-cache";
 
 export type Session = { orgId: string; keyId: string; exp: number };
 
@@ -54,17 +55,16 @@ export function csrfToken(env: Env, sessionCookie: string): Promise<string> {
   return mac(env, `csrf|${sessionCookie}`);
 }
 
-const keyChecks = new Map<string, { ok: boolean; until: number }>();
+const keyChecks = new TtlCache<string, boolean>(KEY_CHECK_TTL_MS, 10_000);
 
 /** True while the session's key is an unrevoked admin key of its org (cached briefly per isolate). */
 export async function sessionKeyActive(env: Env, s: Session, now: number): Promise<boolean> {
   const cacheKey = `${s.orgId}|${s.keyId}`;
-  const hit = keyChecks.get(cacheKey);
-  if (hit && hit.until > now) return hit.ok;
+  const hit = keyChecks.get(cacheKey, now);
+  if (hit !== undefined) return hit;
   const key = (await listKeys(env, s.orgId)).find((k) => k.id === s.keyId);
   const ok = key !== undefined && key.scope === "admin" && key.revokedAt === null;
-  if (keyChecks.size > 10_000) keyChecks.clear();
-  keyChecks.set(cacheKey, { ok, until: now + KEY_CHECK_TTL_MS });
+  keyChecks.set(cacheKey, ok, now);
   return ok;
 }
 

@@ -1,7 +1,9 @@
 // The tool catalogue: which upstream serves a tool name, and the merged tools/list the agent sees.
 // Each upstream's stored tool prefix (null = names unchanged) makes its names, so adding an upstream
 // renames nothing; a name two upstreams could serve is left out of tools/list and refused in tools/call.
+
 import { type CompiledPolicy, isToolVisible } from "../policy";
+import { TtlCache } from "../ttl-cache";
 import type { GatewayCtx } from "./context";
 import { forwardOptions } from "./context";
 import type { JsonRpcId, JsonRpcRequest } from "./jsonrpc";
@@ -23,16 +25,14 @@ const LISTED_TTL_MS = 30_000;
 
 // Which tool names each upstream listed lately (per isolate), so routing can refuse a name another
 // upstream also serves without a tools/list on every call. Filled by tools/list and the call pre-check.
-const listedCache = new Map<string, { names: Set<string>; at: number }>();
+const listedCache = new TtlCache<string, ReadonlySet<string>>(LISTED_TTL_MS, 5_000);
 
 function rememberListed(upstreamId: string, tools: Tool[], now: number): void {
-  if (listedCache.size > 5_000) listedCache.clear();
-  listedCache.set(upstreamId, { names: new Set(tools.map((t) => t.name)), at: now });
+  listedCache.set(upstreamId, new Set(tools.map((t) => t.name)), now);
 }
 
 function cachedListed(upstreamId: string): ReadonlySet<string> | undefined {
-  const hit = listedCache.get(upstreamId);
-  return hit && Date.now() - hit.at < LISTED_TTL_MS ? hit.names : undefined;
+  return listedCache.get(upstreamId, Date.now());
 }
 
 function visible(policy: CompiledPolicy | null, name: string): boolean {

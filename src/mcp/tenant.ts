@@ -6,15 +6,15 @@ import { db } from "../db/client";
 import { findKeyByHash, type KeyRow, loadOrgConfig, type OrgConfig, touchKey } from "../db/queries/tenant";
 import type { ConversionTable } from "../money";
 import type { CompiledPolicy, Mandate } from "../policy";
+import { TtlCache } from "../ttl-cache";
 import { mandateFromRow } from "./mandate-row";
 import type { UpstreamTarget } from "./upstream";
 
 export const CACHE_TTL_MS = 30_000;
 const TOUCH_EVERY_MS = 60_000;
 
-type Cached<T> = { value: T; at: number };
-const keyCache = new Map<string, Cached<KeyRow | null>>();
-const orgCache = new Map<string, Cached<OrgConfig | null>>();
+const keyCache = new TtlCache<string, KeyRow | null>(CACHE_TTL_MS, 10_000);
+const orgCache = new TtlCache<string, OrgConfig | null>(CACHE_TTL_MS, 1_000);
 
 export type Tenant = {
   orgId: string;
@@ -48,7 +48,7 @@ export type TenantResult =
 
 export function invalidateOrg(orgId: string): void {
   orgCache.delete(orgId);
-  for (const [hash, entry] of keyCache) if (entry.value?.orgId === orgId) keyCache.delete(hash);
+  keyCache.deleteWhere((row) => row?.orgId === orgId);
 }
 
 export async function resolveTenant(
@@ -127,19 +127,17 @@ export async function resolveTenant(
 }
 
 async function cachedKey(env: Env, hash: string, now: number): Promise<KeyRow | null> {
-  const hit = keyCache.get(hash);
-  if (hit && now - hit.at < CACHE_TTL_MS) return hit.value;
+  const hit = keyCache.get(hash, now);
+  if (hit !== undefined) return hit;
   const row = (await findKeyByHash(db(env), hash)) ?? null;
-  if (keyCache.size > 10_000) keyCache.clear();
-  keyCache.set(hash, { value: row, at: now });
+  keyCache.set(hash, row, now);
   return row;
 }
 
 async function cachedOrg(env: Env, orgId: string, now: number): Promise<OrgConfig | null> {
-  const hit = orgCache.get(orgId);
-  if (hit && now - hit.at < CACHE_TTL_MS) return hit.value;
+  const hit = orgCache.get(orgId, now);
+  if (hit !== undefined) return hit;
   const config = await loadOrgConfig(db(env), orgId);
-  if (orgCache.size > 1_000) orgCache.clear();
-  orgCache.set(orgId, { value: config, at: now });
+  orgCache.set(orgId, config, now);
   return config;
 }
