@@ -1,22 +1,14 @@
 // Attack found while closing issue 10: initialize, notifications and client responses are forwarded
 // to upstreams as they are, outside the metered path. A credential tucked into one of them would
 // reach an upstream with no reservation behind it. Such messages are refused and never forwarded.
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { witness } from "../helpers/witness";
-import { attackOrg } from "./helpers";
+import { attackOrg, postRaw as post } from "./helpers";
 
 const credential = {
   challenge: { id: "x", realm: "r", method: "test", intent: "charge", request: { amount: "1" } },
   payload: { token: "ok" },
 };
-
-const post = (url: string, body: unknown) =>
-  exports.default.fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
-    body: JSON.stringify(body),
-  });
 
 describe("a payment credential inside a message the gateway does not meter", () => {
   it("is refused with 400 and reaches no upstream", async () => {

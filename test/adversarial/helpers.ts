@@ -1,6 +1,6 @@
 // Shared moves of the attack tests: a seeded org on its own witness host, the real SDK client, the
 // challenge an unpaid call gets, the denial a refused call gets, and what D1 holds afterwards.
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, expect } from "vitest";
@@ -93,4 +93,17 @@ export function credentialsSeen(w: { requests: { metaKeys: string[] }[] }): numb
   return w.requests.filter((r) =>
     r.metaKeys.some((k) => k === "org.paymentauth/credential" || k === "x402/payment"),
   ).length;
+}
+
+/** One raw JSON-RPC POST to the gateway (for messages the SDK client would never send). */
+export function postRaw(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return exports.default.fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      ...headers,
+    },
+    body: JSON.stringify(body),
+  });
 }

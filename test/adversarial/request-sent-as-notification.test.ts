@@ -1,17 +1,9 @@
 // Attack: send tools/call (or any request method) as a JSON-RPC notification, without an id. There
 // is no answer to meter, and the old gateway broadcast it to every upstream with a 202. It is refused
 // with HTTP 400 and never forwarded; real notifications still pass.
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { witness } from "../helpers/witness";
-import { attackOrg } from "./helpers";
-
-const post = (url: string, body: unknown) =>
-  exports.default.fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
-    body: JSON.stringify(body),
-  });
+import { attackOrg, postRaw as post } from "./helpers";
 
 describe("a request method sent as a notification", () => {
   it("is refused with 400 and never reaches the upstream", async () => {
