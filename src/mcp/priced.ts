@@ -58,6 +58,16 @@ export async function priced(
   // Only offers this reservation covers can be paid through it; others are refused at the retry.
   const covered = coveredOffers(challenge.payment, offer);
   const bind = bindingFor(g, call, covered);
+  if (bind.offers.length === 0) {
+    const denial: Denial = {
+      reason: "price_unknown",
+      message:
+        "the payment offer is too large to be bound to a reservation, so it cannot be paid through Tollgate.",
+      source: "gateway",
+      transactionId: call.txId,
+    };
+    return fail(denial, decision);
+  }
   if (gate.holdId) return bindHold(g, id, call, gate.holdId, bind, challenge.message);
   const expiresAt = offer.expiresAt ?? now + (offer.maxTimeoutSeconds ?? 300) * 1000;
   const ttlMs = Math.min(Math.max(expiresAt - now + SKEW_MS, 1_000), 86_400_000);
