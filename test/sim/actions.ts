@@ -28,6 +28,8 @@ export type Pending = {
   params: CallParams;
   challenge?: WireChallenge;
   required?: X402PaymentRequired;
+  /** Simulated time the challenge was received. */
+  at: number;
 };
 
 export type Ctx = {
@@ -138,7 +140,7 @@ async function obtain(
       ? await ctx.sessions.get(org, agent, "plain", ctx.rng.chance(0.2))
       : opts.client;
   const params = opts.params ?? paidParams(ctx.rng, org);
-  const p: Pending = { org, agent, client, params };
+  const p: Pending = { org, agent, client, params, at: ctx.clock.now() };
   const o = seen(ctx, `${kind}/ask`, client ? await sdkCall(client, params) : await raw(p, params));
   if (o.type === "challenge") return { ...p, challenge: o.challenges[0]! };
   if (o.type === "x402_required") return { ...p, required: o.required };
@@ -168,7 +170,10 @@ export const ACTIONS = {
     if (!p) return;
     const meta = p.challenge ? mppMeta(p.challenge) : { [X402_PAYMENT_META_KEY]: x402Payment(p.required!) };
     const params = { ...p.params, _meta: meta };
-    seen(ctx, "late_pay", p.client ? await sdkCall(p.client, params) : await raw(p, params));
+    const age = ctx.clock.now() - p.at;
+    const span = age < 90_000 ? "<90s" : age < 330_000 ? "<5.5min" : age < 48 * 3_600_000 ? "<48h" : ">48h";
+    const kind = `late_pay(${p.challenge ? "mpp" : "x402"},${span})`;
+    seen(ctx, kind, p.client ? await sdkCall(p.client, params) : await raw(p, params));
   },
   async free_call(ctx: Ctx) {
     const org = shopOrDesk(ctx);
