@@ -28,7 +28,9 @@ for (let seed = first; seed < first + runs; seed++) {
   });
   if (r.status !== 0) {
     failed += 1;
-    console.log(`sim: seed ${seed} FAILED (reproduce: npm run sim -- --seed ${seed} --steps ${values.steps})`);
+    console.log(
+      `sim: seed ${seed} FAILED (reproduce: npm run sim -- --seed ${seed} --steps ${values.steps})`,
+    );
   }
 }
 process.exit(failed > 0 ? 1 : 0);

@@ -59,13 +59,14 @@ function paidParams(rng: Rng, org: SimOrg): CallParams {
     org.name === "desk"
       ? rng.weighted({ paid_echo: 6, slow_paid: 2, generate_image: 1 })
       : org.name === "shop"
-        ? rng.weighted({ paid_echo: 6, generate_image: 2, research_report: 1, slow_paid: 1 })
+        ? rng.weighted({ paid_echo: 6, generate_image: 2, research_report: 1, slow_paid: 1, multi_offer: 1 })
         : "paid_echo";
   const n = rng.int(0, 9999);
   const args: Record<string, Record<string, unknown>> = {
     paid_echo: { text: `t${n}`, price: org.name === "shop" || org.name === "desk" ? price(rng) : "0.75" },
     generate_image: { prompt: `p${n}` },
-    research_report: { topic: `r${n}` },
+    research_report: { topic: `r${n}`, depth: rng.chance(0.2) ? "deep" : "brief" },
+    multi_offer: {},
     slow_paid: { text: `s${n}` },
   };
   return { name: tool, arguments: args[tool]! };
@@ -147,6 +148,14 @@ async function obtain(
   return null;
 }
 
+/** Evicts the org's ledger object (waking it first, since only a running object can be evicted). */
+async function evictLedger(org: SimOrg, wake: boolean): Promise<void> {
+  if (wake) await ledgerOf(org).ping();
+  await evictDurableObject(ledgerOf(org)).catch((e: unknown) => {
+    if (!String(e).includes("not currently running")) throw e;
+  });
+}
+
 const shopOrDesk = (ctx: Ctx) => (ctx.rng.chance(0.6) ? ctx.world.shop : ctx.world.desk);
 
 export const ACTIONS = {
@@ -201,7 +210,7 @@ export const ACTIONS = {
     const runs = calls.map((c) => sdkCall(client, c));
     if (evict) {
       await new Promise((r) => setTimeout(r, delay));
-      await evictDurableObject(ledgerOf(org));
+      await evictLedger(org, false);
       ctx.note(`evicted ${org.name} ledger ${delay} ms into a parallel burst`);
     }
     for (const o of await Promise.all(runs)) seen(ctx, evict ? "parallel+evict" : "parallel", o);
@@ -240,6 +249,26 @@ export const ACTIONS = {
       sdkCall(p.client!, { name: p.params.name, arguments: swapped, _meta: mppMeta(p.challenge!) }),
     );
     await genuine(ctx, "swapped_args", p);
+  },
+  async bad_token(ctx: Ctx) {
+    const p = await obtain(ctx, "bad_token", shopOrDesk(ctx));
+    if (!p?.challenge) return;
+    seen(ctx, "bad_token", await sdkCall(p.client!, { ...p.params, _meta: mppMeta(p.challenge, "bad") }));
+  },
+  async parallel_replay(ctx: Ctx) {
+    const p = await obtain(ctx, "parallel_replay", shopOrDesk(ctx));
+    if (!p?.challenge) return;
+    const params = { ...p.params, _meta: mppMeta(p.challenge) };
+    const before = (await witness(p.org.host)).settlements.length;
+    const n = ctx.rng.int(2, 4);
+    const all = await Promise.all(Array.from({ length: n }, () => sdkCall(p.client!, params)));
+    for (const o of all) seen(ctx, "parallel_replay", o);
+    const settled = (await witness(p.org.host)).settlements.slice(before);
+    const oks = all.filter((o) => o.type === "ok").length;
+    if (oks > 1 || settled.length > 1)
+      ctx.violations.push(
+        `(5) ${n} concurrent copies of one credential: ${oks} answered ok, ${settled.length} settled`,
+      );
   },
   async replay(ctx: Ctx) {
     const p = await obtain(ctx, "replay", shopOrDesk(ctx));
@@ -365,7 +394,7 @@ export const ACTIONS = {
   // --- faults --------------------------------------------------------------------------------
   async evict(ctx: Ctx) {
     const name = ctx.rng.pick(["shop", "desk", "weather", "stall"] as OrgName[]);
-    await evictDurableObject(ledgerOf(ctx.world[name]));
+    await evictLedger(ctx.world[name], true);
     ctx.note(`evicted ${name} ledger`);
     count(ctx, "evict");
   },
@@ -397,6 +426,8 @@ export const WEIGHTS: Record<ActionName, number> = {
   server_error: 3,
   broken_upstream: 2,
   stalled_paid_retry: 1,
+  bad_token: 2,
+  parallel_replay: 2,
   swapped_args: 3,
   replay: 3,
   other_tool: 2,

@@ -81,9 +81,12 @@ export class SimClock {
     return this.t;
   }
 
-  /** Moves forward by `ms` (clamped below real time); returns how far it moved. */
+  /**
+   * Moves by `ms` (clamped below real time); a negative `ms` steps back, as an NTP correction does
+   * (never before the start). Returns how far it moved.
+   */
   advance(ms: number): number {
-    const to = Math.min(this.t + Math.max(0, Math.floor(ms)), this.ceiling);
+    const to = Math.max(this.start, Math.min(this.t + Math.floor(ms), this.ceiling));
     const moved = to - this.t;
     this.t = to;
     vi.setSystemTime(this.t);

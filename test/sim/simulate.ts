@@ -36,7 +36,8 @@ export class SimFailure extends Error {}
 
 function stepAdvance(ctx: Ctx): number {
   const r = ctx.rng;
-  const kind = r.weighted({ small: 6, medium: 3, large: 1 });
+  const kind = r.weighted({ back: 0.3, small: 6, medium: 3, large: 1 });
+  if (kind === "back") return -r.int(1, 90) * 1000;
   if (kind === "small") return r.int(1, 60) * 1000;
   if (kind === "medium") return r.int(1, 10) * 60_000;
   return r.int(10, 40) * 60_000;
@@ -79,11 +80,16 @@ export async function simulate(opts: SimOptions): Promise<SimSummary> {
   };
   try {
     for (step = 1; step <= opts.steps; step++) {
-      clock.advance(stepAdvance(ctx));
+      const moved = clock.advance(stepAdvance(ctx));
+      if (moved < 0) notes.push(`step ${step}: clock stepped back ${-moved / 1000} s`);
       const name: ActionName = r.weighted(WEIGHTS);
       actions.set(name, (actions.get(name) ?? 0) + 1);
       ctx.note = (what) => notes.push(`step ${step}: ${what}`);
-      await ACTIONS[name](ctx);
+      try {
+        await ACTIONS[name](ctx);
+      } catch (e) {
+        throw fail([`action=${name} threw`, e instanceof Error ? (e.stack ?? e.message) : String(e)]);
+      }
       if (ctx.d1DownSteps > 0) {
         ctx.d1DownSteps -= 1;
         if (ctx.d1DownSteps === 0) {
