@@ -215,6 +215,18 @@ export const ACTIONS = {
     }
     for (const o of await Promise.all(runs)) seen(ctx, evict ? "parallel+evict" : "parallel", o);
   },
+  async image_burst(ctx: Ctx) {
+    // Several images within one simulated minute: the 3/minute rate limit must refuse the rest.
+    const client = await ctx.sessions.get(ctx.world.shop, agentOf(ctx.rng, ctx.world.shop), "payer", false);
+    for (let i = ctx.rng.int(3, 6); i > 0; i--) {
+      ctx.clock.tick();
+      seen(
+        ctx,
+        "image_burst",
+        await sdkCall(client, { name: "generate_image", arguments: { prompt: `b${i}` } }),
+      );
+    }
+  },
   async charge_then_fail(ctx: Ctx) {
     const client = await ctx.sessions.get(ctx.world.shop, "alpha", "payer", false);
     seen(ctx, "charge_then_fail", await sdkCall(client, { name: "charge_then_fail", arguments: {} }));
@@ -422,6 +434,7 @@ export const WEIGHTS: Record<ActionName, number> = {
   free_call: 3,
   x402_pay: 6,
   parallel: 5,
+  image_burst: 2,
   charge_then_fail: 3,
   server_error: 3,
   broken_upstream: 2,
