@@ -20,6 +20,9 @@ export default defineConfig(async () => {
             UPSTREAM_TIMEOUT_MS: "4000",
             // The test gateway's own host (seed.ts URLs); loopback is always allowed.
             ALLOWED_HOSTS: "gw.test",
+            // The simulation (test/sim, scripts/sim.mjs): empty runs the short fixed-seed run.
+            SIM_SEED: process.env.SIM_SEED ?? "",
+            SIM_STEPS: process.env.SIM_STEPS ?? "",
           },
           // The demo paid upstream (bundled by globalSetup) answers every global fetch() of the Worker under
           // test, whatever the host: tests point upstream URLs at e.g. https://paid.example/mcp.

@@ -53,6 +53,32 @@ export async function slow(
   return next(request);
 }
 
+const CREDENTIAL_KEYS = ["org.paymentauth/credential", "x402/payment"];
+
+/**
+ * Answers a paid retry (a request carrying a credential) only `?delay=<ms>` after the tool has run and
+ * settled, so a gateway that gives up first has let money move without seeing the receipt. Requests
+ * without a credential answer at once (the challenge arrives in time).
+ */
+export async function stallAfterSettle(
+  request: Request,
+  next: (request: Request) => Promise<Response>,
+): Promise<Response> {
+  const body = (await request
+    .clone()
+    .json()
+    .catch(() => null)) as { params?: { _meta?: Record<string, unknown> } } | null;
+  const meta = body?.params?._meta ?? {};
+  const paying = CREDENTIAL_KEYS.some((k) => k in meta);
+  const response = await next(request);
+  if (!paying) return response;
+  const text = await response.text(); // the tool runs, and settles, before the stall
+  const raw = new URL(request.url).searchParams.get("delay");
+  const delay = raw !== null && /^\d{1,7}$/.test(raw) ? Number.parseInt(raw, 10) : DEFAULT_DELAY_MS;
+  await new Promise((resolve) => setTimeout(resolve, delay));
+  return new Response(text, { status: response.status, headers: response.headers });
+}
+
 async function requestId(request: Request): Promise<string | number | null | undefined> {
   const body = (await request.json().catch(() => null)) as { id?: string | number | null } | null;
   return body?.id;

@@ -1,7 +1,7 @@
 // Entry of the demo paid MCP upstream (a Worker): routes by path, ignoring the host, so one deployment can
 // stand in for any upstream host in tests. See tools.ts for the catalogue.
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { big, elicitTools, error500, garbage, multiline, slow } from "./fixtures";
+import { big, elicitTools, error500, garbage, multiline, slow, stallAfterSettle } from "./fixtures";
 import { HOOKS_HOST, serveHooks } from "./hooks";
 import { createPayments } from "./payments";
 import { serveRpc } from "./rpc";
@@ -26,7 +26,8 @@ payload is {"token":"ok"}.
 GET /_witness    what this host's endpoints received, ran and settled (for tests)
 
 Fixtures: /elicit/mcp (-32042 URL elicitation), /garbage/mcp, /slow/mcp?delay=ms, /error500/mcp,
-/big/mcp?bytes=N[&sse=1&events=K] (a huge answer), /multiline/mcp (pretty-printed JSON over SSE).
+/big/mcp?bytes=N[&sse=1&events=K] (a huge answer), /multiline/mcp (pretty-printed JSON over SSE),
+/stall-after-settle/mcp?delay=ms (a paid retry settles, then its answer waits delay ms).
 `;
 
 // server_error must run (and charge) inside the SDK, then have its answer replaced by a 500.
@@ -77,6 +78,7 @@ export default {
       "/elicit/mcp": (req) => serveRpc(req, "tollgate-demo-elicit", elicitTools),
       "/garbage/mcp": garbage,
       "/slow/mcp": (req) => slow(req, (r) => serveMcp(r, env, true)),
+      "/stall-after-settle/mcp": (req) => stallAfterSettle(req, (r) => serveMcp(r, env, true)),
       "/error500/mcp": error500,
       "/big/mcp": big,
       "/multiline/mcp": multiline,
