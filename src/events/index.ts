@@ -7,12 +7,15 @@ export { budgetThresholdCrossings, type ThresholdCrossing, type ThresholdInput }
 export { newWebhookSecret, WEBHOOK_SECRET_PATTERN } from "./secret";
 export {
   DEFAULT_TOLERANCE_SECONDS,
-  EVENT_ID_HEADER,
   EVENT_TYPE_HEADER,
+  ID_HEADER,
   SIGNATURE_HEADER,
   type SignatureCheck,
-  signPayload,
-  verifySignature,
+  type SignedHeaders,
+  signWebhook,
+  TIMESTAMP_HEADER,
+  verifyWebhook,
+  webhookSecretKey,
 } from "./sign";
 export {
   EVENT_TYPES,

@@ -1,7 +1,7 @@
-// One delivery attempt: re-check the URL (SSRF guard), sign the stored payload at send time, POST it
-// without following redirects, and report status/error/duration. Never throws.
+// One delivery attempt: re-check the URL (SSRF guard), sign the stored payload at send time (Standard
+// Webhooks headers), POST it without following redirects, and report status/error/duration. Never throws.
 import { checkOutboundUrl } from "../net/private-address";
-import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signPayload } from "./sign";
+import { EVENT_TYPE_HEADER, type SignedHeaders, signWebhook } from "./sign";
 
 export const DELIVERY_TIMEOUT_MS = 10_000;
 export const USER_AGENT = "Tollgate-Webhooks/1";
@@ -9,6 +9,7 @@ export const USER_AGENT = "Tollgate-Webhooks/1";
 export type SendInput = {
   url: string;
   secret: string;
+  /** The `webhook-id`: the same on every retry and redelivery, so receivers dedupe on it. */
   eventId: string;
   eventType: string;
   payload: string;
@@ -22,7 +23,7 @@ export type SendOutcome = {
   status: number | null;
   error: string | null;
   durationMs: number;
-  /** The URL was refused before any request: retrying cannot help. */
+  /** Refused before any request (the URL, or a secret that cannot sign): retrying cannot help. */
   refused: boolean;
 };
 
@@ -31,7 +32,14 @@ export async function sendWebhook(input: SendInput): Promise<SendOutcome> {
   if (!check.ok) {
     return { ok: false, status: null, error: `url refused: ${check.reason}`, durationMs: 0, refused: true };
   }
-  const signature = await signPayload(input.secret, input.payload, Math.floor(input.now / 1000));
+  let signed: SignedHeaders;
+  try {
+    signed = await signWebhook(input.secret, input.eventId, input.payload, Math.floor(input.now / 1000));
+  } catch (err) {
+    // A secret that is not whsec_<base64 key> cannot be fixed by retrying; the message never names it.
+    const error = `not signed: ${err instanceof RangeError ? err.message : "signing failed"}`;
+    return { ok: false, status: null, error, durationMs: 0, refused: true };
+  }
   const started = Date.now();
   try {
     const response = await fetch(check.url, {
@@ -39,8 +47,7 @@ export async function sendWebhook(input: SendInput): Promise<SendOutcome> {
       headers: {
         "content-type": "application/json",
         "user-agent": USER_AGENT,
-        [SIGNATURE_HEADER]: signature,
-        [EVENT_ID_HEADER]: input.eventId,
+        ...signed,
         [EVENT_TYPE_HEADER]: input.eventType,
       },
       body: input.payload,

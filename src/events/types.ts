@@ -6,7 +6,7 @@ const BaseUnits = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "must be a string o
 const Id = z.string().min(1).max(255);
 const EpochMs = z.number().int().nonnegative().max(8_640_000_000_000_000);
 
-/** Receivers dedupe on this; no dots, so it can never be confused with the signed "<t>.<body>" framing. */
+/** The `webhook-id` receivers dedupe on; no dots, so the signed "<id>.<t>.<body>" framing splits one way. */
 export const EventId = z.string().regex(/^evt_[A-Za-z0-9_-]{1,120}$/, "must look like evt_<id>");
 
 export const Money = z.strictObject({

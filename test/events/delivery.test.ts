@@ -1,8 +1,9 @@
 // WebhookDispatcher end to end in workerd: real D1 rows, real Durable Object, real HTTP to the
-// hooks.example receiver. Time is driven through deliverDue({ now }), never slept.
+// hooks.example receiver, deliveries verified with the standardwebhooks library. Time is driven through
+// deliverDue({ now }), never slept.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { emitEvents, redeliver, sendTestEvent, verifySignature } from "../../src/events";
+import { emitEvents, redeliver, sendTestEvent, verifyWebhook } from "../../src/events";
 import {
   approvedEvent,
   attemptsOf,
@@ -14,29 +15,12 @@ import {
   received,
   seedEndpoint,
   testEvent,
+  verifyWithLibrary,
 } from "./helpers";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-
-/** HMAC-SHA256 over "<t>.<raw body>" computed here, independently of src/events/sign.ts. */
-async function independentlyValid(secret: string, header: string, rawBody: string): Promise<boolean> {
-  const t = /(?:^|,)t=(\d+)/.exec(header)?.[1];
-  const v1 = [...header.matchAll(/(?:^|,)v1=([0-9a-f]{64})/g)].map((m) => m[1]);
-  if (!t) return false;
-  const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey(
-    "raw",
-    enc.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(`${t}.${rawBody}`)));
-  const hex = Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
-  return v1.includes(hex);
-}
 
 describe("delivery and signature", () => {
   it("POSTs the signed envelope; the receiver verifies it from the raw body it recorded", async () => {
@@ -51,17 +35,27 @@ describe("delivery and signature", () => {
 
     const [req] = await received(ep.name);
     expect(req).toBeDefined();
-    const header = req!.headers["tollgate-signature"]!;
-    expect(header).toMatch(new RegExp(`^t=${Math.floor(now / 1000)},v1=[0-9a-f]{64}$`));
-    expect(req!.headers["tollgate-event-id"]).toBe(event.id);
-    expect(req!.headers["tollgate-event-type"]).toBe("transaction.approved");
-    expect(req!.headers["content-type"]).toBe("application/json");
-    expect(await independentlyValid(ep.secret, header, req!.body)).toBe(true);
-    expect(await independentlyValid(ep.secret, header, req!.body.replace("500000", "500001"))).toBe(false);
-
     const nowSeconds = Math.floor(now / 1000);
-    expect((await verifySignature(ep.secret, header, req!.body, nowSeconds + 300)).ok).toBe(true);
-    expect(await verifySignature(ep.secret, header, req!.body, nowSeconds + 301)).toEqual({
+    expect(req!.headers).toMatchObject({
+      "webhook-id": event.id,
+      "webhook-timestamp": String(nowSeconds),
+      "tollgate-event-type": "transaction.approved",
+      "content-type": "application/json",
+    });
+    expect(req!.headers["webhook-signature"]).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+    expect(req!.headers["tollgate-signature"]).toBeUndefined();
+
+    // A receiver using the standardwebhooks library accepts it, and refuses it tampered or stale.
+    expect(verifyWithLibrary(ep.secret, req!.body, req!.headers, now)).toEqual(event);
+    expect(verifyWithLibrary(ep.secret, req!.body, req!.headers, now + 300_000)).toEqual(event);
+    const tampered = req!.body.replace("500000", "500001");
+    expect(() => verifyWithLibrary(ep.secret, tampered, req!.headers, now)).toThrow("No matching signature");
+    expect(() => verifyWithLibrary(ep.secret, req!.body, req!.headers, now + 301_000)).toThrow(
+      "Message timestamp too old",
+    );
+
+    expect((await verifyWebhook(ep.secret, req!.headers, req!.body, nowSeconds + 300)).ok).toBe(true);
+    expect(await verifyWebhook(ep.secret, req!.headers, req!.body, nowSeconds + 301)).toEqual({
       ok: false,
       reason: "timestamp_outside_tolerance",
     });
@@ -154,13 +148,17 @@ describe("retries", () => {
     expect(attempts[0]!.error).toBe("HTTP 500");
     expect(attempts.every((a) => a.durationMs >= 0)).toBe(true);
 
-    // Every attempt is re-signed at its own time over the same bytes.
+    // Every attempt is re-signed at its own time over the same bytes, under the same webhook-id.
     const log = await received(ep.name);
     expect(log.map((r) => r.answered)).toEqual([500, 500, 200]);
     expect(new Set(log.map((r) => r.body)).size).toBe(1);
-    expect(log.map((r) => r.headers["tollgate-signature"]!.split(",")[0])).toEqual(
-      [t0, t1, t2].map((t) => `t=${Math.floor(t / 1000)}`),
+    expect(new Set(log.map((r) => r.headers["webhook-id"]))).toEqual(new Set([JSON.parse(log[0]!.body).id]));
+    expect(log.map((r) => r.headers["webhook-timestamp"])).toEqual(
+      [t0, t1, t2].map((t) => String(Math.floor(t / 1000))),
     );
+    [t0, t1, t2].forEach((t, i) => {
+      expect(verifyWithLibrary(ep.secret, log[i]!.body, log[i]!.headers, t)).toBeDefined();
+    });
     expect((await endpoint(ep.endpointId))!.failingSince).toBeNull();
   });
 
@@ -293,6 +291,19 @@ describe("filters and URL protection", () => {
     }
     expect(await received("x")).toEqual([]);
   });
+
+  it("fails at once, unsent, a delivery whose stored secret is not whsec_<base64 key>", async () => {
+    const secret = "whsec_not/a+valid-key";
+    const ep = await seedEndpoint({ secret });
+    const now = futureNow();
+    await dispatcher(ep.orgId).enqueue({ orgId: ep.orgId, events: [testEvent(ep.orgId, now)], now });
+    expect(await dispatcher(ep.orgId).deliverDue({ now })).toMatchObject({ attempted: 1, failed: 1 });
+    const [delivery] = await deliveriesOf(ep.endpointId);
+    expect(delivery).toMatchObject({ status: "failed", attempts: 1, lastStatus: null, nextAttemptAt: null });
+    expect(delivery!.lastError).toMatch(/^not signed: secret must be whsec_/);
+    expect(delivery!.lastError).not.toContain(secret);
+    expect(await received(ep.name)).toEqual([]);
+  });
 });
 
 describe("redeliver, test events and the facade", () => {
@@ -312,7 +323,9 @@ describe("redeliver, test events and the facade", () => {
     expect(await stub.deliverDue({ now: later })).toMatchObject({ delivered: 1 });
     const log = await received(ep.name);
     expect(log).toHaveLength(2);
-    expect(log[0]!.headers["tollgate-event-id"]).toBe(log[1]!.headers["tollgate-event-id"]);
+    expect(log[0]!.headers["webhook-id"]).toBe(JSON.parse(log[0]!.body).id);
+    expect(log[1]!.headers["webhook-id"]).toBe(log[0]!.headers["webhook-id"]);
+    expect(verifyWithLibrary(ep.secret, log[1]!.body, log[1]!.headers, later)).toBeDefined();
     expect((await attemptsOf(delivery!.id)).map((a) => a.attempt)).toEqual([1, 2]);
 
     const other = await seedEndpoint();
@@ -333,7 +346,8 @@ describe("redeliver, test events and the facade", () => {
       orgId: ep.orgId,
       data: { endpointId: ep.endpointId },
     });
-    expect(await independentlyValid(ep.secret, req!.headers["tollgate-signature"]!, req!.body)).toBe(true);
+    const t = Number(req!.headers["webhook-timestamp"]) * 1000;
+    expect(verifyWithLibrary(ep.secret, req!.body, req!.headers, t)).toMatchObject({ type: "webhook.test" });
     expect(await sendTestEvent(env, ep.orgId, "whk_missing")).toEqual({ ok: false, reason: "not_found" });
     const other = await seedEndpoint();
     expect(await sendTestEvent(env, other.orgId, ep.endpointId)).toEqual({ ok: false, reason: "not_found" });

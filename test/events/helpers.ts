@@ -1,7 +1,10 @@
 // Webhook test helpers: endpoints seeded straight into D1, the hooks.example receiver, and a clock far
-// in the future so the dispatcher's real alarm never fires during a test (tests drive deliverDue).
+// in the future so the dispatcher's real alarm never fires during a test (tests drive deliverDue), and
+// verification with the standardwebhooks library receivers use.
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
+import { Webhook } from "standardwebhooks";
+import { vi } from "vitest";
 import { db, newId } from "../../src/db/client";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../src/db/schema";
 import { newWebhookSecret } from "../../src/events";
@@ -20,12 +23,19 @@ export function uniqueName(label: string): string {
 export type SeededEndpoint = { orgId: string; endpointId: string; secret: string; name: string };
 
 export async function seedEndpoint(
-  opts: { orgId?: string; name?: string; url?: string; events?: string[]; failingSince?: number } = {},
+  opts: {
+    orgId?: string;
+    name?: string;
+    url?: string;
+    events?: string[];
+    failingSince?: number;
+    secret?: string;
+  } = {},
 ): Promise<SeededEndpoint> {
   const orgId = opts.orgId ?? newId("org");
   const name = opts.name ?? uniqueName("hook");
   const endpointId = newId("whk");
-  const secret = newWebhookSecret();
+  const secret = opts.secret ?? newWebhookSecret();
   await db(env)
     .insert(webhookEndpoints)
     .values({
@@ -45,6 +55,24 @@ export type Received = { method: string; headers: Record<string, string>; body: 
 export async function received(name: string): Promise<Received[]> {
   const res = await fetch(`${HOOKS}/log/${name}`);
   return (await res.json()) as Received[];
+}
+
+/**
+ * Verifies a delivery with the standardwebhooks library itself, as a receiver whose clock reads `atMs`
+ * (the library reads Date.now(); its tolerance is 300 s). Returns the parsed body or throws its error.
+ */
+export function verifyWithLibrary(
+  secret: string,
+  body: string,
+  headers: Record<string, string>,
+  atMs: number,
+): unknown {
+  vi.setSystemTime(atMs);
+  try {
+    return new Webhook(secret).verify(body, headers);
+  } finally {
+    vi.useRealTimers();
+  }
 }
 
 export async function failNext(name: string, n: number): Promise<void> {
