@@ -3,8 +3,8 @@
 import { env } from "cloudflare:workers";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { verifySignature } from "../../src/events";
-import { dispatcher, futureNow, received, seedEndpoint } from "../events/helpers";
+import { verifyWebhook } from "../../src/events";
+import { dispatcher, futureNow, received, seedEndpoint, verifyWithLibrary } from "../events/helpers";
 import { connectMcp, withPayer } from "../helpers/mcp-client";
 import { seedOrg } from "../helpers/seed";
 
@@ -54,9 +54,11 @@ describe("webhook events from the gateway", () => {
     expect(types.filter((t) => t === "transaction.committed")).toHaveLength(2);
     expect(types).toContain("transaction.rejected");
     const sample = (await received(hook.name))[0]!;
-    const header = sample.headers["tollgate-signature"] ?? "";
-    const t = Number(/t=(\d+)/.exec(header)?.[1]);
-    expect(await verifySignature(hook.secret, header, sample.body, t)).toMatchObject({ ok: true });
-    expect(await verifySignature(hook.secret, header, `${sample.body} `, t)).toMatchObject({ ok: false });
+    const t = Number(sample.headers["webhook-timestamp"]);
+    expect(verifyWithLibrary(hook.secret, sample.body, sample.headers, t * 1000)).toBeDefined();
+    expect(await verifyWebhook(hook.secret, sample.headers, sample.body, t)).toMatchObject({ ok: true });
+    expect(await verifyWebhook(hook.secret, sample.headers, `${sample.body} `, t)).toMatchObject({
+      ok: false,
+    });
   });
 });
