@@ -54,7 +54,9 @@ export async function holdApprovedPrice(env: Env, row: ApprovalRow, now: number)
   const lines = decision.scopes
     .filter((l) => l.kind === "money")
     .map(({ message: _, ...l }) => (l.window === "session" ? { ...l, sessionId } : l));
-  const reservationId = `tx_hold_${row.id}`;
+  // One id per attempt: a refused attempt leaves its denied record under its own id, so a later
+  // attempt (the budget freed, another ceiling) is a new reservation, not an idempotency conflict.
+  const reservationId = `tx_hold_${row.id}_${crypto.randomUUID().slice(0, 8)}`;
   const result = await callLedger(() =>
     ledgerFor(env, row.orgId).reserve({
       idempotencyKey: reservationId,

@@ -128,8 +128,10 @@ describe("approvals", () => {
     });
     // The hold is the ceiling: the retry may cost up to it.
     await ledgerFor(env, orgId).flush();
-    const hold = await env.DB.prepare("SELECT amount, status, approval_id FROM transactions WHERE id = ?")
-      .bind(`tx_hold_${priced}`)
+    const hold = await env.DB.prepare(
+      "SELECT t.amount, t.status, t.approval_id FROM transactions t JOIN approvals a ON a.reservation_id = t.id WHERE a.id = ?",
+    )
+      .bind(priced)
       .first();
     expect(hold).toEqual({ amount: "3000", status: "reserved", approval_id: priced });
 

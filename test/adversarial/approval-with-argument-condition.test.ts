@@ -67,8 +67,11 @@ describe("an approval for a call judged on its arguments", () => {
     );
     expect(res.status).toBe(200);
     await ledgerFor(env, org.orgId).flush();
+    const held = await env.DB.prepare("SELECT reservation_id AS id FROM approvals WHERE id = ?")
+      .bind(asked.approvalId)
+      .first<{ id: string }>();
     const hold = await env.DB.prepare("SELECT amount, status FROM transactions WHERE id = ?")
-      .bind(`tx_hold_${asked.approvalId}`)
+      .bind(held?.id)
       .first();
     expect(hold).toEqual({ amount: "12000000", status: "reserved" });
 
@@ -88,6 +91,6 @@ describe("an approval for a call judged on its arguments", () => {
     )
       .bind(org.orgId)
       .all();
-    expect(committed.results).toEqual([{ id: `tx_hold_${asked.approvalId}`, amount: "12000000" }]);
+    expect(committed.results).toEqual([{ id: held?.id, amount: "12000000" }]);
   });
 });
