@@ -7,17 +7,24 @@ import { callLedger, ledgerFor } from "../ledger/client";
 import { mandateFromRow } from "../mcp/mandate-row";
 import type { ConversionTable } from "../money";
 import { type CompiledPolicy, evaluate } from "../policy";
-import type { ApprovalRow } from "./call-approvals";
+import { type ApprovalRow, ceilingOf } from "./call-approvals";
 
 export type HoldResult = { ok: true; reservationId: string | null } | { ok: false; message: string };
 
+/**
+ * Holds what the approved call may cost: the approver's ceiling when one was given (never below the
+ * price shown), else the price shown. An approval asked before the price was known holds nothing:
+ * its call reserves at the priced phase (docs/decisions/0014-approval-ceilings.md).
+ */
 export async function holdApprovedPrice(env: Env, row: ApprovalRow, now: number): Promise<HoldResult> {
   if (row.amount === null || row.currency === null || row.decimals === null)
     return { ok: true, reservationId: null };
+  const price = ceilingOf(row);
+  if (price === null) return { ok: true, reservationId: null };
+  const raised = price.amount > BigInt(row.amount);
   const config = await loadOrgConfig(db(env), row.orgId);
   if (!config) return { ok: false, message: "organization not found" };
   const mandate = config.mandates.find((m) => m.agentId === row.agentId);
-  const price = { amount: BigInt(row.amount), currency: row.currency, decimals: row.decimals };
   // The hold is judged as the call itself was: its arguments, upstream and session.
   const context = row.callContext ?? { args: {}, upstreamId: null, sessionId: null };
   const upstream = config.upstreams.find((u) => u.id === context.upstreamId)?.namespace ?? null;
@@ -47,7 +54,9 @@ export async function holdApprovedPrice(env: Env, row: ApprovalRow, now: number)
   const lines = decision.scopes
     .filter((l) => l.kind === "money")
     .map(({ message: _, ...l }) => (l.window === "session" ? { ...l, sessionId } : l));
-  const reservationId = `tx_hold_${row.id}`;
+  // One id per attempt: a refused attempt leaves its denied record under its own id, so a later
+  // attempt (the budget freed, another ceiling) is a new reservation, not an idempotency conflict.
+  const reservationId = `tx_hold_${row.id}_${crypto.randomUUID().slice(0, 8)}`;
   const result = await callLedger(() =>
     ledgerFor(env, row.orgId).reserve({
       idempotencyKey: reservationId,
@@ -62,14 +71,14 @@ export async function holdApprovedPrice(env: Env, row: ApprovalRow, now: number)
         tool: row.tool,
         upstreamId: context.upstreamId,
         kind: "payment",
-        amount: row.amount,
-        currency: row.currency,
-        decimals: row.decimals,
+        amount: price.amount.toString(),
+        currency: price.currency,
+        decimals: price.decimals,
         vendor: row.vendor,
         decision: "allow",
         shadow: decision.shadow,
         reasonCode: null,
-        reason: "held for an approved call",
+        reason: raised ? "held up to the approver's ceiling" : "held for an approved call",
         rules: decision.rules,
         status: "reserved",
         challengeId: null,

@@ -129,6 +129,18 @@ export function evaluatePolicy(policy: CompiledPolicy, view: CallView, opts: Pol
       push(r.passed, r.reason);
       if (r.denial) denial ??= r.denial;
       else scopes.push(...r.lines);
+      // Approved before the price was known: a cap escalated to approval still holds, so the price
+      // itself needs a human (the approval rule passed, so nothing else would ask).
+      const trigger = env.approvalTriggered;
+      if (r.escalated && trigger && opts.approvedRules && !opts.approved) {
+        approval ??= {
+          code: "approval_required",
+          rule: trigger.name,
+          source: "policy",
+          message: `The approval did not cover this price: ${r.reason}. A human must approve the price.`,
+        };
+        approvalTimeoutMs ??= trigger.approvalTimeoutMs;
+      }
     }
   }
   const action = denial ? "deny" : approval ? "require_approval" : "allow";

@@ -112,6 +112,83 @@ describe("approvals", () => {
     expect(list.body.data.map((x: { id: string }) => x.id)).toEqual([id]);
   });
 
+  it("approves with a price ceiling: a priced approval holds the ceiling, an unpriced one records it", async () => {
+    const { orgId, adminKey } = await newOrg();
+    const agentId = await newAgent(adminKey, "buyer");
+    const priced = await insertApproval(orgId, agentId);
+    const ok = await api("POST", `/org/approvals/${priced}/approve`, {
+      token: adminKey,
+      body: { maxPrice: { amount: "30.00", currency: "usd" } },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({
+      status: "approved",
+      price: { amount: "2500", display: "25.00 USD" },
+      maxPrice: { amount: "3000", currency: "USD", decimals: 2, display: "30.00 USD" },
+    });
+    // The hold is the ceiling: the retry may cost up to it.
+    await ledgerFor(env, orgId).flush();
+    const hold = await env.DB.prepare(
+      "SELECT t.amount, t.status, t.approval_id FROM transactions t JOIN approvals a ON a.reservation_id = t.id WHERE a.id = ?",
+    )
+      .bind(priced)
+      .first();
+    expect(hold).toEqual({ amount: "3000", status: "reserved", approval_id: priced });
+
+    const unpriced = await insertApproval(orgId, agentId, { amount: null, currency: null, decimals: null });
+    const u = await api("POST", `/org/approvals/${unpriced}/approve`, {
+      token: adminKey,
+      body: { note: "up to 12", maxPrice: { amount: 12, currency: "PATHUSD" } },
+    });
+    expect(u.body).toMatchObject({
+      price: null,
+      note: "up to 12",
+      maxPrice: { amount: "12000000", currency: "PATHUSD", decimals: 6 },
+    });
+    // Without a ceiling the view says so.
+    const plain = await insertApproval(orgId, agentId, { amount: null, currency: null, decimals: null });
+    expect((await api("POST", `/org/approvals/${plain}/approve`, { token: adminKey })).body.maxPrice).toBe(
+      null,
+    );
+  });
+
+  it("refuses a ceiling in another currency, below the price, over-precise or in an unknown currency", async () => {
+    const { orgId, adminKey } = await newOrg();
+    const agentId = await newAgent(adminKey, "buyer");
+    const priced = await insertApproval(orgId, agentId);
+    const unpriced = await insertApproval(orgId, agentId, { amount: null, currency: null, decimals: null });
+    const approve = (id: string, maxPrice: unknown) =>
+      api("POST", `/org/approvals/${id}/approve`, { token: adminKey, body: { maxPrice } });
+    const field = (r: Awaited<ReturnType<typeof approve>>) => {
+      expectError(r, 400, "VALIDATION_FAILED");
+      return r.body.error.details[0];
+    };
+    expect(field(await approve(priced, { amount: "30.00", currency: "EUR" }))).toEqual({
+      path: "maxPrice.currency",
+      message: "must be USD, the currency of the price shown",
+    });
+    expect(field(await approve(priced, { amount: "24.99", currency: "USD" })).message).toContain(
+      "below the price shown (25.00 USD)",
+    );
+    expect(field(await approve(priced, { amount: "30.001", currency: "USD" })).path).toBe("maxPrice.amount");
+    expect(field(await approve(unpriced, { amount: "5", currency: "NOPE" }))).toMatchObject({
+      path: "maxPrice.currency",
+      message: expect.stringContaining("unknown currency NOPE"),
+    });
+    expect(field(await approve(unpriced, { amount: "0", currency: "USD" })).path).toBe("maxPrice.amount");
+    expect(field(await approve(unpriced, { amount: "-1", currency: "USD" })).path).toBe("maxPrice.amount");
+    expect(field(await approve(unpriced, { amount: "5" })).path).toBe("maxPrice.currency");
+    // A rejection takes no ceiling.
+    const rej = await api("POST", `/org/approvals/${unpriced}/reject`, {
+      token: adminKey,
+      body: { maxPrice: { amount: "5", currency: "USD" } },
+    });
+    expectError(rej, 400, "VALIDATION_FAILED");
+    // Nothing was decided by the refused requests.
+    const pending = await api("GET", "/org/approvals", { token: adminKey });
+    expect(pending.body.data.map((x: { id: string }) => x.id).sort()).toEqual([priced, unpriced].sort());
+  });
+
   it("validates the status filter and the note, and 404s unknown ids", async () => {
     const { adminKey } = await newOrg();
     expect(

@@ -31,6 +31,33 @@ describe("agents", () => {
     expectError(await api("GET", `/org/agents/${id}`, { token: adminKey }), 404, "NOT_FOUND");
   });
 
+  it("takes inlineApprovals on create and update (null: the org's setting)", async () => {
+    const { adminKey } = await newOrg();
+    const plain = await api("POST", "/org/agents", { token: adminKey, body: { name: "plain" } });
+    expect(plain.body.inlineApprovals).toBe(null);
+    const on = await api("POST", "/org/agents", {
+      token: adminKey,
+      body: { name: "asks-inline", inlineApprovals: true },
+    });
+    expect(on.status).toBe(201);
+    expect(on.body.inlineApprovals).toBe(true);
+    const id = on.body.id;
+    const off = await api("PATCH", `/org/agents/${id}`, {
+      token: adminKey,
+      body: { inlineApprovals: false },
+    });
+    expect(off.body.inlineApprovals).toBe(false);
+    expect((await api("GET", `/org/agents/${id}`, { token: adminKey })).body.inlineApprovals).toBe(false);
+    const reset = await api("PATCH", `/org/agents/${id}`, {
+      token: adminKey,
+      body: { inlineApprovals: null },
+    });
+    expect(reset.body.inlineApprovals).toBe(null);
+    const bad = await api("PATCH", `/org/agents/${id}`, { token: adminKey, body: { inlineApprovals: 1 } });
+    expectError(bad, 400, "VALIDATION_FAILED");
+    expect(bad.body.error.details[0].path).toBe("inlineApprovals");
+  });
+
   it("answers 409 for a duplicate name, on create and on rename", async () => {
     const { adminKey } = await newOrg();
     await newAgent(adminKey, "alpha");

@@ -9,7 +9,7 @@ describe("orgs", () => {
     expect(r.body.org).toMatchObject({
       name: "Acme",
       timeZone: "America/New_York",
-      settings: { conversions: [], budgetWarningThreshold: 80 },
+      settings: { conversions: [], budgetWarningThreshold: 80, inlineApprovals: false },
     });
     expect(r.body.key).toMatchObject({ scope: "admin", agentId: null, revokedAt: null });
     expect(r.body.key.secret).toMatch(/^tg_adm_[A-Za-z0-9]{32}$/);
@@ -46,6 +46,30 @@ describe("orgs", () => {
     });
     const mine = await api("GET", "/org", { token: adminKey });
     expect(mine.body).toEqual(patch.body);
+  });
+
+  it("turns inline approvals on and off (off by default), keeping the other settings", async () => {
+    const { adminKey } = await newOrg();
+    expect((await api("GET", "/org", { token: adminKey })).body.settings.inlineApprovals).toBe(false);
+    const on = await api("PATCH", "/org", { token: adminKey, body: { settings: { inlineApprovals: true } } });
+    expect(on.status).toBe(200);
+    expect(on.body.settings).toEqual({ conversions: [], budgetWarningThreshold: 80, inlineApprovals: true });
+    const other = await api("PATCH", "/org", {
+      token: adminKey,
+      body: { settings: { budgetWarningThreshold: 50 } },
+    });
+    expect(other.body.settings).toMatchObject({ budgetWarningThreshold: 50, inlineApprovals: true });
+    const off = await api("PATCH", "/org", {
+      token: adminKey,
+      body: { settings: { inlineApprovals: false } },
+    });
+    expect(off.body.settings.inlineApprovals).toBe(false);
+    const bad = await api("PATCH", "/org", {
+      token: adminKey,
+      body: { settings: { inlineApprovals: "yes" } },
+    });
+    expectError(bad, 400, "VALIDATION_FAILED");
+    expect(bad.body.error.details[0].path).toBe("settings.inlineApprovals");
   });
 
   it("rejects a zero rate, an out-of-range threshold and an unknown settings key", async () => {

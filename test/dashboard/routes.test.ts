@@ -185,4 +185,70 @@ describe("pages", () => {
     expect(row.status).toBe("approved");
     expect(row.note).toBe("ok by me");
   });
+
+  it("offers a max price for an unpriced approval and records it as the ceiling", async () => {
+    const agentId = await newAgent(a.adminKey, "ceiling-test");
+    const priced = await insertApproval(a.orgId, agentId, { tool: "priced_tool" });
+    const id = await insertApproval(a.orgId, agentId, {
+      tool: "unpriced_tool",
+      amount: null,
+      currency: null,
+      decimals: null,
+    });
+    const list = await request("GET", "/dashboard/approvals", { cookie: cookieA });
+    expect(list.html).toContain(`id="max-${id}"`);
+    expect(list.html).not.toContain(`id="max-${priced}"`);
+    const bad = await post(cookieA, `/dashboard/approvals/${id}/decide`, {
+      decision: "approved",
+      maxAmount: "12.00",
+      maxCurrency: "NOPE",
+    });
+    expect(bad.status).toBe(303);
+    expect(decodeURIComponent(decodeURIComponent(bad.setCookie.join()))).toContain("unknown currency NOPE");
+    const ok = await post(cookieA, `/dashboard/approvals/${id}/decide`, {
+      decision: "approved",
+      maxAmount: "12.00",
+      maxCurrency: "PATHUSD",
+    });
+    expect(ok.status).toBe(303);
+    const after = await api("GET", "/org/approvals?status=all", { token: a.adminKey });
+    const row = after.body.data.find((x: { id: string }) => x.id === id);
+    expect(row).toMatchObject({ status: "approved", maxPrice: { amount: "12000000", currency: "PATHUSD" } });
+    const detail = await request("GET", `/dashboard/approvals/${id}`, { cookie: cookieA });
+    expect(detail.html).toContain("12.000000 PATHUSD");
+  });
+
+  it("sets an agent's inline approvals: org setting, on, off", async () => {
+    const agentId = await newAgent(a.adminKey, "inline-test");
+    const page = await request("GET", `/dashboard/agents/${agentId}`, { cookie: cookieA });
+    expect(page.html).toMatch(/<option value="org" selected/);
+    const on = await post(
+      cookieA,
+      `/dashboard/agents/${agentId}/inline-approvals`,
+      { inlineApprovals: "on" },
+      `/dashboard/agents/${agentId}`,
+    );
+    expect(on.status).toBe(303);
+    expect((await api("GET", `/org/agents/${agentId}`, { token: a.adminKey })).body.inlineApprovals).toBe(
+      true,
+    );
+    await post(
+      cookieA,
+      `/dashboard/agents/${agentId}/inline-approvals`,
+      { inlineApprovals: "org" },
+      `/dashboard/agents/${agentId}`,
+    );
+    expect((await api("GET", `/org/agents/${agentId}`, { token: a.adminKey })).body.inlineApprovals).toBe(
+      null,
+    );
+    const bad = await post(
+      cookieA,
+      `/dashboard/agents/${agentId}/inline-approvals`,
+      { inlineApprovals: "maybe" },
+      `/dashboard/agents/${agentId}`,
+    );
+    expect(decodeURIComponent(decodeURIComponent(bad.setCookie.join()))).toContain(
+      "Choose the org setting, on or off",
+    );
+  });
 });

@@ -173,6 +173,52 @@ describe("human approvals on the call path", () => {
     );
   });
 
+  it("a ceiling raised above the shown price is held whole; the retry spends the price and frees the rest", async () => {
+    const mandate = { currency: "PATHUSD", decimals: 6, budgetDaily: "40000000" };
+    const org = await seedOrg({ policy: POLICY, agents: [{ name: "main", isDefault: true, mandate }] });
+    const client = await connect(org.url(org.agentKeys.main!));
+    const day = async () => {
+      const r = await client.callTool({ name: "tollgate_check_budget", arguments: {} });
+      return (
+        r.structuredContent as { budgets: { window: string; spent: string; reserved: string }[] }
+      ).budgets.find((b) => b.window === "day");
+    };
+    const pending = await approvalDenial(client.callTool(DEEP));
+    const res = await exports.default.fetch(
+      `https://gw.test/api/v1/orgs/${org.orgId}/approvals/${pending.approvalId}/approve`,
+      {
+        method: "POST",
+        headers: { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" },
+        body: JSON.stringify({ maxPrice: { amount: "18.00", currency: "PATHUSD" } }),
+      },
+    );
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { maxPrice: { display: string } }).maxPrice.display).toBe(
+      "18.000000 PATHUSD",
+    );
+    expect(await day()).toMatchObject({ spent: "0", reserved: "18000000" });
+    const paid = await client.callTool(DEEP);
+    expect(paid.receipt?.status).toBe("success");
+    expect(await day()).toMatchObject({ spent: "15000000", reserved: "0" });
+
+    // A ceiling the budget cannot hold refuses the approval, though the price alone would fit.
+    const next = await approvalDenial(
+      client.callTool({ ...DEEP, arguments: { topic: "again", depth: "deep" } }),
+    );
+    const big = await exports.default.fetch(
+      `https://gw.test/api/v1/orgs/${org.orgId}/approvals/${next.approvalId}/approve`,
+      {
+        method: "POST",
+        headers: { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" },
+        body: JSON.stringify({ maxPrice: { amount: "30.00", currency: "PATHUSD" } }),
+      },
+    );
+    expect(big.status).toBe(409);
+    // A refused attempt does not block a later one: approving at the shown price still works.
+    await decide(org.orgId, next.approvalId!, "approve");
+    expect(await day()).toMatchObject({ reserved: "15000000" });
+  });
+
   it("asks inline when the org turned it on and the client supports elicitation, and continues on yes", async () => {
     const mandate = { currency: "PATHUSD", decimals: 6, budgetDaily: "50000000" };
     const org = await seedOrg({

@@ -3,6 +3,7 @@ import type { AdminRouter } from "../define";
 import {
   ApprovalsQuery,
   ApprovalView,
+  ApproveBody,
   BudgetsQuery,
   BudgetsView,
   DecideBody,
@@ -57,25 +58,28 @@ export function activityRoutes(r: AdminRouter): void {
       response: listOf(ApprovalView),
       handle: async ({ env, orgId, query }) => ({ data: await listApprovals(env, orgId, query) }),
     });
-  for (const decision of ["approve", "reject"] as const) {
-    r.add({
-      method: "post",
-      path: `/approvals/:approvalId/${decision}`,
-      tag: "approvals",
-      access: "org",
-      summary: `${decision === "approve" ? "Approve" : "Reject"} a pending approval (409 when decided or expired)`,
-      body: DecideBody,
-      response: ApprovalView,
-      errors: [404, 409],
-      handle: ({ env, orgId, params, body, now }) =>
-        decideApproval(
-          env,
-          orgId,
-          params.approvalId!,
-          decision === "approve" ? "approved" : "rejected",
-          body.note ?? null,
-          now,
-        ),
-    });
-  }
+  r.add({
+    method: "post",
+    path: "/approvals/:approvalId/approve",
+    tag: "approvals",
+    access: "org",
+    summary:
+      "Approve a pending approval, optionally with a price ceiling (409 when decided, expired or the budget cannot hold it)",
+    body: ApproveBody,
+    response: ApprovalView,
+    errors: [404, 409],
+    handle: ({ env, orgId, params, body, now }) =>
+      decideApproval(env, orgId, params.approvalId!, "approved", body.note ?? null, now, body.maxPrice),
+  }).add({
+    method: "post",
+    path: "/approvals/:approvalId/reject",
+    tag: "approvals",
+    access: "org",
+    summary: "Reject a pending approval (409 when decided or expired)",
+    body: DecideBody,
+    response: ApprovalView,
+    errors: [404, 409],
+    handle: ({ env, orgId, params, body, now }) =>
+      decideApproval(env, orgId, params.approvalId!, "rejected", body.note ?? null, now),
+  });
 }

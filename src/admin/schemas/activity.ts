@@ -1,7 +1,7 @@
 // Read-mostly activity: transactions (cursor-paginated), approvals, budget balances.
 import { z } from "zod";
 import { TRANSACTION_STATUSES } from "../../ledger/statuses";
-import { MoneyView } from "../money";
+import { Currency, MajorAmount, MoneyView } from "../money";
 import { EpochMs } from "./common";
 
 /** Epoch milliseconds or an ISO 8601 date-time, as a query string. */
@@ -64,7 +64,23 @@ export const ApprovalsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });
 export type ApprovalsQuery = z.infer<typeof ApprovalsQuery>;
-export const DecideBody = z.strictObject({ note: z.string().max(2000).optional() });
+const Note = z.string().max(2000);
+export const DecideBody = z.strictObject({ note: Note.optional() });
+
+/** The most the approved call may cost, in major units of a known currency ("12.00" PATHUSD). */
+export const MaxPrice = z.strictObject({
+  amount: MajorAmount.describe('major units, e.g. "12.00"'),
+  currency: Currency,
+});
+export type MaxPrice = z.infer<typeof MaxPrice>;
+export const ApproveBody = z.strictObject({
+  note: Note.optional(),
+  maxPrice: MaxPrice.optional().describe(
+    "a price ceiling: for a priced approval, at or above the price shown and in its currency (the " +
+      "ceiling is held); for an approval asked before the price was known, the most its price may be",
+  ),
+});
+export type ApproveBody = z.infer<typeof ApproveBody>;
 
 export const ApprovalView = z.object({
   id: z.string(),
@@ -73,6 +89,7 @@ export const ApprovalView = z.object({
   argsHash: z.string(),
   argsSummary: z.string(),
   price: MoneyView.nullable(),
+  maxPrice: MoneyView.nullable().describe("the approver's ceiling, when one was given"),
   vendor: z.string().nullable(),
   rule: z.string(),
   reason: z.string(),

@@ -17,6 +17,10 @@ const agentFields = {
   status: z.enum(["active", "paused"]),
   isDefault: z.boolean(),
   governanceTools: z.boolean(),
+  inlineApprovals: z
+    .boolean()
+    .nullable()
+    .describe("ask approvals inline through the agent's own client; null: the org's setting"),
 };
 
 export const CreateAgentBody = z.strictObject({
@@ -25,6 +29,7 @@ export const CreateAgentBody = z.strictObject({
   status: agentFields.status.default("active"),
   isDefault: agentFields.isDefault.default(false),
   governanceTools: agentFields.governanceTools.default(true),
+  inlineApprovals: agentFields.inlineApprovals.default(null),
 });
 export type CreateAgentBody = z.infer<typeof CreateAgentBody>;
 
@@ -34,6 +39,7 @@ export const UpdateAgentBody = z.strictObject({
   status: agentFields.status.optional(),
   isDefault: agentFields.isDefault.optional(),
   governanceTools: agentFields.governanceTools.optional(),
+  inlineApprovals: agentFields.inlineApprovals.optional(),
 });
 export type UpdateAgentBody = z.infer<typeof UpdateAgentBody>;
 
@@ -95,6 +101,7 @@ export const AgentView = z.object({
   status: z.enum(["active", "paused"]),
   isDefault: z.boolean(),
   governanceTools: z.boolean(),
+  inlineApprovals: agentFields.inlineApprovals,
   createdAt: EpochMs,
   updatedAt: EpochMs.nullable(),
 });

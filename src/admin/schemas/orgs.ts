@@ -8,7 +8,14 @@ export const Conversion = ConversionSchema;
 export const OrgSettings = z.object({
   conversions: z.array(ConversionSchema).max(100).default([]),
   budgetWarningThreshold: z.number().int().min(0).max(100).default(80).describe("percent of a budget"),
+  inlineApprovals: z.boolean().default(false),
 });
+
+const InlineApprovals = z
+  .boolean()
+  .describe(
+    "ask approvals inline through the agent's own client (elicitation); trusts the person at the client",
+  );
 
 export const CreateOrgBody = z.strictObject({ name: Name, timeZone: TimeZone.default("UTC") });
 export type CreateOrgBody = z.infer<typeof CreateOrgBody>;
@@ -20,6 +27,7 @@ export const UpdateOrgBody = z.strictObject({
     .strictObject({
       conversions: z.array(ConversionSchema).max(100).optional(),
       budgetWarningThreshold: z.number().int().min(0).max(100).optional(),
+      inlineApprovals: InlineApprovals.optional(),
     })
     .optional(),
 });
@@ -32,6 +40,7 @@ export const OrgView = z.object({
   settings: z.object({
     conversions: z.array(z.object({ from: z.string(), to: z.string(), rate: z.string() })),
     budgetWarningThreshold: z.number(),
+    inlineApprovals: InlineApprovals,
   }),
   createdAt: EpochMs,
 });

@@ -17,6 +17,7 @@ export function agentView(row: AgentRow): AgentView {
     status: row.status,
     isDefault: row.isDefault,
     governanceTools: row.governanceTools,
+    inlineApprovals: row.inlineApprovals,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

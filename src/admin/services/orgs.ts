@@ -13,6 +13,7 @@ const DEFAULT_WARNING_THRESHOLD = 80;
 type Settings = {
   conversions?: { from: string; to: string; rate: string }[];
   budgetWarningThreshold?: number;
+  inlineApprovals?: boolean;
 };
 
 export function orgView(row: OrgRow): OrgView {
@@ -24,6 +25,7 @@ export function orgView(row: OrgRow): OrgView {
     settings: {
       conversions: s.conversions ?? [],
       budgetWarningThreshold: s.budgetWarningThreshold ?? DEFAULT_WARNING_THRESHOLD,
+      inlineApprovals: s.inlineApprovals === true,
     },
     createdAt: row.createdAt,
   };
@@ -70,6 +72,9 @@ export async function updateOrg(env: Env, orgId: string, input: UpdateOrgBody): 
   }
   if (input.settings?.budgetWarningThreshold !== undefined) {
     settings.budgetWarningThreshold = input.settings.budgetWarningThreshold;
+  }
+  if (input.settings?.inlineApprovals !== undefined) {
+    settings.inlineApprovals = input.settings.inlineApprovals;
   }
   await db(env)
     .update(orgs)

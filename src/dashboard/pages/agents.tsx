@@ -1,5 +1,6 @@
-// Agents and mandates: list and create agents; edit, pause or resume one; set its mandate (budgets in
-// major units of its currency, validated by the admin API's own schemas and services).
+// Agents and mandates: list and create agents; edit, pause or resume one; choose whether its client
+// is asked approvals inline; set its mandate (budgets in major units of its currency, validated by the
+// admin API's own schemas and services).
 import type { Hono } from "hono";
 import {
   CreateAgentBody,
@@ -10,6 +11,7 @@ import {
 import { createAgent, getAgent, listAgents, updateAgent } from "../../admin/services/agents";
 import { putMandate } from "../../admin/services/mandates";
 import { validate } from "../../admin/validate";
+import { AppError } from "../../errors";
 import { act, field, form } from "../actions";
 import { type DashEnv, view } from "../context";
 import { money, time } from "../format";
@@ -68,6 +70,45 @@ function MandateForm({ id, m, csrf }: { id: string; m: MandateView | null; csrf:
         </label>
       </div>
       <button type="submit">Save mandate</button>
+    </form>
+  );
+}
+
+const INLINE_CHOICES = { org: null, on: true, off: false } as const;
+type InlineChoice = keyof typeof INLINE_CHOICES;
+
+function inlineChoice(value: boolean | null): InlineChoice {
+  return value === null ? "org" : value ? "on" : "off";
+}
+
+/** Inline approval asks the agent's own client, so the person (or program) there answers for it. */
+function InlineApprovalsForm({ id, value, csrf }: { id: string; value: boolean | null; csrf: string }) {
+  const current = inlineChoice(value);
+  const labels: Record<InlineChoice, string> = {
+    org: "Org setting",
+    on: "On: ask the agent's client",
+    off: "Off: operators decide",
+  };
+  return (
+    <form
+      method="post"
+      action={`/dashboard/agents/${id}/inline-approvals`}
+      class="row card"
+      aria-labelledby="inline-h"
+    >
+      <h2 id="inline-h">Inline approvals</h2>
+      <Csrf token={csrf} />
+      <label for="i-choice">
+        Ask approvals through the agent's own client (trusts the person at the client)
+        <select id="i-choice" name="inlineApprovals">
+          {(Object.keys(labels) as InlineChoice[]).map((k) => (
+            <option value={k} selected={k === current}>
+              {labels[k]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit">Save</button>
     </form>
   );
 }
@@ -171,6 +212,7 @@ export function agentRoutes(app: Hono<DashEnv>) {
         ) : (
           <p class="muted">No mandate yet: the agent spends under the org policy only.</p>
         )}
+        <InlineApprovalsForm id={a.id} value={a.inlineApprovals} csrf={v.csrf} />
         <MandateForm id={a.id} m={m} csrf={v.csrf} />
       </Layout>,
     );
@@ -197,6 +239,20 @@ export function agentRoutes(app: Hono<DashEnv>) {
       const body = validate(UpdateAgentBody, { status: field(f, "status") }, "form");
       const a = await updateAgent(c.env, c.get("session").orgId, id, body, Date.now());
       return a.status === "paused" ? `Paused ${a.name}.` : `Resumed ${a.name}.`;
+    });
+  });
+
+  app.post("/agents/:id/inline-approvals", async (c) => {
+    const f = await form(c);
+    const id = c.req.param("id");
+    return act(c, `/dashboard/agents/${id}`, async () => {
+      const choice = field(f, "inlineApprovals");
+      if (!Object.hasOwn(INLINE_CHOICES, choice))
+        throw new AppError("BAD_REQUEST", "Choose the org setting, on or off");
+      const inlineApprovals = INLINE_CHOICES[choice as InlineChoice];
+      const a = await updateAgent(c.env, c.get("session").orgId, id, { inlineApprovals }, Date.now());
+      const said = a.inlineApprovals === null ? "follow the org setting" : a.inlineApprovals ? "on" : "off";
+      return `Inline approvals for ${a.name}: ${said}.`;
     });
   });
 

@@ -1,9 +1,10 @@
-// Approvals: the pending queue (refreshed as a fragment every 5 s), decide with a note, recent
-// decisions, and one approval by id.
+// Approvals: the pending queue (refreshed as a fragment every 5 s), decide with a note (and, for a
+// call asked before its price was known, a max price), recent decisions, and one approval by id.
 import type { Hono } from "hono";
-import type { ApprovalView } from "../../admin/schemas/activity";
+import { type ApprovalView, MaxPrice } from "../../admin/schemas/activity";
 import { listAgents } from "../../admin/services/agents";
 import { approvalView, decideApproval, listApprovals, requireApproval } from "../../admin/services/approvals";
+import { validate } from "../../admin/validate";
 import { AppError } from "../../errors";
 import { act, field, form } from "../actions";
 import { type DashContext, type DashEnv, view } from "../context";
@@ -59,6 +60,7 @@ function PendingTable(props: {
                     Note
                     <input type="text" id={`note-${a.id}`} name="note" maxlength={2000} />
                   </label>
+                  {a.price === null ? <MaxPriceField id={a.id} /> : null}
                   <button type="submit" name="decision" value="approved">
                     Approve
                   </button>
@@ -75,6 +77,36 @@ function PendingTable(props: {
   );
 }
 
+/** Unpriced approvals only: without a ceiling the policy's own caps judge the price later. */
+function MaxPriceField({ id }: { id: string }) {
+  return (
+    <>
+      <label for={`max-${id}`}>
+        Max price
+        <input
+          type="text"
+          id={`max-${id}`}
+          name="maxAmount"
+          inputmode="decimal"
+          placeholder="optional"
+          size={8}
+          maxlength={40}
+        />
+      </label>
+      <label for={`cur-${id}`}>
+        Currency
+        <input type="text" id={`cur-${id}`} name="maxCurrency" value="PATHUSD" size={8} maxlength={32} />
+      </label>
+    </>
+  );
+}
+
+/** The form's max price, validated like the API body (400s become the flash message). */
+function maxPriceOf(amount: string, currency: string): MaxPrice | undefined {
+  if (!amount) return undefined;
+  return validate(MaxPrice, { amount, currency }, "max price");
+}
+
 function Detail({ a, name, tz }: { a: ApprovalView; name: string; tz: string }) {
   return (
     <dl class="kv">
@@ -88,6 +120,8 @@ function Detail({ a, name, tz }: { a: ApprovalView; name: string; tz: string }) 
       <dd>{a.argsSummary}</dd>
       <dt>Price</dt>
       <dd>{money(a.price)}</dd>
+      <dt>Max price</dt>
+      <dd>{a.maxPrice ? money(a.maxPrice) : "—"}</dd>
       <dt>Vendor</dt>
       <dd>{a.vendor ?? "—"}</dd>
       <dt>Rule</dt>
@@ -169,9 +203,12 @@ export function approvalRoutes(app: Hono<DashEnv>) {
     const f = await form(c);
     const decision = field(f, "decision");
     const note = field(f, "note");
+    const maxAmount = field(f, "maxAmount");
+    const maxCurrency = field(f, "maxCurrency");
     return act(c, "/dashboard/approvals", async () => {
       if (decision !== "approved" && decision !== "rejected")
         throw new AppError("BAD_REQUEST", "Choose approve or reject");
+      const maxPrice = decision === "approved" ? maxPriceOf(maxAmount, maxCurrency) : undefined;
       const a = await decideApproval(
         c.env,
         c.get("session").orgId,
@@ -179,6 +216,7 @@ export function approvalRoutes(app: Hono<DashEnv>) {
         decision,
         note || null,
         Date.now(),
+        maxPrice,
       );
       return `${decision === "approved" ? "Approved" : "Rejected"} ${a.tool} (${money(a.price)}).`;
     });

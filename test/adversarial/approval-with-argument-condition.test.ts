@@ -1,0 +1,96 @@
+// Attack surface: a rule judges an argument, and another rule asks a human above 10.00. The hold made
+// when the approval is given must judge the call as it was made (its arguments), not an empty one:
+// approving a call that passes the argument rule works, and the hold cannot be used by a call the
+// argument rule refuses.
+import { env, exports } from "cloudflare:workers";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { ledgerFor } from "../../src/ledger/client";
+import { connectMcp, withPayer } from "../helpers/mcp-client";
+import { seedOrg } from "../helpers/seed";
+import { witness, witnessHost } from "../helpers/witness";
+
+const ADMIN = { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" };
+
+const POLICY = `version: "1"
+tools:
+  paid_echo:
+    rules:
+      - name: "tagged text only"
+        conditions:
+          - path: "args.text"
+            op: "starts_with"
+            value: "ok:"
+      - name: "over 10 needs a human"
+        action: "require_approval"
+        conditions:
+          - path: "spend.amount"
+            op: "gt"
+            value: 10000000
+`;
+
+const clients: Client[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+});
+
+type TollgateDenial = { reason: string; approvalId: string | null };
+
+async function tollgateDenial(p: Promise<unknown>): Promise<TollgateDenial> {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(McpError);
+  expect((e as McpError).code).toBe(-32010);
+  return ((e as McpError).data as { tollgate: TollgateDenial }).tollgate;
+}
+
+describe("an approval for a call judged on its arguments", () => {
+  it("can be approved (the hold judges the real arguments), and the retry pays the approved price", async () => {
+    const host = witnessHost();
+    const org = await seedOrg({
+      policy: POLICY,
+      upstreams: [{ namespace: "paid", url: `https://${host}/mcp` }],
+    });
+    const raw = await connectMcp(org.url(org.agentKeys.main!));
+    clients.push(raw);
+    const client = withPayer(raw);
+    const call = { name: "paid_echo", arguments: { text: "ok: the report", price: "12.00" } };
+
+    const asked = await tollgateDenial(client.callTool(call));
+    expect(asked.reason).toBe("approval_required");
+    const res = await exports.default.fetch(
+      `https://gw.test/api/v1/orgs/${org.orgId}/approvals/${asked.approvalId}/approve`,
+      { method: "POST", headers: ADMIN, body: "{}" },
+    );
+    expect(res.status).toBe(200);
+    await ledgerFor(env, org.orgId).flush();
+    const held = await env.DB.prepare("SELECT reservation_id AS id FROM approvals WHERE id = ?")
+      .bind(asked.approvalId)
+      .first<{ id: string }>();
+    const hold = await env.DB.prepare("SELECT amount, status FROM transactions WHERE id = ?")
+      .bind(held?.id)
+      .first();
+    expect(hold).toEqual({ amount: "12000000", status: "reserved" });
+
+    // A call the argument rule refuses is refused before the upstream, approval or not.
+    const untagged = await tollgateDenial(
+      client.callTool({ name: "paid_echo", arguments: { text: "the report", price: "12.00" } }),
+    );
+    expect(untagged.reason).toBe("policy_denied");
+
+    expect((await client.callTool(call)).receipt?.status).toBe("success");
+    const seen = await witness(host);
+    expect(seen.runs).toEqual([{ tool: "paid_echo", args: call.arguments }]);
+    expect(seen.settlements.map((s) => s.amount)).toEqual(["12000000"]);
+    await ledgerFor(env, org.orgId).flush();
+    const committed = await env.DB.prepare(
+      "SELECT id, committed_amount AS amount FROM transactions WHERE org_id = ? AND status = 'committed'",
+    )
+      .bind(org.orgId)
+      .all();
+    expect(committed.results).toEqual([{ id: held?.id, amount: "12000000" }]);
+  });
+});
