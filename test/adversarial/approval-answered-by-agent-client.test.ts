@@ -4,14 +4,14 @@
 // nothing runs or is paid. Turning it on for the agent (it trusts the person at the client) lets the
 // client answer.
 import { env, exports } from "cloudflare:workers";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ElicitRequestSchema, LATEST_PROTOCOL_VERSION, McpError } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { ElicitRequestSchema, LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
+import { describe, expect, it } from "vitest";
 import { ledgerFor } from "../../src/ledger/client";
-import { connectMcp, withPayer } from "../helpers/mcp-client";
+import { withPayer } from "../helpers/mcp-client";
 import { seedOrg } from "../helpers/seed";
 import { witness, witnessHost } from "../helpers/witness";
+import { connect, denialOf } from "./helpers";
 
 const ADMIN = { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" };
 
@@ -28,31 +28,15 @@ tools:
 `;
 const DEEP = { name: "research_report", arguments: { topic: "tolls", depth: "deep" } }; // 15.00
 
-const clients: Client[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
-
 /** A client that says yes to every question it is asked, and counts them. */
 async function yesClient(url: string) {
-  const raw = await connectMcp(url, { capabilities: { elicitation: {} } });
-  clients.push(raw);
+  const raw = await connect(url, { capabilities: { elicitation: {} } });
   const asked: string[] = [];
   raw.setRequestHandler(ElicitRequestSchema, async (request) => {
     asked.push(request.params.message);
     return { action: "accept", content: { approve: true } };
   });
   return { raw, asked, client: withPayer(raw) };
-}
-
-async function tollgateDenial(p: Promise<unknown>) {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(McpError);
-  expect((e as McpError).code).toBe(-32010);
-  return ((e as McpError).data as { tollgate: { reason: string; approvalId: string } }).tollgate;
 }
 
 async function approvalStatus(id: string) {
@@ -82,10 +66,10 @@ describe("an approval answered by the agent's own client", () => {
     });
     const { raw, asked, client } = await yesClient(org.url(org.agentKeys.main!));
 
-    const denied = await tollgateDenial(client.callTool(DEEP));
+    const denied = await denialOf(client.callTool(DEEP));
     expect(denied.reason).toBe("approval_required");
     expect(asked).toEqual([]);
-    expect(await approvalStatus(denied.approvalId)).toBe("pending");
+    expect(await approvalStatus(denied.approvalId!)).toBe("pending");
 
     // The client answers the question on its own, as if it had been asked.
     const transport = raw.transport as StreamableHTTPClientTransport;
@@ -105,10 +89,10 @@ describe("an approval answered by the agent's own client", () => {
     });
     expect(forged.status).toBe(400);
     expect(await forged.text()).toContain("No approval question is open for this client");
-    expect(await approvalStatus(denied.approvalId)).toBe("pending");
+    expect(await approvalStatus(denied.approvalId!)).toBe("pending");
 
     // Retrying does not help: still the same pending approval.
-    const again = await tollgateDenial(client.callTool(DEEP));
+    const again = await denialOf(client.callTool(DEEP));
     expect(again).toMatchObject({ reason: "approval_required", approvalId: denied.approvalId });
     expect(asked).toEqual([]);
 

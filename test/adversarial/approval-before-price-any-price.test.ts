@@ -3,13 +3,12 @@
 // anything. Without a ceiling the approval covers the unpriced call only: the policy's per_call cap
 // still judges the price. With a ceiling, prices up to it pass; above it, a new approval is asked.
 import { env, exports } from "cloudflare:workers";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ledgerFor } from "../../src/ledger/client";
-import { connectMcp, withPayer } from "../helpers/mcp-client";
+import { withPayer } from "../helpers/mcp-client";
 import { seedOrg } from "../helpers/seed";
 import { witness, witnessHost } from "../helpers/witness";
+import { connect, denialOf } from "./helpers";
 
 const ADMIN = { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" };
 
@@ -23,23 +22,6 @@ tools:
       - name: "echo needs a human"
         action: "require_approval"
 `;
-
-const clients: Client[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
-
-type TollgateDenial = { reason: string; approvalId: string | null; message: string };
-
-async function tollgateDenial(p: Promise<unknown>): Promise<TollgateDenial> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(McpError);
-  expect((e as McpError).code).toBe(-32010);
-  return ((e as McpError).data as { tollgate: TollgateDenial }).tollgate;
-}
 
 async function approve(orgId: string, id: string, maxPrice?: { amount: string; currency: string }) {
   const res = await exports.default.fetch(`https://gw.test/api/v1/orgs/${orgId}/approvals/${id}/approve`, {
@@ -63,8 +45,7 @@ async function setup() {
     policy: POLICY,
     upstreams: [{ namespace: "paid", url: `https://${host}/mcp` }],
   });
-  const raw = await connectMcp(org.url(org.agentKeys.main!));
-  clients.push(raw);
+  const raw = await connect(org.url(org.agentKeys.main!));
   return { host, org, client: withPayer(raw) };
 }
 
@@ -85,12 +66,12 @@ describe("an approval asked before the price was known", () => {
   it("without a ceiling does not lift the per_call cap: the priced call asks again, nothing is paid", async () => {
     const { host, org, client } = await setup();
     const call = echo("no ceiling", "7.00");
-    const asked = await tollgateDenial(client.callTool(call));
+    const asked = await denialOf(client.callTool(call));
     expect(asked.reason).toBe("approval_required");
     expect((await approvalRow(asked.approvalId!))?.amount).toBe(null);
     expect((await approve(org.orgId, asked.approvalId!)).maxPrice).toBe(null);
 
-    const retry = await tollgateDenial(client.callTool(call));
+    const retry = await denialOf(client.callTool(call));
     // The first approval covered the unpriced call only; the 7.00 price is over the 5.00 cap, and
     // a human must see that price before it can pass.
     expect(retry.reason).toBe("approval_required");
@@ -103,7 +84,7 @@ describe("an approval asked before the price was known", () => {
 
     // A price within the cap passes on the same kind of approval (the policy's own caps judge it).
     const cheap = echo("within the cap", "4.00");
-    const a = await tollgateDenial(client.callTool(cheap));
+    const a = await denialOf(client.callTool(cheap));
     await approve(org.orgId, a.approvalId!);
     expect((await client.callTool(cheap)).receipt?.status).toBe("success");
     expect(await committed(org.orgId)).toEqual(["4000000"]);
@@ -112,7 +93,7 @@ describe("an approval asked before the price was known", () => {
   it("with a ceiling above the price, lets that price through (up to the ceiling)", async () => {
     const { host, org, client } = await setup();
     const call = echo("ceiling 8", "7.00");
-    const asked = await tollgateDenial(client.callTool(call));
+    const asked = await denialOf(client.callTool(call));
     const view = await approve(org.orgId, asked.approvalId!, { amount: "8.00", currency: "PATHUSD" });
     expect(view.maxPrice?.amount).toBe("8000000");
 
@@ -128,10 +109,10 @@ describe("an approval asked before the price was known", () => {
   it("with a ceiling below the price, asks for a new approval of the real price; nothing is paid", async () => {
     const { host, org, client } = await setup();
     const call = echo("ceiling 6", "7.00");
-    const asked = await tollgateDenial(client.callTool(call));
+    const asked = await denialOf(client.callTool(call));
     await approve(org.orgId, asked.approvalId!, { amount: "6.00", currency: "PATHUSD" });
 
-    const retry = await tollgateDenial(client.callTool(call));
+    const retry = await denialOf(client.callTool(call));
     expect(retry.reason).toBe("approval_required");
     expect(retry.approvalId).not.toBe(asked.approvalId);
     expect(await approvalRow(retry.approvalId!)).toEqual({ status: "pending", amount: "7000000" });

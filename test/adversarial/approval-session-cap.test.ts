@@ -3,13 +3,12 @@
 // every money line, the session's included, so only the first approval can be given (the others
 // answer 409) and the session never spends more than its cap.
 import { env, exports } from "cloudflare:workers";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ledgerFor } from "../../src/ledger/client";
-import { connectMcp, withPayer } from "../helpers/mcp-client";
+import { withPayer } from "../helpers/mcp-client";
 import { seedOrg } from "../helpers/seed";
 import { witness, witnessHost } from "../helpers/witness";
+import { connect, denialOf } from "./helpers";
 
 const ADMIN = { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" };
 
@@ -28,23 +27,6 @@ tools:
             value: 10000000
 `;
 
-const clients: Client[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
-
-type TollgateDenial = { reason: string; approvalId: string | null };
-
-async function tollgateDenial(p: Promise<unknown>): Promise<TollgateDenial> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(McpError);
-  expect((e as McpError).code).toBe(-32010);
-  return ((e as McpError).data as { tollgate: TollgateDenial }).tollgate;
-}
-
 function approve(orgId: string, id: string) {
   return exports.default.fetch(`https://gw.test/api/v1/orgs/${orgId}/approvals/${id}/approve`, {
     method: "POST",
@@ -60,8 +42,7 @@ describe("approved calls against a session cap", () => {
       policy: POLICY,
       upstreams: [{ namespace: "paid", url: `https://${host}/mcp` }],
     });
-    const raw = await connectMcp(org.url(org.agentKeys.main!));
-    clients.push(raw);
+    const raw = await connect(org.url(org.agentKeys.main!));
     const client = withPayer(raw);
     const calls = ["one", "two", "three"].map((text) => ({
       name: "paid_echo",
@@ -70,7 +51,7 @@ describe("approved calls against a session cap", () => {
 
     const asked: string[] = [];
     for (const call of calls) {
-      const d = await tollgateDenial(client.callTool(call));
+      const d = await denialOf(client.callTool(call));
       expect(d.reason).toBe("approval_required");
       asked.push(d.approvalId!);
     }
@@ -85,7 +66,7 @@ describe("approved calls against a session cap", () => {
 
     expect((await client.callTool(calls[0]!)).receipt?.status).toBe("success");
     for (const call of calls.slice(1)) {
-      expect((await tollgateDenial(client.callTool(call))).reason).toBe("approval_required");
+      expect((await denialOf(client.callTool(call))).reason).toBe("approval_required");
     }
 
     const seen = await witness(host);

@@ -3,13 +3,12 @@
 // approving a call that passes the argument rule works, and the hold cannot be used by a call the
 // argument rule refuses.
 import { env, exports } from "cloudflare:workers";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ledgerFor } from "../../src/ledger/client";
-import { connectMcp, withPayer } from "../helpers/mcp-client";
+import { withPayer } from "../helpers/mcp-client";
 import { seedOrg } from "../helpers/seed";
 import { witness, witnessHost } from "../helpers/witness";
+import { connect, denialOf } from "./helpers";
 
 const ADMIN = { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" };
 
@@ -30,23 +29,6 @@ tools:
             value: 10000000
 `;
 
-const clients: Client[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
-
-type TollgateDenial = { reason: string; approvalId: string | null };
-
-async function tollgateDenial(p: Promise<unknown>): Promise<TollgateDenial> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(McpError);
-  expect((e as McpError).code).toBe(-32010);
-  return ((e as McpError).data as { tollgate: TollgateDenial }).tollgate;
-}
-
 describe("an approval for a call judged on its arguments", () => {
   it("can be approved (the hold judges the real arguments), and the retry pays the approved price", async () => {
     const host = witnessHost();
@@ -54,12 +36,11 @@ describe("an approval for a call judged on its arguments", () => {
       policy: POLICY,
       upstreams: [{ namespace: "paid", url: `https://${host}/mcp` }],
     });
-    const raw = await connectMcp(org.url(org.agentKeys.main!));
-    clients.push(raw);
+    const raw = await connect(org.url(org.agentKeys.main!));
     const client = withPayer(raw);
     const call = { name: "paid_echo", arguments: { text: "ok: the report", price: "12.00" } };
 
-    const asked = await tollgateDenial(client.callTool(call));
+    const asked = await denialOf(client.callTool(call));
     expect(asked.reason).toBe("approval_required");
     const res = await exports.default.fetch(
       `https://gw.test/api/v1/orgs/${org.orgId}/approvals/${asked.approvalId}/approve`,
@@ -76,7 +57,7 @@ describe("an approval for a call judged on its arguments", () => {
     expect(hold).toEqual({ amount: "12000000", status: "reserved" });
 
     // A call the argument rule refuses is refused before the upstream, approval or not.
-    const untagged = await tollgateDenial(
+    const untagged = await denialOf(
       client.callTool({ name: "paid_echo", arguments: { text: "the report", price: "12.00" } }),
     );
     expect(untagged.reason).toBe("policy_denied");
