@@ -64,15 +64,17 @@ describe("paid resources and prompts", () => {
       request: { amount: "300000", currency: "0x20c0000000000000000000000000000000000000", recipient: "0x1" },
       expires: new Date(Date.now() + 60_000).toISOString(),
     };
+    // Each call is made when awaited: a rejection nobody awaits yet would be unhandled.
     for (const call of [
-      client.readResource({ uri: URI, _meta: { "org.paymentauth/credential": payCredential(forged) } }),
-      client.getPrompt({
-        name: "paid_prompt",
-        arguments: { topic: "x" },
-        _meta: { "org.paymentauth/credential": payCredential(forged) },
-      }),
+      () => client.readResource({ uri: URI, _meta: { "org.paymentauth/credential": payCredential(forged) } }),
+      () =>
+        client.getPrompt({
+          name: "paid_prompt",
+          arguments: { topic: "x" },
+          _meta: { "org.paymentauth/credential": payCredential(forged) },
+        }),
     ]) {
-      expect(await codeOf(call)).toEqual({ code: -32010, reason: "unknown_challenge" });
+      expect(await codeOf(call())).toEqual({ code: -32010, reason: "unknown_challenge" });
     }
     const seen = await witness(org.host);
     expect(credentialsSeen(seen)).toBe(0);
