@@ -5,9 +5,9 @@ import type { z } from "zod";
 import type { AppEnv } from "../env";
 import { config } from "../env";
 import { AppError } from "../errors";
-import { authenticate, bearerToken, orgScope, type Principal } from "./auth";
-import { requireOrg } from "./services/orgs";
-import { validate } from "./validate";
+import { authenticate, bearerToken, orgScope, type Principal } from "../services/auth";
+import { requireOrg } from "../services/orgs";
+import { validate } from "../services/validate";
 
 /** public: no auth; deployment: ADMIN_TOKEN only; org: under /orgs/:orgId (and the /org shorthand). */
 export type Access = "public" | "deployment" | "org";

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document, generated from the same route declarations and zod schemas that serve requests.
 import { z } from "zod";
+import { ErrorBody } from "../services/schemas/common";
 import type { RouteDoc } from "./define";
-import { ErrorBody } from "./schemas/common";
 
 type JsonSchema = Record<string, unknown>;
 

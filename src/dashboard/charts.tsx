@@ -1,7 +1,8 @@
 // Inline SVG drawings, no chart library: a budget bar (spent, reserved, remaining) and daily spend bars.
 // Widths come from exact base-unit ratios (perMille); amounts shown as text stay exact.
-import type { BalanceView } from "../admin/schemas/activity";
+
 import { formatAmount } from "../money";
+import type { BalanceView } from "../services/schemas/activity";
 import { baseUnits, duration, perMille, time } from "./format";
 
 function amountOf(b: BalanceView, v: string): string {

@@ -1,10 +1,11 @@
 // Dashboard sessions: a stateless HMAC-signed cookie (org, key, expiry), the per-session CSRF token,
 // and the revocation re-check of the org admin key the session was opened with.
-import { listKeys } from "../admin/services/keys";
+
 import { base64url, fromBase64url, utf8 } from "../auth/encoding";
 import { signer } from "../auth/signer";
 import { config } from "../env";
 import { AppError } from "../errors";
+import { listKeys } from "../services/keys";
 import { TtlCache } from "../ttl-cache";
 
 export type Session = { orgId: string; keyId: string; exp: number };

@@ -1,7 +1,8 @@
 // Daily committed spend per agent and currency over the last N days, bucketed by local day in the
 // operator's time zone. Reads committed transactions through the transactions service.
-import { listTransactions } from "../admin/services/transactions";
+
 import { windowBounds } from "../ledger/windows";
+import { listTransactions } from "../services/transactions";
 
 export type SpendSeries = { agentId: string; currency: string; decimals: number; perDay: bigint[] };
 

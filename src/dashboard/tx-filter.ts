@@ -1,9 +1,10 @@
 // Transaction filters from a query string: the service's own filters (agent, tool, status, time range,
 // cursor) plus an amount range checked exactly in each row's currency, and the CSV rendering.
-import type { TransactionView } from "../admin/schemas/activity";
-import { encodeCursor, listTransactions } from "../admin/services/transactions";
+
 import { TRANSACTION_STATUSES } from "../ledger/statuses";
 import { formatAmount, parseDecimal } from "../money";
+import type { TransactionView } from "../services/schemas/activity";
+import { encodeCursor, listTransactions } from "../services/transactions";
 import { localInputToInstant } from "./format";
 
 type Status = (typeof TRANSACTION_STATUSES)[number];

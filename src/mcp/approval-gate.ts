@@ -3,6 +3,8 @@
 // exactly one retry through; a rejected or expired one denies with that reason. Humans decide through
 // the dashboard or the admin API; the agent's own client is asked inline only where the org or agent
 // turned that on (it trusts the person at the client).
+
+import type { Decision } from "../policy";
 import {
   type ApprovalPrice,
   type ApprovalRow,
@@ -14,8 +16,7 @@ import {
   latestApproval,
   markExpired,
   sameSession,
-} from "../approvals/call-approvals";
-import type { Decision } from "../policy";
+} from "../services/call-approvals";
 import type { ApprovedBy, CallInfo } from "./call-record";
 import type { GatewayCtx } from "./context";
 import { evaluateCall, policyDenial } from "./decide";

@@ -2,13 +2,13 @@
 // (hidden tools, default deny, rules on arguments, rate limits, counters, approvals), then a hold for
 // rate-limit counters and any configured price. The hold is settled by what the upstream did.
 import type { Decision } from "../policy";
+import type { JsonRpcId } from "../protocol/jsonrpc";
 import { approvalGate } from "./approval-gate";
 import { txRecord } from "./call-record";
 import type { CallTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
 import { evaluateCall, type PriceIn, policyDenial } from "./decide";
 import type { Denial } from "./denial";
-import type { JsonRpcId } from "./jsonrpc";
 import { record, reserveLines, settle } from "./ledger-calls";
 import { priceFields, refuse } from "./refuse";
 

@@ -4,11 +4,11 @@
 import { z } from "zod";
 import { newId } from "../db/client";
 import { canonicalJson, sha256HexSync } from "../ledger/canonical";
+import type { JsonRpcRequest } from "../protocol/jsonrpc";
+import type { Tenant } from "../services/tenant";
 import type { CallInfo } from "./call-record";
 import { routeTool } from "./catalog";
 import type { GatewayCtx } from "./context";
-import type { JsonRpcRequest } from "./jsonrpc";
-import type { Tenant } from "./tenant";
 
 export type Upstream = Tenant["upstreams"][number];
 

@@ -3,24 +3,19 @@
 // renames nothing; a name two upstreams could serve is left out of tools/list and refused in tools/call.
 
 import { type CompiledPolicy, isToolVisible } from "../policy";
+import type { JsonRpcId, JsonRpcRequest } from "../protocol/jsonrpc";
+import { RPC, rpcError, rpcResult } from "../protocol/jsonrpc";
+import type { Tenant } from "../services/tenant";
 import { TtlCache } from "../ttl-cache";
+import { ambiguityMessage, exposed, resolveName, rivalsToCheck } from "../upstream/tool-names";
+import { exposedTools, fetchTools, type Tool } from "../upstream/tools";
 import type { GatewayCtx } from "./context";
 import { forwardOptions } from "./context";
-import type { JsonRpcId, JsonRpcRequest } from "./jsonrpc";
-import { RPC, rpcError, rpcResult } from "./jsonrpc";
 import { jsonResponse } from "./respond";
-import type { Tenant } from "./tenant";
-import { ambiguityMessage, exposed, resolveName, rivalsToCheck } from "./tool-names";
-import { type ForwardOptions, forward, readReply } from "./upstream";
-
-/** The default prefix separator: a later upstream's default prefix is `<namespace>__`. */
-export const NAMESPACE_SEPARATOR = "__";
 
 type TenantUpstream = Tenant["upstreams"][number];
 export type ToolRoute = { upstream: TenantUpstream; upstreamTool: string };
-export type Tool = { name: string; _meta?: Record<string, unknown>; [k: string]: unknown };
 
-const MAX_PAGES = 20;
 const LISTED_TTL_MS = 30_000;
 
 // Which tool names each upstream listed lately (per isolate), so routing can refuse a name another
@@ -69,30 +64,6 @@ export async function refuseAmbiguousCall(g: GatewayCtx, req: JsonRpcRequest): P
   return jsonResponse(rpcError(req.id, RPC.INVALID_PARAMS, ambiguityMessage(name, r.upstreams)));
 }
 
-export type ExposedTool = { name: string; upstream: TenantUpstream; tool: Tool };
-
-/**
- * The names agents see: each upstream's tools under its prefix, minus names another upstream could
- * also serve and names taken by the gateway's own tools (dispatch answers those first).
- */
-export function exposedTools(
-  upstreams: readonly TenantUpstream[],
-  lists: ReadonlyMap<string, Tool[]>,
-  reserved: ReadonlySet<string>,
-): ExposedTool[] {
-  const sets = new Map([...lists].map(([id, tools]) => [id, new Set(tools.map((t) => t.name))]));
-  const out: ExposedTool[] = [];
-  for (const upstream of upstreams) {
-    for (const tool of lists.get(upstream.id) ?? []) {
-      const name = exposed(upstream, tool.name);
-      if (reserved.has(name)) continue;
-      const r = resolveName(upstreams, name, (id) => sets.get(id));
-      if (r.ok && r.upstream.id === upstream.id) out.push({ name, upstream, tool });
-    }
-  }
-  return out;
-}
-
 /** tools/list: merged, filtered by the policy's `hide`, paid tools marked where a price is configured. */
 export async function listTools(g: GatewayCtx, id: JsonRpcId, params: unknown, extraTools: Tool[]) {
   const single = g.tenant.upstreams.length === 1;
@@ -118,36 +89,4 @@ export async function listTools(g: GatewayCtx, id: JsonRpcId, params: unknown, e
   }
   if (!cursor) tools.push(...extraTools.filter((t) => visible(g.tenant.policy, t.name)));
   return rpcResult(id, { tools, ...(single && nextCursor ? { nextCursor } : {}) });
-}
-
-export async function fetchTools(
-  upstream: TenantUpstream,
-  cursor: string | undefined,
-  onePage: boolean,
-  opts: ForwardOptions,
-): Promise<{ tools: Tool[]; nextCursor?: string } | { error: string }> {
-  const tools: Tool[] = [];
-  let next = cursor;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const reqId = `tg-list-${page}`;
-    const body = JSON.stringify({
-      jsonrpc: "2.0",
-      id: reqId,
-      method: "tools/list",
-      params: next ? { cursor: next } : {},
-    });
-    const sent = await forward(upstream, body, opts);
-    if (!sent.ok) return { error: sent.message };
-    const reply = await readReply(sent.response, reqId);
-    if (!reply.ok) return { error: reply.message };
-    if ("error" in reply.message) return { error: (reply.message.error as { message: string }).message };
-    const result = reply.message.result as { tools?: unknown; nextCursor?: unknown };
-    if (!Array.isArray(result?.tools)) return { error: "tools/list result has no tools array" };
-    for (const t of result.tools) {
-      if (t && typeof t === "object" && typeof (t as Tool).name === "string") tools.push(t as Tool);
-    }
-    next = typeof result.nextCursor === "string" ? result.nextCursor : undefined;
-    if (onePage || !next) return { tools, ...(next ? { nextCursor: next } : {}) };
-  }
-  return { tools };
 }

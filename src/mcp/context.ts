@@ -1,6 +1,7 @@
 // What every gateway handler gets: the tenant, the session, and the request's facilities.
+
+import type { Tenant } from "../services/tenant";
 import type { SessionPayload } from "./session";
-import type { Tenant } from "./tenant";
 
 export type GatewayCtx = {
   env: Env;

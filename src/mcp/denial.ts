@@ -2,7 +2,7 @@
 // checks, fail-closed faults) is a JSON-RPC error with code -32010 (ledger outage: -32011) whose
 // `data.tollgate` has the same machine-readable shape. Tool failures never use these codes.
 import { formatAmount } from "../money";
-import { type JsonRpcId, RPC, rpcError } from "./jsonrpc";
+import { type JsonRpcId, RPC, rpcError } from "../protocol/jsonrpc";
 
 export type DenialReason =
   | "policy_denied"

@@ -3,11 +3,11 @@
 // no answer to meter), and a client's response goes only to the upstream whose request it answers.
 
 import { credentialCount } from "../payments";
+import { classify, type JsonRpcId, RPC, rpcError } from "../protocol/jsonrpc";
 import { listTools, refuseAmbiguousCall } from "./catalog";
 import type { GatewayCtx } from "./context";
 import { deliverElicitation, isElicitationAnswer } from "./elicit";
 import { callGovernanceTool, governanceToolList, isGovernanceTool } from "./governance/index";
-import { classify, type JsonRpcId, RPC, rpcError } from "./jsonrpc";
 import { broadcast, initialize } from "./lifecycle";
 import { jsonResponse } from "./respond";
 import { answerUpstream } from "./server-requests";

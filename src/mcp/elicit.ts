@@ -1,11 +1,12 @@
 // Inline approval by elicitation: when the client declared the capability, Tollgate asks the user
 // "approve this payment?" on the call's SSE stream, waits for the answer through the org's relay,
 // and records it as the approval's decision (an approval holds the price, like an operator's).
-import { decideApproval } from "../admin/services/approvals";
-import type { ApprovalRow } from "../approvals/call-approvals";
+
+import type { JsonRpcId } from "../protocol/jsonrpc";
+import { decideApproval } from "../services/approvals";
+import type { ApprovalRow } from "../services/call-approvals";
 import type { GatewayCtx } from "./context";
 import { type Denial, priceText } from "./denial";
-import type { JsonRpcId } from "./jsonrpc";
 import type { Emit } from "./respond";
 
 const PREFIX = "tg-elicit-";

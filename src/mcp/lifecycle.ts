@@ -1,11 +1,12 @@
 // initialize and the session: each upstream is initialized, their session ids are sealed into the
 // gateway's own signed Mcp-Session-Id, and capabilities are merged.
+
+import { type JsonRpcRequest, RPC, rpcError, rpcResult } from "../protocol/jsonrpc";
+import { forward, readReply } from "../upstream/forward";
 import type { GatewayCtx } from "./context";
 import { forwardOptions } from "./context";
-import { type JsonRpcRequest, RPC, rpcError, rpcResult } from "./jsonrpc";
 import { jsonResponse } from "./respond";
 import { newSessionNonce, signSession } from "./session";
-import { forward, readReply } from "./upstream";
 
 const GATEWAY_INFO = { name: "tollgate", version: "0.1.0" };
 

@@ -5,11 +5,11 @@
 
 import { newId } from "../db/client";
 import { credentialCount, detectPaymentRequired, extractCredential } from "../payments";
+import type { JsonRpcRequest } from "../protocol/jsonrpc";
 import { beforeForward, type Cleared, type Reached, settleBefore } from "./before-forward";
 import type { CallTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
 import type { Denial } from "./denial";
-import type { JsonRpcRequest } from "./jsonrpc";
 import { paidRetry } from "./paid-retry";
 import { priced } from "./priced";
 import { refuse } from "./refuse";

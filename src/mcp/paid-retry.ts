@@ -13,11 +13,11 @@ import {
   type Offer,
   parseOfferTerms,
 } from "../payments";
+import { type JsonRpcId, RPC, rpcError } from "../protocol/jsonrpc";
 import { type CallInfo, txRecord } from "./call-record";
 import type { CallTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
 import { type Denial, type DenialReason, denialError } from "./denial";
-import { type JsonRpcId, RPC, rpcError } from "./jsonrpc";
 import { record, type Settlement, settle, unavailable } from "./ledger-calls";
 import { notifyCommitted } from "./notify";
 import { priced } from "./priced";

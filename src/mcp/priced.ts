@@ -2,17 +2,18 @@
 // policy with the real price, and reserve before the challenge reaches the agent. The reservation is
 // bound to this call (tool, arguments, session) and to the terms of the offers it covers, so only
 // the paid retry of this very call, paying those terms, can claim it.
-import { withinCeiling } from "../approvals/call-approvals";
+
 import { callLedger, ledgerFor } from "../ledger/client";
 import type { OfferBind } from "../ledger/types";
 import { MAX_TERMS_LENGTH, type Offer, offerTerms, type PaymentRequired, priceToBudget } from "../payments";
+import type { JsonRpcId } from "../protocol/jsonrpc";
+import { withinCeiling } from "../services/call-approvals";
 import { approvalGate } from "./approval-gate";
 import { type CallInfo, txRecord } from "./call-record";
 import type { GatewayCtx } from "./context";
 import { evaluateCall, policyDenial } from "./decide";
 import type { Denial } from "./denial";
 import { denialError } from "./denial";
-import type { JsonRpcId } from "./jsonrpc";
 import { reserveLines, unavailable } from "./ledger-calls";
 import { coveredOffers, narrowChallenge } from "./narrow";
 import { priceFields, refuse } from "./refuse";

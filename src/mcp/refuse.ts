@@ -1,11 +1,11 @@
 // Refusing a metered call: the decision is recorded (unless the ledger already recorded it, or could
 // not be reached) and the agent gets the denial contract's error.
 import type { Decision } from "../policy";
+import type { JsonRpcId } from "../protocol/jsonrpc";
 import { type CallInfo, txRecord } from "./call-record";
 import type { GatewayCtx } from "./context";
 import type { PriceIn } from "./decide";
 import { type Denial, denialError } from "./denial";
-import type { JsonRpcId } from "./jsonrpc";
 import { record } from "./ledger-calls";
 
 export type Refusal = {

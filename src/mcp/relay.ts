@@ -1,8 +1,9 @@
 // Work that must outlive the client's request (a paid retry: its credential has left, and only the
 // upstream's answer says whether money moved) runs detached in waitUntil. The response attaches to
 // it later; stream events emitted before then are buffered, not lost.
+
+import type { SseEvent } from "../protocol/sse";
 import type { Emit } from "./respond";
-import type { SseEvent } from "./sse";
 
 export class Relay {
   private buffer: SseEvent[] = [];

@@ -1,7 +1,7 @@
 // Building client responses: plain JSON, or an SSE stream that relays upstream events (progress,
 // server requests) as they arrive and ends with the gateway's final answer.
-import { type JsonRpcId, RPC, rpcError } from "./jsonrpc";
-import { encodeEvent, encodeSse, SSE_HEADERS, type SseEvent } from "./sse";
+import { type JsonRpcId, RPC, rpcError } from "../protocol/jsonrpc";
+import { encodeEvent, encodeSse, SSE_HEADERS, type SseEvent } from "../protocol/sse";
 
 export function jsonResponse(message: unknown, headers?: HeadersInit, status = 200): Response {
   const h = new Headers(headers);

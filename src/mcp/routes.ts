@@ -7,13 +7,13 @@ import type { AppEnv } from "../env";
 import { config } from "../env";
 import { hostServed, originAllowed } from "../net/host-origin";
 import { readTextLimited } from "../net/read-limited";
+import { RPC, rpcError } from "../protocol/jsonrpc";
+import { resolveTenant } from "../services/tenant";
 import type { GatewayCtx } from "./context";
 import { dispatch } from "./dispatch";
-import { RPC, rpcError } from "./jsonrpc";
 import { acceptedProtocolVersion, SUPPORTED_PROTOCOL_VERSIONS } from "./protocol-version";
 import { jsonResponse } from "./respond";
 import { verifySession } from "./session";
-import { resolveTenant } from "./tenant";
 
 export function mcpRoutes() {
   const app = new Hono<AppEnv>();

@@ -2,12 +2,12 @@
 // stream. Their ids are rewritten to name the upstream that asked, so the client's answer goes back
 // to that upstream only: never broadcast, never to an upstream that did not ask.
 import { base64url, fromBase64url, utf8 } from "../auth/encoding";
+import type { JsonRpcId } from "../protocol/jsonrpc";
+import type { SseEvent } from "../protocol/sse";
+import { forward } from "../upstream/forward";
 import type { GatewayCtx } from "./context";
 import { forwardOptions } from "./context";
-import type { JsonRpcId } from "./jsonrpc";
 import type { Emit } from "./respond";
-import type { SseEvent } from "./sse";
-import { forward } from "./upstream";
 
 const PREFIX = "tgu.";
 

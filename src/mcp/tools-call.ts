@@ -2,9 +2,9 @@
 // and metered through metered.ts (price from the upstream's challenge, reservation before the
 // challenge reaches the agent, paid retry held to the call that was judged).
 
+import { type JsonRpcRequest, RPC, rpcError } from "../protocol/jsonrpc";
 import { requestTarget, toolTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
-import { type JsonRpcRequest, RPC, rpcError } from "./jsonrpc";
 import { meteredCall } from "./metered";
 import { jsonResponse } from "./respond";
 

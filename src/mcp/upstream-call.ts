@@ -1,11 +1,12 @@
 // One request to the upstream that serves a metered call, and what its failure means for money:
 // whether the request (and any credential in it) may have reached the tool.
+
+import { type JsonRpcId, type JsonRpcResponse, RPC, rpcError } from "../protocol/jsonrpc";
+import { forward, readReply } from "../upstream/forward";
 import type { CallTarget } from "./call-target";
 import { forwardOptions, type GatewayCtx } from "./context";
-import { type JsonRpcId, type JsonRpcResponse, RPC, rpcError } from "./jsonrpc";
 import type { Emit } from "./respond";
 import { relayFrom } from "./server-requests";
-import { forward, readReply } from "./upstream";
 
 export type UpstreamFailure = {
   /** False only when nothing left the gateway (a refused URL) or the upstream refused at HTTP 4xx. */

@@ -3,8 +3,8 @@
 // clear -32002 for its request id instead of running out of memory.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { readSse } from "../../src/mcp/sse";
-import { MAX_UPSTREAM_MESSAGE_BYTES, MAX_UPSTREAM_STREAM_BYTES } from "../../src/mcp/upstream";
+import { readSse } from "../../src/protocol/sse";
+import { MAX_UPSTREAM_MESSAGE_BYTES, MAX_UPSTREAM_STREAM_BYTES } from "../../src/upstream/forward";
 import { seedOrg } from "../helpers/seed";
 import { witness, witnessHost } from "../helpers/witness";
 

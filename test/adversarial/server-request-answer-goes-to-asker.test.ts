@@ -4,7 +4,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { gatewayRequestId, relayFrom, upstreamRequestId } from "../../src/mcp/server-requests";
-import type { SseEvent } from "../../src/mcp/sse";
+import type { SseEvent } from "../../src/protocol/sse";
 import { seedOrg } from "../helpers/seed";
 import { witness, witnessHost } from "../helpers/witness";
 

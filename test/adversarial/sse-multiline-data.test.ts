@@ -3,7 +3,7 @@
 // another SSE field, and the final answer arrives intact.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { encodeEvent, readSse } from "../../src/mcp/sse";
+import { encodeEvent, readSse } from "../../src/protocol/sse";
 import { seedOrg } from "../helpers/seed";
 import { witness, witnessHost } from "../helpers/witness";
 

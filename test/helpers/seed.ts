@@ -3,8 +3,8 @@ import { env } from "cloudflare:workers";
 import { generateKey } from "../../src/auth/keys";
 import { db, newId } from "../../src/db/client";
 import { agents, apiKeys, mandates, orgs, policies, upstreams } from "../../src/db/schema";
-import { invalidateOrg } from "../../src/mcp/tenant";
 import { compilePolicy } from "../../src/policy";
+import { invalidateOrg } from "../../src/services/tenant";
 
 export const PATH_USD = "0x20c0000000000000000000000000000000000000";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { answer, sseResponse } from "../../src/mcp/respond";
-import { readSse } from "../../src/mcp/sse";
+import { readSse } from "../../src/protocol/sse";
 
 async function messages(res: Response) {
   const out: unknown[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readSse, SseEventTooLarge } from "../../src/mcp/sse";
+import { readSse, SseEventTooLarge } from "../../src/protocol/sse";
 
 function stream(chunks: string[]): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();

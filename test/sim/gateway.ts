@@ -3,7 +3,7 @@
 import { exports } from "cloudflare:workers";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
-import { readSse } from "../../src/mcp/sse";
+import { readSse } from "../../src/protocol/sse";
 import { connectMcp, type WireChallenge, withPayer, type X402PaymentRequired } from "../helpers/mcp-client";
 import type { SimOrg } from "./world";
 

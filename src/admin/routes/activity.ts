@@ -1,5 +1,7 @@
 // Routes: transactions, budget balances and approvals.
-import type { AdminRouter } from "../define";
+
+import { decideApproval, listApprovals } from "../../services/approvals";
+import { agentBudgets } from "../../services/budgets";
 import {
   ApprovalsQuery,
   ApprovalView,
@@ -10,11 +12,10 @@ import {
   TransactionPage,
   TransactionsQuery,
   TransactionView,
-} from "../schemas/activity";
-import { listOf } from "../schemas/common";
-import { decideApproval, listApprovals } from "../services/approvals";
-import { agentBudgets } from "../services/budgets";
-import { getTransaction, listTransactions } from "../services/transactions";
+} from "../../services/schemas/activity";
+import { listOf } from "../../services/schemas/common";
+import { getTransaction, listTransactions } from "../../services/transactions";
+import type { AdminRouter } from "../define";
 
 export function activityRoutes(r: AdminRouter): void {
   r.add({

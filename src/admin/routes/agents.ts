@@ -1,5 +1,7 @@
 // Routes: agents and their mandates.
-import type { AdminRouter } from "../define";
+
+import { createAgent, deleteAgent, getAgent, listAgents, updateAgent } from "../../services/agents";
+import { getMandate, listMandateVersions, putMandate } from "../../services/mandates";
 import {
   AgentView,
   AgentWithMandateView,
@@ -7,10 +9,9 @@ import {
   MandateView,
   PutMandateBody,
   UpdateAgentBody,
-} from "../schemas/agents";
-import { Deleted, listOf } from "../schemas/common";
-import { createAgent, deleteAgent, getAgent, listAgents, updateAgent } from "../services/agents";
-import { getMandate, listMandateVersions, putMandate } from "../services/mandates";
+} from "../../services/schemas/agents";
+import { Deleted, listOf } from "../../services/schemas/common";
+import type { AdminRouter } from "../define";
 
 export function agentRoutes(r: AdminRouter): void {
   r.add({

@@ -1,6 +1,8 @@
 // Routes: orgs (deployment admin), org settings, API keys.
-import type { AdminRouter } from "../define";
-import { listOf } from "../schemas/common";
+
+import { createKey, listKeys, revokeKey } from "../../services/keys";
+import { createOrg, getOrg, listOrgs, updateOrg } from "../../services/orgs";
+import { listOf } from "../../services/schemas/common";
 import {
   CreatedKeyView,
   CreatedOrgView,
@@ -9,9 +11,8 @@ import {
   KeyView,
   OrgView,
   UpdateOrgBody,
-} from "../schemas/orgs";
-import { createKey, listKeys, revokeKey } from "../services/keys";
-import { createOrg, getOrg, listOrgs, updateOrg } from "../services/orgs";
+} from "../../services/schemas/orgs";
+import type { AdminRouter } from "../define";
 
 export function orgRoutes(r: AdminRouter): void {
   r.add({

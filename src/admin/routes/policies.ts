@@ -1,6 +1,13 @@
 // Routes: policy versions, activation and the dry-run evaluator.
-import type { AdminRouter } from "../define";
-import { listOf } from "../schemas/common";
+
+import {
+  activatePolicy,
+  createPolicy,
+  evaluatePolicyDryRun,
+  getPolicy,
+  listPolicies,
+} from "../../services/policies";
+import { listOf } from "../../services/schemas/common";
 import {
   CreatedPolicyView,
   CreatePolicyBody,
@@ -8,14 +15,8 @@ import {
   EvaluateView,
   PolicySummaryView,
   PolicyView,
-} from "../schemas/policies";
-import {
-  activatePolicy,
-  createPolicy,
-  evaluatePolicyDryRun,
-  getPolicy,
-  listPolicies,
-} from "../services/policies";
+} from "../../services/schemas/policies";
+import type { AdminRouter } from "../define";
 
 export function policyRoutes(r: AdminRouter): void {
   r.add({

@@ -1,8 +1,7 @@
 // Routes: upstream MCP servers and webhook endpoints (both outbound URLs with write-only secrets).
 
 import { z } from "zod";
-import type { AdminRouter } from "../define";
-import { Deleted, listOf } from "../schemas/common";
+import { Deleted, listOf } from "../../services/schemas/common";
 import {
   CreatedWebhookView,
   CreateUpstreamBody,
@@ -11,14 +10,14 @@ import {
   UpdateUpstreamBody,
   UpstreamView,
   WebhookView,
-} from "../schemas/upstreams";
+} from "../../services/schemas/upstreams";
 import {
   createUpstream,
   deleteUpstream,
   getUpstream,
   listUpstreams,
   updateUpstream,
-} from "../services/upstreams";
+} from "../../services/upstreams";
 import {
   createWebhook,
   deleteWebhook,
@@ -27,7 +26,8 @@ import {
   listWebhooks,
   redeliverWebhook,
   testWebhook,
-} from "../services/webhooks";
+} from "../../services/webhooks";
+import type { AdminRouter } from "../define";
 
 export function upstreamRoutes(r: AdminRouter): void {
   r.add({

@@ -2,16 +2,16 @@
 // is asked approvals inline; set its mandate (budgets in major units of its currency, validated by the
 // admin API's own schemas and services).
 import type { Hono } from "hono";
+import { AppError } from "../../errors";
+import { createAgent, getAgent, listAgents, updateAgent } from "../../services/agents";
+import { putMandate } from "../../services/mandates";
 import {
   CreateAgentBody,
   type MandateView,
   PutMandateBody,
   UpdateAgentBody,
-} from "../../admin/schemas/agents";
-import { createAgent, getAgent, listAgents, updateAgent } from "../../admin/services/agents";
-import { putMandate } from "../../admin/services/mandates";
-import { validate } from "../../admin/validate";
-import { AppError } from "../../errors";
+} from "../../services/schemas/agents";
+import { validate } from "../../services/validate";
 import { act, field, form } from "../actions";
 import { type DashEnv, view } from "../context";
 import { money, time } from "../format";

@@ -1,11 +1,11 @@
 // Approvals: the pending queue (refreshed as a fragment every 5 s), decide with a note (and, for a
 // call asked before its price was known, a max price), recent decisions, and one approval by id.
 import type { Hono } from "hono";
-import { type ApprovalView, MaxPrice } from "../../admin/schemas/activity";
-import { listAgents } from "../../admin/services/agents";
-import { approvalView, decideApproval, listApprovals, requireApproval } from "../../admin/services/approvals";
-import { validate } from "../../admin/validate";
 import { AppError } from "../../errors";
+import { listAgents } from "../../services/agents";
+import { approvalView, decideApproval, listApprovals, requireApproval } from "../../services/approvals";
+import { type ApprovalView, MaxPrice } from "../../services/schemas/activity";
+import { validate } from "../../services/validate";
 import { act, field, form } from "../actions";
 import { type DashContext, type DashEnv, view } from "../context";
 import { duration, money, time } from "../format";

@@ -1,12 +1,12 @@
 // Upstreams and webhooks: list and add upstream MCP servers; list and add webhook endpoints, send a
 // signed test event, read an endpoint's delivery log and redeliver one delivery.
 import type { Hono } from "hono";
-import { CreateUpstreamBody, CreateWebhookBody } from "../../admin/schemas/upstreams";
-import { createUpstream, listUpstreams } from "../../admin/services/upstreams";
-import { createWebhook, listDeliveries, listWebhooks } from "../../admin/services/webhooks";
-import { validate } from "../../admin/validate";
 import { AppError } from "../../errors";
 import { redeliver, sendTestEvent } from "../../events";
+import { CreateUpstreamBody, CreateWebhookBody } from "../../services/schemas/upstreams";
+import { createUpstream, listUpstreams } from "../../services/upstreams";
+import { validate } from "../../services/validate";
+import { createWebhook, listDeliveries, listWebhooks } from "../../services/webhooks";
 import { act, field, form, userFacing } from "../actions";
 import { type DashContext, type DashEnv, setFlash, view } from "../context";
 import { money, time } from "../format";

@@ -1,10 +1,10 @@
 // API keys: list, create (the secret is shown once, on the response page, never in a URL), revoke.
 import type { Hono } from "hono";
-import type { KeyView } from "../../admin/schemas/orgs";
-import { CreateKeyBody } from "../../admin/schemas/orgs";
-import { listAgents } from "../../admin/services/agents";
-import { createKey, listKeys, revokeKey } from "../../admin/services/keys";
-import { validate } from "../../admin/validate";
+import { listAgents } from "../../services/agents";
+import { createKey, listKeys, revokeKey } from "../../services/keys";
+import type { KeyView } from "../../services/schemas/orgs";
+import { CreateKeyBody } from "../../services/schemas/orgs";
+import { validate } from "../../services/validate";
 import { act, field, form, userFacing } from "../actions";
 import { type DashContext, type DashEnv, setFlash, view } from "../context";
 import { time } from "../format";

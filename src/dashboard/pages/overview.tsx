@@ -1,11 +1,11 @@
 // Overview: per agent, budget bars with next reset and 7/30-day spend charts; recent denials; the
 // number of pending approvals.
 import type { Hono } from "hono";
-import type { BalanceView } from "../../admin/schemas/activity";
-import { listAgents } from "../../admin/services/agents";
-import { listApprovals } from "../../admin/services/approvals";
-import { agentBudgets } from "../../admin/services/budgets";
-import { listTransactions } from "../../admin/services/transactions";
+import { listAgents } from "../../services/agents";
+import { listApprovals } from "../../services/approvals";
+import { agentBudgets } from "../../services/budgets";
+import type { BalanceView } from "../../services/schemas/activity";
+import { listTransactions } from "../../services/transactions";
 import { BudgetBar, SpendChart } from "../charts";
 import { type DashEnv, view } from "../context";
 import { money, time } from "../format";

@@ -1,10 +1,10 @@
 // Policies: edit YAML with compile errors shown at their line, dry-run a sample call, save versions,
 // activate one, and compare any text with the active version as a line diff.
 import type { Hono } from "hono";
-import { resolveDecimals, toBaseUnitString } from "../../admin/money";
-import type { AgentView } from "../../admin/schemas/agents";
-import type { PolicySummaryView } from "../../admin/schemas/policies";
-import { listAgents } from "../../admin/services/agents";
+import { AppError } from "../../errors";
+import { normalizeCurrency } from "../../money";
+import { listAgents } from "../../services/agents";
+import { resolveDecimals, toBaseUnitString } from "../../services/money";
 import {
   activatePolicy,
   activePolicyRow,
@@ -12,9 +12,9 @@ import {
   evaluatePolicyDryRun,
   getPolicy,
   listPolicies,
-} from "../../admin/services/policies";
-import { AppError } from "../../errors";
-import { normalizeCurrency } from "../../money";
+} from "../../services/policies";
+import type { AgentView } from "../../services/schemas/agents";
+import type { PolicySummaryView } from "../../services/schemas/policies";
 import { act, field, form, rawField, userFacing } from "../actions";
 import { type DashContext, type DashEnv, setFlash, type View, view } from "../context";
 import { time } from "../format";

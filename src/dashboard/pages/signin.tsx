@@ -2,8 +2,8 @@
 // never stored in the browser.
 import type { Hono } from "hono";
 import { setCookie } from "hono/cookie";
-import { authenticate } from "../../admin/auth";
 import { AppError } from "../../errors";
+import { authenticate } from "../../services/auth";
 import { field, form } from "../actions";
 import { COOKIE_BASE, type DashEnv } from "../context";
 import { Shell } from "../layout";

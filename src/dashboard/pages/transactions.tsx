@@ -1,10 +1,10 @@
 // Transactions: filters (agent, tool, status, local time range, amount range), cursor pages,
 // expandable rows with per-rule results and payment references, one row by id, and CSV export.
 import type { Hono } from "hono";
-import type { TransactionView } from "../../admin/schemas/activity";
-import { listAgents } from "../../admin/services/agents";
-import { getTransaction } from "../../admin/services/transactions";
 import { TRANSACTION_STATUSES } from "../../db/schema/transactions";
+import { listAgents } from "../../services/agents";
+import type { TransactionView } from "../../services/schemas/activity";
+import { getTransaction } from "../../services/transactions";
 import { type DashEnv, view } from "../context";
 import { instantToLocalInput, money, time } from "../format";
 import { Layout } from "../layout";

@@ -1,8 +1,9 @@
 // Which agent a governance tool speaks about: the calling agent, or (org keys only) one named agent.
-import { currentMandateRow } from "../../admin/services/mandates";
+
 import type { Mandate } from "../../policy";
+import { mandateFromRow } from "../../services/mandate-row";
+import { currentMandateRow } from "../../services/mandates";
 import type { GatewayCtx } from "../context";
-import { mandateFromRow } from "../mandate-row";
 
 export type TargetAgent = { id: string; name: string; mandate: Mandate | null };
 

@@ -1,18 +1,18 @@
 // What each tollgate_* tool does. Reads go through the same services as the admin API; spend checks
 // use the same policy engine and ledger as the tools/call path.
 import type { z } from "zod";
-import { requireApproval } from "../../admin/services/approvals";
-import { budgetBalances } from "../../admin/services/budgets";
-import { listTransactions } from "../../admin/services/transactions";
 import { newId } from "../../db/client";
 import { callLedger, ledgerFor } from "../../ledger/client";
 import { currencyDecimals, formatAmount, normalizeCurrency, parseNonNegativeDecimal } from "../../money";
 import { evaluate, parseMoneyUnit } from "../../policy";
+import { requireApproval } from "../../services/approvals";
+import { budgetBalances } from "../../services/budgets";
+import type { GovernanceToolName, INPUTS } from "../../services/governance-tools";
+import { listTransactions } from "../../services/transactions";
 import { txRecord } from "../call-record";
 import type { GatewayCtx } from "../context";
 import { reserveLines } from "../ledger-calls";
 import { type TargetAgent, targetAgent } from "./agents";
-import type { GovernanceToolName, INPUTS } from "./catalog";
 import { fail, ok } from "./results";
 
 type In<N extends GovernanceToolName> = z.infer<(typeof INPUTS)[N]>;

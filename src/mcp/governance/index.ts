@@ -2,12 +2,12 @@
 // `hide` covers them as it covers upstream tools: hidden ones are left out of tools/list and refused.
 import { newId } from "../../db/client";
 import { isToolVisible } from "../../policy";
+import { type JsonRpcRequest, RPC, rpcError, rpcResult } from "../../protocol/jsonrpc";
+import { type GovernanceToolName, INPUTS, toolDefinitions } from "../../services/governance-tools";
 import { txRecord } from "../call-record";
 import type { GatewayCtx } from "../context";
 import { denialError } from "../denial";
-import { type JsonRpcRequest, RPC, rpcError, rpcResult } from "../jsonrpc";
 import { record } from "../ledger-calls";
-import { type GovernanceToolName, INPUTS, toolDefinitions } from "./catalog";
 import { HANDLERS } from "./handlers";
 import { fail } from "./results";
 

@@ -1,13 +1,17 @@
 // Org policies: compile on upload (errors with line/column), append-only versions, one active per org,
 // and a dry-run evaluation that reaches no ledger.
 import { and, desc, eq, sql } from "drizzle-orm";
-import { db, newId } from "../../db/client";
-import type { PolicyRow } from "../../db/queries/tenant";
-import { policies } from "../../db/schema";
-import { AppError } from "../../errors";
-import { mandateFromRow } from "../../mcp/mandate-row";
-import { invalidateOrg } from "../../mcp/tenant";
-import { type CompiledPolicy, compilePolicy, evaluate } from "../../policy";
+import { db, newId } from "../db/client";
+import type { PolicyRow } from "../db/queries/tenant";
+import { policies } from "../db/schema";
+import { AppError } from "../errors";
+import { type CompiledPolicy, compilePolicy, evaluate } from "../policy";
+import { requireAgent } from "./agents";
+import { mandateFromRow } from "./mandate-row";
+import { currentMandateRow } from "./mandates";
+import { requireOrg } from "./orgs";
+import { requireOwned } from "./owned";
+import { policyWarnings } from "./policy-warnings";
 import type {
   CreatedPolicyView,
   CreatePolicyBody,
@@ -15,12 +19,8 @@ import type {
   PolicySummaryView,
   PolicyView,
   PolicyWarning,
-} from "../schemas/policies";
-import { notFound } from "../validate";
-import { requireAgent } from "./agents";
-import { currentMandateRow } from "./mandates";
-import { requireOrg } from "./orgs";
-import { policyWarnings } from "./policy-warnings";
+} from "./schemas/policies";
+import { invalidateOrg } from "./tenant";
 
 export function policySummary(row: PolicyRow): PolicySummaryView {
   return { id: row.id, version: row.version, mode: row.mode, active: row.active, createdAt: row.createdAt };
@@ -51,13 +51,7 @@ function describe(
 }
 
 export async function requirePolicy(env: Env, orgId: string, id: string): Promise<PolicyRow> {
-  const row = await db(env)
-    .select()
-    .from(policies)
-    .where(and(eq(policies.orgId, orgId), eq(policies.id, id)))
-    .get();
-  if (!row) throw notFound("Policy");
-  return row;
+  return requireOwned(env, policies, orgId, id, "Policy");
 }
 
 function activation(env: Env, orgId: string, id: string) {

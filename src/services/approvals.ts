@@ -1,14 +1,15 @@
 // Human approvals: list, and the one state change pending -> approved | rejected (or expired when late).
 import { and, desc, eq } from "drizzle-orm";
-import { holdApprovedPrice, releaseHold } from "../../approvals/hold";
-import { db } from "../../db/client";
-import { approvals } from "../../db/schema";
-import { AppError } from "../../errors";
-import { emitEvents } from "../../events";
-import { currencyDecimals, formatAmount } from "../../money";
-import { moneyViewOrNull, toBaseUnitString } from "../money";
-import type { ApprovalsQuery, ApprovalView, MaxPrice } from "../schemas/activity";
-import { fieldError, notFound } from "../validate";
+import { db } from "../db/client";
+import { approvals } from "../db/schema";
+import { AppError } from "../errors";
+import { emitEvents } from "../events";
+import { currencyDecimals, formatAmount } from "../money";
+import { holdApprovedPrice, releaseHold } from "./approval-hold";
+import { moneyViewOrNull, toBaseUnitString } from "./money";
+import { requireOwned } from "./owned";
+import type { ApprovalsQuery, ApprovalView, MaxPrice } from "./schemas/activity";
+import { fieldError } from "./validate";
 
 type ApprovalRow = typeof approvals.$inferSelect;
 export type ApprovalDecision = "approved" | "rejected";
@@ -51,13 +52,7 @@ export async function listApprovals(env: Env, orgId: string, q: ApprovalsQuery):
 }
 
 export async function requireApproval(env: Env, orgId: string, id: string): Promise<ApprovalRow> {
-  const row = await db(env)
-    .select()
-    .from(approvals)
-    .where(and(eq(approvals.orgId, orgId), eq(approvals.id, id)))
-    .get();
-  if (!row) throw notFound("Approval");
-  return row;
+  return requireOwned(env, approvals, orgId, id, "Approval");
 }
 
 type CeilingFields = { maxAmount: string; maxCurrency: string; maxDecimals: number };

@@ -1,16 +1,16 @@
 // Policy warnings: tool keys and hide entries that match no tool the org's agents can see today (the
 // upstreams' exposed names plus tollgate_*), so a rule that would silently never apply is pointed out.
 import { and, eq } from "drizzle-orm";
-import { db } from "../../db/client";
-import { upstreams } from "../../db/schema";
-import { config } from "../../env";
-import { INPUTS } from "../../mcp/governance/catalog";
-import { orgCatalogue } from "../../mcp/org-catalogue";
-import type { CompiledPolicy } from "../../policy";
-import { formatPath } from "../../policy/errors";
-import { globMatch, isGlob } from "../../policy/glob";
-import { detectFormat, parseSource } from "../../policy/source";
-import type { PolicyWarning } from "../schemas/policies";
+import { db } from "../db/client";
+import { upstreams } from "../db/schema";
+import { config } from "../env";
+import type { CompiledPolicy } from "../policy";
+import { formatPath } from "../policy/errors";
+import { globMatch, isGlob } from "../policy/glob";
+import { detectFormat, parseSource } from "../policy/source";
+import { orgCatalogue } from "../upstream/org-catalogue";
+import { INPUTS } from "./governance-tools";
+import type { PolicyWarning } from "./schemas/policies";
 
 const GOVERNANCE = Object.keys(INPUTS);
 

@@ -1,15 +1,15 @@
 // Budget balances of one agent, read from the org's ledger over the lines its mandate and policy define.
 
-import { AppError } from "../../errors";
-import { callLedger, ledgerFor } from "../../ledger/client";
-import { mandateFromRow } from "../../mcp/mandate-row";
-import { formatAmount } from "../../money";
-import { type CompiledPolicy, type Mandate, parseMoneyUnit } from "../../policy";
-import type { BalanceView } from "../schemas/activity";
+import { AppError } from "../errors";
+import { callLedger, ledgerFor } from "../ledger/client";
+import { formatAmount } from "../money";
+import { type CompiledPolicy, type Mandate, parseMoneyUnit } from "../policy";
 import { requireAgent } from "./agents";
 import { type BudgetLine, mandateLines, policyLines } from "./budget-lines";
+import { mandateFromRow } from "./mandate-row";
 import { currentMandateRow } from "./mandates";
 import { activePolicyRow } from "./policies";
+import type { BalanceView } from "./schemas/activity";
 
 export async function agentBudgets(
   env: Env,

@@ -2,9 +2,9 @@
 // The client's key or token is never forwarded; the upstream's own credentials are added here.
 import { checkOutboundUrl } from "../net/private-address";
 import { readTextLimited } from "../net/read-limited";
-import type { JsonRpcId, JsonRpcResponse } from "./jsonrpc";
-import { JsonRpcResponse as ResponseSchema } from "./jsonrpc";
-import { readSse, type SseEvent, SseEventTooLarge } from "./sse";
+import type { JsonRpcId, JsonRpcResponse } from "../protocol/jsonrpc";
+import { JsonRpcResponse as ResponseSchema } from "../protocol/jsonrpc";
+import { readSse, type SseEvent, SseEventTooLarge } from "../protocol/sse";
 
 /** The largest single upstream message (a JSON body, or one SSE event) the gateway reads. */
 export const MAX_UPSTREAM_MESSAGE_BYTES = 4 * 1024 * 1024;

@@ -1,13 +1,13 @@
 // Agent mandates: append-only versions (a PUT deactivates the current row and inserts version+1).
 import { and, desc, eq, sql } from "drizzle-orm";
-import { db, newId } from "../../db/client";
-import type { MandateRow } from "../../db/queries/tenant";
-import { mandates } from "../../db/schema";
-import { invalidateOrg } from "../../mcp/tenant";
-import { moneyView, resolveDecimals, toBaseUnitString } from "../money";
-import type { MandateView, PutMandateBody } from "../schemas/agents";
-import { fieldError, notFound } from "../validate";
-import { requireAgent } from "./agents";
+import { db, newId } from "../db/client";
+import type { MandateRow } from "../db/queries/tenant";
+import { agents, mandates } from "../db/schema";
+import { moneyView, resolveDecimals, toBaseUnitString } from "./money";
+import { requireOwned } from "./owned";
+import type { MandateView, PutMandateBody } from "./schemas/agents";
+import { invalidateOrg } from "./tenant";
+import { fieldError, notFound } from "./validate";
 
 export function mandateView(row: MandateRow): MandateView {
   const m = (v: string | null) => (v === null ? null : moneyView(v, row.currency, row.decimals));
@@ -56,14 +56,14 @@ export async function currentMandate(env: Env, orgId: string, agentId: string): 
 }
 
 export async function getMandate(env: Env, orgId: string, agentId: string): Promise<MandateView> {
-  await requireAgent(env, orgId, agentId);
+  await requireOwned(env, agents, orgId, agentId, "Agent");
   const view = await currentMandate(env, orgId, agentId);
   if (!view) throw notFound("Mandate");
   return view;
 }
 
 export async function listMandateVersions(env: Env, orgId: string, agentId: string): Promise<MandateView[]> {
-  await requireAgent(env, orgId, agentId);
+  await requireOwned(env, agents, orgId, agentId, "Agent");
   const rows = await db(env)
     .select()
     .from(mandates)
@@ -80,7 +80,7 @@ export async function putMandate(
   input: PutMandateBody,
   now: number,
 ): Promise<MandateView> {
-  await requireAgent(env, orgId, agentId);
+  await requireOwned(env, agents, orgId, agentId, "Agent");
   // The gateway loads only the current (active) row, so an "inactive" current version would vanish
   // from its view and let calls through unbudgeted. Pausing is done on the agent instead.
   if (!input.active) throw fieldError("active", "set the agent's status to paused to stop its spending");

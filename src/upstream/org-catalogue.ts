@@ -1,10 +1,8 @@
 // The whole org's catalogue outside an agent session (for policy warnings): each active upstream is
 // initialized, listed and released, and the names agents would see come from the same exposedTools().
-import { exposedTools, fetchTools, type Tool } from "./catalog";
-import type { Tenant } from "./tenant";
-import { type ForwardOptions, forward, readReply } from "./upstream";
 
-type TenantUpstream = Tenant["upstreams"][number];
+import { type ForwardOptions, forward, readReply } from "./forward";
+import { type CatalogUpstream, exposedTools, fetchTools, type Tool } from "./tools";
 
 export type OrgCatalogue = { names: string[]; unreachable: string[] };
 
@@ -12,7 +10,7 @@ const CLIENT_INFO = { name: "tollgate-catalogue", version: "0.1.0" };
 const PROTOCOL_VERSION = "2025-06-18";
 
 export async function orgCatalogue(
-  upstreams: TenantUpstream[],
+  upstreams: CatalogUpstream[],
   reserved: ReadonlySet<string>,
   limits: { timeoutMs: number; allowPrivate: boolean },
 ): Promise<OrgCatalogue> {
@@ -31,7 +29,7 @@ export async function orgCatalogue(
 
 /** initialize, notifications/initialized, tools/list (every page), then DELETE of the session if any. */
 async function listOnce(
-  u: TenantUpstream,
+  u: CatalogUpstream,
   limits: { timeoutMs: number; allowPrivate: boolean },
 ): Promise<Tool[] | null> {
   const base: ForwardOptions = { sessionId: null, protocolVersion: null, ...limits };

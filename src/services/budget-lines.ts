@@ -3,11 +3,11 @@
 // same windows: mandate budgets and rate limits per agent, and the policy's fixed-currency spend limits
 // and counters org-wide. Session-scoped and price-currency-dependent policy lines are left out: they
 // have no key until a call names its session or currency.
-import type { BalanceLine } from "../../ledger/types";
-import { normalizeCurrency } from "../../money";
-import type { CompiledPolicy, Mandate } from "../../policy";
-import type { CompiledRule } from "../../policy/compiled";
-import { mandateBudgetKey, mandateRateKey, moneyUnit, policySpendKey } from "../../policy/keys";
+import type { BalanceLine } from "../ledger/types";
+import { normalizeCurrency } from "../money";
+import type { CompiledPolicy, Mandate } from "../policy";
+import type { CompiledRule } from "../policy/compiled";
+import { mandateBudgetKey, mandateRateKey, moneyUnit, policySpendKey } from "../policy/keys";
 
 const BUDGET_WINDOWS = [
   ["daily", "day"],

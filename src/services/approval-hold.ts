@@ -4,10 +4,10 @@
 import { db } from "../db/client";
 import { loadOrgConfig } from "../db/queries/tenant";
 import { callLedger, ledgerFor } from "../ledger/client";
-import { mandateFromRow } from "../mcp/mandate-row";
 import type { ConversionTable } from "../money";
 import { type CompiledPolicy, evaluate } from "../policy";
 import { type ApprovalRow, ceilingOf } from "./call-approvals";
+import { mandateFromRow } from "./mandate-row";
 
 export type HoldResult = { ok: true; reservationId: string | null } | { ok: false; message: string };
 

@@ -1,16 +1,17 @@
 // Upstream MCP servers of an org: SSRF-checked URLs, write-only credential headers, configured tool prices.
 import { and, asc, eq, inArray, ne } from "drizzle-orm";
-import { db, newId } from "../../db/client";
-import type { UpstreamRow } from "../../db/queries/tenant";
-import { agents, upstreams } from "../../db/schema";
-import { config } from "../../env";
-import { AppError } from "../../errors";
-import { NAMESPACE_SEPARATOR } from "../../mcp/catalog";
-import { invalidateOrg } from "../../mcp/tenant";
-import { checkOutboundUrl } from "../../net/private-address";
-import { moneyView, resolveDecimals, toBaseUnitString } from "../money";
-import type { CreateUpstreamBody, UpdateUpstreamBody, UpstreamView } from "../schemas/upstreams";
-import { fieldError, notFound } from "../validate";
+import { db, newId } from "../db/client";
+import type { UpstreamRow } from "../db/queries/tenant";
+import { agents, upstreams } from "../db/schema";
+import { config } from "../env";
+import { AppError } from "../errors";
+import { checkOutboundUrl } from "../net/private-address";
+import { NAMESPACE_SEPARATOR } from "../upstream/tools";
+import { moneyView, resolveDecimals, toBaseUnitString } from "./money";
+import { requireOwned } from "./owned";
+import type { CreateUpstreamBody, UpdateUpstreamBody, UpstreamView } from "./schemas/upstreams";
+import { invalidateOrg } from "./tenant";
+import { fieldError } from "./validate";
 
 type StoredPrices = Record<string, { amount: string; currency: string; decimals: number }>;
 
@@ -123,13 +124,7 @@ async function defaultPrefix(env: Env, orgId: string, namespace: string): Promis
 }
 
 export async function requireUpstream(env: Env, orgId: string, id: string): Promise<UpstreamRow> {
-  const row = await db(env)
-    .select()
-    .from(upstreams)
-    .where(and(eq(upstreams.orgId, orgId), eq(upstreams.id, id)))
-    .get();
-  if (!row) throw notFound("Upstream");
-  return row;
+  return requireOwned(env, upstreams, orgId, id, "Upstream");
 }
 
 export async function createUpstream(env: Env, orgId: string, input: CreateUpstreamBody, now: number) {

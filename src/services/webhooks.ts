@@ -1,12 +1,13 @@
 // Webhook endpoints of an org: the signing secret is generated here and shown once.
 import { and, desc, eq } from "drizzle-orm";
-import { db, newId } from "../../db/client";
-import { webhookDeliveries, webhookEndpoints } from "../../db/schema";
-import { AppError } from "../../errors";
-import { newWebhookSecret, redeliver, sendTestEvent } from "../../events";
-import type { CreateWebhookBody, DeliveryView, WebhookView } from "../schemas/upstreams";
-import { notFound } from "../validate";
+import { db, newId } from "../db/client";
+import { webhookDeliveries, webhookEndpoints } from "../db/schema";
+import { AppError } from "../errors";
+import { newWebhookSecret, redeliver, sendTestEvent } from "../events";
+import { requireOwned } from "./owned";
+import type { CreateWebhookBody, DeliveryView, WebhookView } from "./schemas/upstreams";
 import { checkedUrl } from "./upstreams";
+import { notFound } from "./validate";
 
 type EndpointRow = typeof webhookEndpoints.$inferSelect;
 
@@ -23,13 +24,7 @@ export function webhookView(row: EndpointRow): WebhookView {
 }
 
 async function requireWebhook(env: Env, orgId: string, id: string): Promise<EndpointRow> {
-  const row = await db(env)
-    .select()
-    .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.id, id)))
-    .get();
-  if (!row) throw notFound("Webhook");
-  return row;
+  return requireOwned(env, webhookEndpoints, orgId, id, "Webhook");
 }
 
 export async function createWebhook(env: Env, orgId: string, input: CreateWebhookBody, now: number) {

@@ -1,13 +1,13 @@
 // API keys of an org: create (secret returned once), list (never hash or secret), revoke.
-import { and, desc, eq } from "drizzle-orm";
-import { generateKey } from "../../auth/keys";
-import { db, newId } from "../../db/client";
-import type { KeyRow } from "../../db/queries/tenant";
-import { apiKeys } from "../../db/schema";
-import { invalidateOrg } from "../../mcp/tenant";
-import type { CreatedKeyView, CreateKeyBody, KeyView } from "../schemas/orgs";
-import { notFound } from "../validate";
+import { desc, eq } from "drizzle-orm";
+import { generateKey } from "../auth/keys";
+import { db, newId } from "../db/client";
+import type { KeyRow } from "../db/queries/tenant";
+import { apiKeys } from "../db/schema";
 import { requireAgent } from "./agents";
+import { requireOwned } from "./owned";
+import type { CreatedKeyView, CreateKeyBody, KeyView } from "./schemas/orgs";
+import { invalidateOrg } from "./tenant";
 
 export function keyView(row: KeyRow): KeyView {
   return {
@@ -60,13 +60,7 @@ export async function listKeys(env: Env, orgId: string): Promise<KeyView[]> {
 }
 
 async function requireKey(env: Env, orgId: string, id: string): Promise<KeyRow> {
-  const row = await db(env)
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.id, id)))
-    .get();
-  if (!row) throw notFound("Key");
-  return row;
+  return requireOwned(env, apiKeys, orgId, id, "Key");
 }
 
 /** Idempotent: revoking a revoked key keeps its first revokedAt. */

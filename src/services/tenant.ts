@@ -7,8 +7,8 @@ import { findKeyByHash, type KeyRow, loadOrgConfig, type OrgConfig, touchKey } f
 import type { ConversionTable } from "../money";
 import type { CompiledPolicy, Mandate } from "../policy";
 import { TtlCache } from "../ttl-cache";
+import type { UpstreamTarget } from "../upstream/forward";
 import { mandateFromRow } from "./mandate-row";
-import type { UpstreamTarget } from "./upstream";
 
 export const CACHE_TTL_MS = 30_000;
 const TOUCH_EVERY_MS = 60_000;

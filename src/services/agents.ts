@@ -1,13 +1,13 @@
 // Agents of an org: CRUD, one default at most, names unique per org.
 import { and, asc, eq, isNull, ne } from "drizzle-orm";
-import { db, newId } from "../../db/client";
-import type { AgentRow } from "../../db/queries/tenant";
-import { agents, apiKeys } from "../../db/schema";
-import { AppError } from "../../errors";
-import { invalidateOrg } from "../../mcp/tenant";
-import type { AgentView, CreateAgentBody, MandateView, UpdateAgentBody } from "../schemas/agents";
-import { notFound } from "../validate";
+import { db, newId } from "../db/client";
+import type { AgentRow } from "../db/queries/tenant";
+import { agents, apiKeys } from "../db/schema";
+import { AppError } from "../errors";
 import { currentMandate } from "./mandates";
+import { requireOwned } from "./owned";
+import type { AgentView, CreateAgentBody, MandateView, UpdateAgentBody } from "./schemas/agents";
+import { invalidateOrg } from "./tenant";
 
 export function agentView(row: AgentRow): AgentView {
   return {
@@ -24,13 +24,7 @@ export function agentView(row: AgentRow): AgentView {
 }
 
 export async function requireAgent(env: Env, orgId: string, agentId: string): Promise<AgentRow> {
-  const row = await db(env)
-    .select()
-    .from(agents)
-    .where(and(eq(agents.orgId, orgId), eq(agents.id, agentId)))
-    .get();
-  if (!row) throw notFound("Agent");
-  return row;
+  return requireOwned(env, agents, orgId, agentId, "Agent");
 }
 
 async function assertNameFree(env: Env, orgId: string, name: string, exceptId: string | null): Promise<void> {

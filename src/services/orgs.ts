@@ -1,13 +1,13 @@
 // Orgs: create (with a first org admin key), list, read and update settings.
 import { desc, eq } from "drizzle-orm";
-import { db, newId } from "../../db/client";
-import type { OrgRow } from "../../db/queries/tenant";
-import { orgs } from "../../db/schema";
-import { invalidateOrg } from "../../mcp/tenant";
-import { checkRate, normalizeCurrency } from "../../money";
-import type { CreatedKeyView, CreateOrgBody, OrgView, UpdateOrgBody } from "../schemas/orgs";
-import { fieldError, notFound } from "../validate";
+import { db, newId } from "../db/client";
+import type { OrgRow } from "../db/queries/tenant";
+import { orgs } from "../db/schema";
+import { checkRate, normalizeCurrency } from "../money";
 import { createKey } from "./keys";
+import type { CreatedKeyView, CreateOrgBody, OrgView, UpdateOrgBody } from "./schemas/orgs";
+import { invalidateOrg } from "./tenant";
+import { fieldError, notFound } from "./validate";
 
 const DEFAULT_WARNING_THRESHOLD = 80;
 type Settings = {

@@ -1,11 +1,11 @@
 // Transactions of an org, newest first, filtered and paginated by an opaque (createdAt, id) cursor.
 import { and, desc, eq, gte, lt, or, type SQL } from "drizzle-orm";
-import { db } from "../../db/client";
-import { transactions } from "../../db/schema";
-import { AppError } from "../../errors";
-import { moneyViewOrNull } from "../money";
-import type { TransactionsQuery, TransactionView } from "../schemas/activity";
-import { notFound } from "../validate";
+import { db } from "../db/client";
+import { transactions } from "../db/schema";
+import { AppError } from "../errors";
+import { moneyViewOrNull } from "./money";
+import { requireOwned } from "./owned";
+import type { TransactionsQuery, TransactionView } from "./schemas/activity";
 
 type TxRow = typeof transactions.$inferSelect;
 
@@ -92,11 +92,5 @@ export async function listTransactions(
 }
 
 export async function getTransaction(env: Env, orgId: string, id: string): Promise<TransactionView> {
-  const row = await db(env)
-    .select()
-    .from(transactions)
-    .where(and(eq(transactions.orgId, orgId), eq(transactions.id, id)))
-    .get();
-  if (!row) throw notFound("Transaction");
-  return transactionView(row);
+  return transactionView(await requireOwned(env, transactions, orgId, id, "Transaction"));
 }
