@@ -40,3 +40,32 @@ export async function callLedger<F extends () => PromiseLike<unknown>>(
     return { ok: false, error: "ledger_unavailable", cause: new LedgerUnavailableError(err) };
   }
 }
+
+const METHODS = [
+  "reserve",
+  "commit",
+  "release",
+  "extend",
+  "claim",
+  "attachOffers",
+  "record",
+  "updateTx",
+  "balances",
+  "getReservation",
+] as const satisfies readonly (keyof TenantLedger)[];
+type Method = (typeof METHODS)[number];
+
+/** Every ledger operation, each wrapped by callLedger: a thrown RPC is data, so callers fail closed. */
+export type Ledger = {
+  [K in Method]: (
+    input: Parameters<TenantLedger[K]>[0],
+  ) => Promise<LedgerCall<Awaited<ReturnType<TenantLedger[K]>>>>;
+};
+
+/** The one way the application reaches an org's ledger. */
+export function ledger(env: Env, orgId: string): Ledger {
+  const stub = ledgerFor(env, orgId) as unknown as Record<Method, (input: unknown) => Promise<unknown>>;
+  return Object.fromEntries(
+    METHODS.map((m) => [m, (input: unknown) => callLedger(() => stub[m](input))]),
+  ) as unknown as Ledger;
+}

@@ -101,8 +101,16 @@ function computeBounds(
   switch (window) {
     case "minute":
       return alignedFixed(MINUTE, timeZone, now);
-    case "hour":
-      return alignedFixed(HOUR, timeZone, now);
+    case "hour": {
+      // By wall-clock hour, as days are: a zone that shifts by 30 minutes (Lord Howe) would otherwise
+      // give overlapping windows around its transition.
+      const w = wallAt(now, timeZone);
+      const hour = Date.UTC(w.year, w.month - 1, w.day, w.hour);
+      return {
+        start: firstInstantAtOrAfter(hour, timeZone),
+        end: firstInstantAtOrAfter(hour + HOUR, timeZone),
+      };
+    }
     case "day": {
       const w = wallAt(now, timeZone);
       return {

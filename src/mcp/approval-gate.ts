@@ -59,7 +59,7 @@ export async function approvalGate(g: GatewayCtx, ask: Ask): Promise<Gate> {
   if (latest && now < latest.expiresAt) {
     if (latest.status === "approved" && covers(latest, price)) {
       if (await consumeApproval(g.env, g.tenant.orgId, latest.id, now)) {
-        const approved = evaluateCall(g, call, price, vendor, now, true);
+        const approved = evaluateCall(g, call, { price, vendor, now, approved: true });
         const still = policyDenial(approved, price, call.txId);
         return still
           ? { proceed: false, denial: still }

@@ -31,7 +31,7 @@ export async function beforeForward(g: GatewayCtx, id: JsonRpcId, target: CallTa
   const estimate: PriceIn = configured
     ? { amount: BigInt(configured.amount), currency: configured.currency, decimals: configured.decimals }
     : null;
-  const first = evaluateCall(g, call, estimate, upstream.namespace, now);
+  const first = evaluateCall(g, call, { price: estimate, vendor: upstream.namespace, now });
   const gate = await approvalGate(g, {
     call,
     decision: first,

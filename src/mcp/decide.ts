@@ -1,23 +1,25 @@
 // Policy evaluation for one call and the translation of a refusal into the denial contract.
-import { type Decision, evaluate } from "../policy";
+import type { Decision } from "../policy";
+import { judge } from "../services/judge";
 import type { CallInfo } from "./call-record";
 import type { GatewayCtx } from "./context";
 import type { Denial, DenialReason, Price } from "./denial";
 
 export type PriceIn = { amount: bigint; currency: string; decimals: number } | null;
 
-export function evaluateCall(
-  g: GatewayCtx,
-  call: CallInfo,
-  price: PriceIn,
-  vendor: string | null,
-  now: number,
-  approved: boolean | "within_caps" = false,
-): Decision {
-  return evaluate({
-    policy: g.tenant.policy,
-    mandate: g.tenant.mandate,
-    call: {
+/** What is known of the call when it is judged: nothing priced yet (an estimate at most), or the offer. */
+export type Judged = {
+  price: PriceIn;
+  vendor: string | null;
+  now: number;
+  approved?: boolean | "within_caps";
+};
+
+export function evaluateCall(g: GatewayCtx, call: CallInfo, j: Judged): Decision {
+  const { price, vendor, now, approved = false } = j;
+  return judge(
+    g.tenant,
+    {
       orgId: g.tenant.orgId,
       agentId: g.tenant.agent.id,
       sessionId: g.session?.n ?? null,
@@ -29,9 +31,8 @@ export function evaluateCall(
       category: null,
     },
     now,
-    conversions: g.tenant.conversions,
     approved,
-  });
+  );
 }
 
 const POLICY_REASON: Record<string, DenialReason> = {

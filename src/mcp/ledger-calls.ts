@@ -1,6 +1,6 @@
 // The gateway's calls into the tenant ledger, each failing closed: an unreachable ledger becomes a
 // denial (nothing is forwarded), never an unmetered pass-through.
-import { callLedger, ledgerFor } from "../ledger/client";
+import { ledger } from "../ledger/client";
 import type { OfferBind, PaidAmount, ScopeLine, TxRecord } from "../ledger/types";
 import { formatAmount } from "../money";
 import { type ScopeLine as PolicyLine, parseMoneyUnit } from "../policy";
@@ -25,17 +25,15 @@ export async function reserveLines(
   },
 ): Promise<Hold> {
   const now = Date.now();
-  const result = await callLedger(() =>
-    ledgerFor(g.env, g.tenant.orgId).reserve({
-      idempotencyKey: input.txId,
-      lines: input.lines.map((l) => toLedgerLine(l, g.session?.n ?? null)),
-      ttlMs: input.ttlMs,
-      now,
-      tx: input.tx,
-      ...(input.audit === false ? { audit: false } : {}),
-      ...(input.bind ? { bind: input.bind } : {}),
-    }),
-  );
+  const result = await ledger(g.env, g.tenant.orgId).reserve({
+    idempotencyKey: input.txId,
+    lines: input.lines.map((l) => toLedgerLine(l, g.session?.n ?? null)),
+    ttlMs: input.ttlMs,
+    now,
+    tx: input.tx,
+    ...(input.audit === false ? { audit: false } : {}),
+    ...(input.bind ? { bind: input.bind } : {}),
+  });
   if (!result.ok) return { ok: false, denial: unavailable(input.txId) };
   const r = result.value;
   if (r.ok) {
@@ -134,25 +132,23 @@ export type Settlement =
  * commits unconfirmed then).
  */
 export async function settle(g: GatewayCtx, reservationId: string, how: Settlement): Promise<void> {
-  const stub = ledgerFor(g.env, g.tenant.orgId);
+  const book = ledger(g.env, g.tenant.orgId);
   const now = Date.now();
-  const r = await callLedger(() =>
-    how.commit
-      ? stub.commit({
-          reservationId,
-          now,
-          unconfirmed: how.unconfirmed ?? false,
-          receiptRef: how.receiptRef ?? null,
-          ...(how.actualAmounts ? { actualAmounts: how.actualAmounts } : {}),
-          ...(how.paid ? { paid: how.paid } : {}),
-        })
-      : stub.release({
-          reservationId,
-          reason: how.reason,
-          now,
-          ...(how.keepCounts ? { keepCounts: true } : {}),
-        }),
-  );
+  const r = await (how.commit
+    ? book.commit({
+        reservationId,
+        now,
+        unconfirmed: how.unconfirmed ?? false,
+        receiptRef: how.receiptRef ?? null,
+        ...(how.actualAmounts ? { actualAmounts: how.actualAmounts } : {}),
+        ...(how.paid ? { paid: how.paid } : {}),
+      })
+    : book.release({
+        reservationId,
+        reason: how.reason,
+        now,
+        ...(how.keepCounts ? { keepCounts: true } : {}),
+      }));
   if (!r.ok) console.error("ledger settle failed", reservationId);
   else if (!r.value.ok) console.error("ledger settle refused", reservationId, r.value.reason);
 }
@@ -160,6 +156,6 @@ export async function settle(g: GatewayCtx, reservationId: string, how: Settleme
 /** Records a decision that holds no budget (denials, free calls) in the ledger's outbox. */
 export async function record(g: GatewayCtx, tx: TxRecord): Promise<void> {
   if (tx.status === "denied") notifyRejected(g, tx);
-  const r = await callLedger(() => ledgerFor(g.env, g.tenant.orgId).record({ tx, now: Date.now() }));
+  const r = await ledger(g.env, g.tenant.orgId).record({ tx, now: Date.now() });
   if (!r.ok) console.error("ledger record failed", tx.id);
 }

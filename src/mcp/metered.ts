@@ -84,14 +84,13 @@ export async function meteredCall(
       // The attempt counts against rate limits; a configured estimate is replaced by the real price.
       await settleHold("priced");
       const call = cleared?.estimate ? { ...target.call, txId: newId("tx") } : target.call;
-      return priced(
-        g,
-        req.id,
+      return priced(g, {
+        id: req.id,
         call,
-        target.upstream.namespace,
-        { payment, message: reply.message },
-        streamed ? emit : undefined,
-      );
+        vendorDefault: target.upstream.namespace,
+        challenge: { payment, message: reply.message },
+        emit: streamed ? emit : undefined,
+      });
     },
     undefined,
     req.id,

@@ -3,7 +3,7 @@
 // offer's terms, or it never reaches the upstream. Once claimed, the hold outlives a slow settlement,
 // the forward runs detached from the client (a disconnect cannot lose the settlement), and the
 // upstream's answer settles the reservation by what it proves.
-import { callLedger, ledgerFor } from "../ledger/client";
+import { ledger } from "../ledger/client";
 import type { ClaimRefusal } from "../ledger/results";
 import type { PaidAmount } from "../ledger/types";
 import {
@@ -13,7 +13,7 @@ import {
   type Offer,
   parseOfferTerms,
 } from "../payments";
-import { type JsonRpcId, RPC, rpcError } from "../protocol/jsonrpc";
+import { type JsonRpcId, type JsonRpcResponse, RPC, rpcError } from "../protocol/jsonrpc";
 import { type CallInfo, txRecord } from "./call-record";
 import type { CallTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
@@ -23,7 +23,7 @@ import { notifyCommitted } from "./notify";
 import { priced } from "./priced";
 import { Relay } from "./relay";
 import { answer } from "./respond";
-import { read, send, upstreamError } from "./upstream-call";
+import { type Answered, read, send, upstreamError } from "./upstream-call";
 
 /** A claimed hold lives this long past the upstream timeout, so a slow settlement still finds it. */
 const CLAIM_MARGIN_MS = 60_000;
@@ -96,103 +96,134 @@ async function settledRetry(
   credential: Credential,
   relay: Relay,
 ): Promise<unknown> {
-  const { call } = target;
-  const offerKey = credential.protocol === "mpp" ? credential.challengeId : credential.offerKey;
-  const claimed = offerKey
-    ? await callLedger(() =>
-        ledgerFor(g.env, g.tenant.orgId).claim({
-          offerKey,
-          tool: call.tool,
-          agentId: g.tenant.agent.id,
-          argsHash: call.argsHash,
-          sessionId: g.session?.n ?? null,
-          credential,
-          holdMs: g.timeoutMs + CLAIM_MARGIN_MS,
-          now: Date.now(),
-        }),
-      )
-    : {
-        ok: true as const,
-        value: { ok: false as const, reason: "unknown" as ClaimRefusal, detail: undefined },
-      };
-  if (!claimed.ok) return denialError(id, unavailable(call.txId));
-  if (!claimed.value.ok) {
-    const refusal = CLAIM_DENIAL[claimed.value.reason];
-    const detail = claimed.value.detail ? `: ${claimed.value.detail}.` : "";
-    const denial: Denial = {
-      reason: refusal.reason,
-      message: `${refusal.message}${detail} It was not forwarded.`,
-      source: "gateway",
-      transactionId: call.txId,
-    };
-    await record(
-      g,
-      txRecord(g, call, {
-        kind: "payment",
-        decision: "deny",
-        status: "denied",
-        reasonCode: denial.reason,
-        reason: denial.message,
-      }),
-    );
-    return denialError(id, denial);
-  }
-  const { reservationId, lines } = claimed.value;
-  const offer = parseOfferTerms(claimed.value.terms);
-  const paid = paidAmount(offer, null);
-
-  const sent = await send(g, target, true);
-  if (!sent.ok) {
-    relay.streamed(false);
-    // Nothing left for a refused URL; otherwise the credential may have reached the upstream.
-    await settle(
-      g,
-      reservationId,
-      sent.failure.reached
-        ? { commit: true, unconfirmed: true, ...paid }
-        : { commit: false, reason: "blocked_url" },
-    );
-    return upstreamError(id, target, sent.failure);
-  }
-  relay.streamed(sent.sse);
-  const reply = await read(target, sent.response, id, relay.emit);
+  const claim = await claimHold(g, id, target.call, credential);
+  if (!claim.ok) return claim.answer;
+  const hold: Held = { ...claim.hold, offer: parseOfferTerms(claim.hold.terms) };
+  const reply = await exchange(g, id, target, relay);
   if (!reply.ok) {
+    // Nothing left for a refused URL or an HTTP 4xx; otherwise the credential may have been taken.
     await settle(
       g,
-      reservationId,
+      hold.reservationId,
       reply.failure.reached
-        ? { commit: true, unconfirmed: true, ...paid }
-        : { commit: false, reason: "upstream_http_4xx" },
+        ? { commit: true, unconfirmed: true, ...paidAmount(hold.offer, null) }
+        : {
+            commit: false,
+            reason: reply.failure.code === "upstream_blocked_url" ? "blocked_url" : "upstream_http_4xx",
+          },
     );
     return upstreamError(id, target, reply.failure);
   }
-  const outcome = classifyPaidResponse(reply.message);
+  return settleByAnswer(g, id, target, hold, reply.message);
+}
+
+type Held = { reservationId: string; lines: ClaimedLine[]; offer: Offer | null };
+type ClaimedLine = { key: string; unit: string; kind: "money" | "count"; amount: string };
+
+/** Claims the hold this credential pays, or answers with the denial (recorded) when it may not. */
+async function claimHold(
+  g: GatewayCtx,
+  id: JsonRpcId,
+  call: CallInfo,
+  credential: Credential,
+): Promise<
+  | { ok: true; hold: { reservationId: string; lines: ClaimedLine[]; terms: string } }
+  | { ok: false; answer: unknown }
+> {
+  const offerKey = credential.protocol === "mpp" ? credential.challengeId : credential.offerKey;
+  if (!offerKey) return { ok: false, answer: await claimRefused(g, id, call, "unknown", undefined) };
+  const claimed = await ledger(g.env, g.tenant.orgId).claim({
+    offerKey,
+    tool: call.tool,
+    agentId: g.tenant.agent.id,
+    argsHash: call.argsHash,
+    sessionId: g.session?.n ?? null,
+    credential,
+    holdMs: g.timeoutMs + CLAIM_MARGIN_MS,
+    now: Date.now(),
+  });
+  if (!claimed.ok) return { ok: false, answer: denialError(id, unavailable(call.txId)) };
+  const c = claimed.value;
+  if (!c.ok) return { ok: false, answer: await claimRefused(g, id, call, c.reason, c.detail) };
+  return { ok: true, hold: { reservationId: c.reservationId, lines: c.lines, terms: c.terms } };
+}
+
+async function claimRefused(
+  g: GatewayCtx,
+  id: JsonRpcId,
+  call: CallInfo,
+  reason: ClaimRefusal,
+  detail: string | undefined,
+): Promise<unknown> {
+  const refusal = CLAIM_DENIAL[reason];
+  const denial: Denial = {
+    reason: refusal.reason,
+    message: `${refusal.message}${detail ? `: ${detail}.` : ""} It was not forwarded.`,
+    source: "gateway",
+    transactionId: call.txId,
+  };
+  const facts = { kind: "payment", decision: "deny", status: "denied" } as const;
+  await record(g, txRecord(g, call, { ...facts, reasonCode: denial.reason, reason: denial.message }));
+  return denialError(id, denial);
+}
+
+/** The forward of a claimed retry: detached from the client, its events relayed as they come. */
+async function exchange(g: GatewayCtx, id: JsonRpcId, target: CallTarget, relay: Relay): Promise<Answered> {
+  const sent = await send(g, target, true);
+  relay.streamed(sent.ok && sent.sse);
+  if (!sent.ok) return sent;
+  return read(target, sent.response, id, relay.emit);
+}
+
+/** The upstream answered: its receipt, refusal or silence decides what the hold becomes. */
+async function settleByAnswer(
+  g: GatewayCtx,
+  id: JsonRpcId,
+  target: CallTarget,
+  hold: Held,
+  message: JsonRpcResponse,
+): Promise<unknown> {
+  const { call } = target;
+  const outcome = classifyPaidResponse(message);
   switch (outcome.kind) {
     case "receipt": {
-      const settledPaid = paidAmount(offer, outcome.settledAmount);
+      const paid = paidAmount(hold.offer, outcome.settledAmount);
       const how: Settlement = {
         commit: true,
         receiptRef: outcome.reference,
-        ...actualAmounts(lines, settledPaid.paid ?? null),
-        ...settledPaid,
+        ...actualAmounts(hold.lines, paid.paid ?? null),
+        ...paid,
       };
-      await settle(g, reservationId, how);
-      committed(g, call, reservationId, offer, settledPaid.paid ?? null, outcome.reference, false);
-      return reply.message;
+      await settle(g, hold.reservationId, how);
+      committed(g, {
+        call,
+        hold,
+        paid: paid.paid ?? null,
+        receiptRef: outcome.reference,
+        unconfirmed: false,
+      });
+      return message;
     }
     case "refused": {
-      await settle(g, reservationId, { commit: false, reason: "credential_refused" });
+      await settle(g, hold.reservationId, { commit: false, reason: "credential_refused" });
       // A refusal with fresh challenges is a new price to budget, like the first one.
-      const fresh = detectPaymentRequired(reply.message);
+      const fresh = detectPaymentRequired(message);
       return fresh
-        ? priced(g, id, { ...call }, target.upstream.namespace, { payment: fresh, message: reply.message })
-        : reply.message;
+        ? priced(g, {
+            id,
+            call: { ...call },
+            vendorDefault: target.upstream.namespace,
+            challenge: { payment: fresh, message },
+          })
+        : message;
     }
     case "maybe_paid":
-    case "unpaid_success":
-      await settle(g, reservationId, { commit: true, unconfirmed: true, ...paid });
-      committed(g, call, reservationId, offer, paid.paid ?? null, null, true);
-      return reply.message;
+    case "unpaid_success": {
+      const paid = paidAmount(hold.offer, null);
+      await settle(g, hold.reservationId, { commit: true, unconfirmed: true, ...paid });
+      committed(g, { call, hold, paid: paid.paid ?? null, receiptRef: null, unconfirmed: true });
+      return message;
+    }
   }
 }
 
@@ -212,7 +243,7 @@ function paidAmount(offer: Offer | null, settled: bigint | null): { paid?: PaidA
  * what was reserved.
  */
 function actualAmounts(
-  lines: { key: string; unit: string; kind: "money" | "count"; amount: string }[],
+  lines: ClaimedLine[],
   paid: PaidAmount | null,
 ): { actualAmounts?: Record<string, string> } {
   if (!paid) return {};
@@ -228,25 +259,20 @@ function actualAmounts(
 /** The transaction.committed webhook, priced by what was paid. */
 function committed(
   g: GatewayCtx,
-  call: CallInfo,
-  reservationId: string,
-  offer: Offer | null,
-  paid: PaidAmount | null,
-  receiptRef: string | null,
-  unconfirmed: boolean,
+  c: { call: CallInfo; hold: Held; paid: PaidAmount | null; receiptRef: string | null; unconfirmed: boolean },
 ): void {
   notifyCommitted(
     g,
     {
-      id: reservationId,
+      id: c.hold.reservationId,
       agentId: g.tenant.agent.id,
       sessionId: g.session?.n ?? null,
-      upstreamId: call.upstreamId,
-      tool: call.tool,
-      vendor: offer?.recipient ?? null,
-      amount: paid,
+      upstreamId: c.call.upstreamId,
+      tool: c.call.tool,
+      vendor: c.hold.offer?.recipient ?? null,
+      amount: c.paid,
     },
-    receiptRef,
-    unconfirmed,
+    c.receiptRef,
+    c.unconfirmed,
   );
 }

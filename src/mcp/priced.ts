@@ -3,7 +3,7 @@
 // bound to this call (tool, arguments, session) and to the terms of the offers it covers, so only
 // the paid retry of this very call, paying those terms, can claim it.
 
-import { callLedger, ledgerFor } from "../ledger/client";
+import { ledger } from "../ledger/client";
 import type { OfferBind } from "../ledger/types";
 import { MAX_TERMS_LENGTH, type Offer, offerTerms, type PaymentRequired, priceToBudget } from "../payments";
 import type { JsonRpcId } from "../protocol/jsonrpc";
@@ -24,14 +24,18 @@ const SKEW_MS = 30_000;
 
 export type Challenge = { payment: PaymentRequired; message: unknown };
 
-export async function priced(
-  g: GatewayCtx,
-  id: JsonRpcId,
-  call: CallInfo,
-  vendorDefault: string,
-  challenge: Challenge,
-  emit?: Emit,
-): Promise<unknown> {
+export type PricedCall = {
+  id: JsonRpcId;
+  call: CallInfo;
+  /** The vendor when the offer names no recipient or realm: the upstream's namespace. */
+  vendorDefault: string;
+  challenge: Challenge;
+  /** Present when the answer is a stream: an inline approval question can be asked on it. */
+  emit?: Emit | undefined;
+};
+
+export async function priced(g: GatewayCtx, p: PricedCall): Promise<unknown> {
+  const { id, call, vendorDefault, challenge, emit } = p;
   const now = Date.now();
   const chosen = priceToBudget(challenge.payment, now);
   if (!chosen.ok) {
@@ -46,7 +50,7 @@ export async function priced(
   const offer = chosen.offer;
   const price = { amount: offer.amount, currency: offer.currency!, decimals: offer.decimals! };
   const vendor = offer.recipient ?? offer.realm ?? vendorDefault;
-  const first = evaluateCall(g, call, price, vendor, now, approvedFor(call, price));
+  const first = evaluateCall(g, call, { price, vendor, now, approved: approvedFor(call, price) });
   const gate = await approvalGate(g, { call, decision: first, price, vendor, now, emit });
   const fail = (denial: Denial, decision = first) =>
     refuse(g, id, call, { denial, decision, price, kind: "payment", vendor });
@@ -69,7 +73,7 @@ export async function priced(
     };
     return fail(denial, decision);
   }
-  if (gate.holdId) return bindHold(g, id, call, gate.holdId, bind, challenge.message);
+  if (gate.holdId) return bindHold(g, p, gate.holdId, bind);
   const expiresAt = offer.expiresAt ?? now + (offer.maxTimeoutSeconds ?? 300) * 1000;
   const ttlMs = Math.min(Math.max(expiresAt - now + SKEW_MS, 1_000), 86_400_000);
   const hold = await reserveLines(g, {
@@ -129,17 +133,13 @@ function bindingFor(g: GatewayCtx, call: CallInfo, covered: Offer[]): OfferBind 
 }
 
 /** An approved price is already held: bind this challenge's offers to the hold instead of reserving. */
-async function bindHold(
-  g: GatewayCtx,
-  id: JsonRpcId,
-  call: CallInfo,
-  holdId: string,
-  bind: OfferBind,
-  message: unknown,
-): Promise<unknown> {
-  const r = await callLedger(() =>
-    ledgerFor(g.env, g.tenant.orgId).attachOffers({ reservationId: holdId, bind, now: Date.now() }),
-  );
+async function bindHold(g: GatewayCtx, p: PricedCall, holdId: string, bind: OfferBind): Promise<unknown> {
+  const { id, call } = p;
+  const r = await ledger(g.env, g.tenant.orgId).attachOffers({
+    reservationId: holdId,
+    bind,
+    now: Date.now(),
+  });
   if (!r.ok) return denialError(id, unavailable(call.txId));
   if (!r.value.ok) {
     const denial: Denial = {
@@ -151,5 +151,5 @@ async function bindHold(
     };
     return refuse(g, id, call, { denial, kind: "payment" });
   }
-  return narrowChallenge(message, new Set(bind.offers.map((o) => o.key)));
+  return narrowChallenge(p.challenge.message, new Set(bind.offers.map((o) => o.key)));
 }

@@ -15,6 +15,8 @@ const Clock = z.string().refine((s) => parseClock(s) !== null, "expected HH:MM b
 
 export const MandateSchema = z.object({
   agentId: z.string().min(1),
+  /** The agent's name, for messages ("agent research-bot: daily budget ..."); the id when absent. */
+  agentName: z.string().min(1).optional(),
   active: z.boolean(),
   currency: z.string().min(1),
   decimals: z.number().int().min(0).max(36),
@@ -82,7 +84,7 @@ function gateChecks(m: Mandate, view: CallView): Check[] {
       name: "mandate active",
       code: "mandate_inactive",
       fails: !m.active,
-      message: `The mandate of agent "${m.agentId}" is not active`,
+      message: `The mandate of agent "${m.agentName ?? m.agentId}" is not active`,
       passReason: "mandate is active",
     },
     {
@@ -141,7 +143,7 @@ function rateLines(m: Mandate): ScopeLine[] {
     byWindow.set(r.window, Math.min(byWindow.get(r.window) ?? r.count, r.count));
   return [...byWindow].map(([window, count]) => ({
     key: mandateRateKey(m.agentId, window),
-    label: `agent ${m.agentId}: ${count} calls per ${window}`,
+    label: `agent ${m.agentName ?? m.agentId}: ${count} calls per ${window}`,
     window: window as ScopeWindow,
     timeZone: m.timeZone,
     limit: String(count),
@@ -233,7 +235,7 @@ export function evaluateMandate(
     if (limit === undefined || b.value === 0n) continue;
     out.scopes.push({
       key: mandateBudgetKey(m.agentId, field, b.unit),
-      label: `agent ${m.agentId}: ${field} budget ${showMoney(BigInt(limit), b)}`,
+      label: `agent ${m.agentName ?? m.agentId}: ${field} budget ${showMoney(BigInt(limit), b)}`,
       window,
       timeZone: m.timeZone,
       limit,

@@ -3,11 +3,10 @@
 // by other spend before the agent retries it. The retry's challenge is then bound to this hold.
 import { db } from "../db/client";
 import { loadOrgConfig } from "../db/queries/tenant";
-import { callLedger, ledgerFor } from "../ledger/client";
-import type { ConversionTable } from "../money";
-import { type CompiledPolicy, evaluate } from "../policy";
+import { ledger } from "../ledger/client";
 import { type ApprovalRow, ceilingOf } from "./call-approvals";
-import { mandateFromRow } from "./mandate-row";
+import { judge } from "./judge";
+import { decodeOrg, rulesFor } from "./tenant";
 
 export type HoldResult = { ok: true; reservationId: string | null } | { ok: false; message: string };
 
@@ -24,14 +23,12 @@ export async function holdApprovedPrice(env: Env, row: ApprovalRow, now: number)
   const raised = price.amount > BigInt(row.amount);
   const config = await loadOrgConfig(db(env), row.orgId);
   if (!config) return { ok: false, message: "organization not found" };
-  const mandate = config.mandates.find((m) => m.agentId === row.agentId);
   // The hold is judged as the call itself was: its arguments, upstream and session.
   const context = row.callContext ?? { args: {}, upstreamId: null, sessionId: null };
   const upstream = config.upstreams.find((u) => u.id === context.upstreamId)?.namespace ?? null;
-  const decision = evaluate({
-    policy: (config.policy?.parsed as CompiledPolicy | undefined) ?? null,
-    mandate: mandate ? mandateFromRow(mandate) : null,
-    call: {
+  const decision = judge(
+    rulesFor(decodeOrg(config), row.agentId),
+    {
       orgId: row.orgId,
       agentId: row.agentId,
       sessionId: context.sessionId,
@@ -43,9 +40,8 @@ export async function holdApprovedPrice(env: Env, row: ApprovalRow, now: number)
       category: null,
     },
     now,
-    conversions: (config.org.settings as { conversions?: ConversionTable }).conversions ?? [],
-    approved: true,
-  });
+    true,
+  );
   if (decision.action === "deny" && !decision.shadow) {
     return { ok: false, message: decision.denial?.message ?? "the policy refuses this price" };
   }
@@ -57,35 +53,33 @@ export async function holdApprovedPrice(env: Env, row: ApprovalRow, now: number)
   // One id per attempt: a refused attempt leaves its denied record under its own id, so a later
   // attempt (the budget freed, another ceiling) is a new reservation, not an idempotency conflict.
   const reservationId = `tx_hold_${row.id}_${crypto.randomUUID().slice(0, 8)}`;
-  const result = await callLedger(() =>
-    ledgerFor(env, row.orgId).reserve({
-      idempotencyKey: reservationId,
-      lines,
-      ttlMs: Math.min(Math.max(row.expiresAt - now, 1_000), 86_400_000),
-      now,
-      tx: {
-        id: reservationId,
-        orgId: row.orgId,
-        agentId: row.agentId,
-        sessionId: context.sessionId,
-        tool: row.tool,
-        upstreamId: context.upstreamId,
-        kind: "payment",
-        amount: price.amount.toString(),
-        currency: price.currency,
-        decimals: price.decimals,
-        vendor: row.vendor,
-        decision: "allow",
-        shadow: decision.shadow,
-        reasonCode: null,
-        reason: raised ? "held up to the approver's ceiling" : "held for an approved call",
-        rules: decision.rules,
-        status: "reserved",
-        challengeId: null,
-        approvalId: row.id,
-      },
-    }),
-  );
+  const result = await ledger(env, row.orgId).reserve({
+    idempotencyKey: reservationId,
+    lines,
+    ttlMs: Math.min(Math.max(row.expiresAt - now, 1_000), 86_400_000),
+    now,
+    tx: {
+      id: reservationId,
+      orgId: row.orgId,
+      agentId: row.agentId,
+      sessionId: context.sessionId,
+      tool: row.tool,
+      upstreamId: context.upstreamId,
+      kind: "payment",
+      amount: price.amount.toString(),
+      currency: price.currency,
+      decimals: price.decimals,
+      vendor: row.vendor,
+      decision: "allow",
+      shadow: decision.shadow,
+      reasonCode: null,
+      reason: raised ? "held up to the approver's ceiling" : "held for an approved call",
+      rules: decision.rules,
+      status: "reserved",
+      challengeId: null,
+      approvalId: row.id,
+    },
+  });
   if (!result.ok) return { ok: false, message: "the budget ledger is unavailable" };
   const r = result.value;
   if (r.ok) return { ok: true, reservationId: r.reservationId };
@@ -101,7 +95,5 @@ export async function releaseHold(
   reservationId: string,
   now: number,
 ): Promise<void> {
-  await callLedger(() =>
-    ledgerFor(env, orgId).release({ reservationId, reason: "approval not applied", now }),
-  );
+  await ledger(env, orgId).release({ reservationId, reason: "approval not applied", now });
 }

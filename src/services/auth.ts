@@ -1,14 +1,13 @@
 // Who is calling the admin API: the deployment admin (ADMIN_TOKEN, any org) or an org admin key
 // (its own org only). MCP keys are refused with 403; anything unknown with 401.
-import { hashKey, isWellFormedKey, timingSafeEqual } from "../auth/keys";
+import { hashKey, timingSafeEqual } from "../auth/keys";
 import { db } from "../db/client";
 import { findKeyByHash, touchKey } from "../db/queries/tenant";
 import { config } from "../env";
 import { AppError } from "../errors";
+import { liveKey, touchDue } from "./key-auth";
 
 export type Principal = { kind: "deployment" } | { kind: "org"; orgId: string; keyId: string };
-
-const TOUCH_EVERY_MS = 60_000;
 
 export function bearerToken(header: string | undefined): string | null {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
@@ -22,13 +21,10 @@ export async function authenticate(env: Env, token: string | null, now: number):
   const adminToken = config(env).ADMIN_TOKEN;
   // Compare digests, not raw strings: equal length, so the comparison time says nothing about the token.
   if (adminToken && timingSafeEqual(hash, await hashKey(adminToken))) return { kind: "deployment" };
-  if (!isWellFormedKey(token)) throw new AppError("UNAUTHORIZED", "Invalid or revoked API key");
-  const key = await findKeyByHash(db(env), hash);
-  if (!key || key.revokedAt !== null || !timingSafeEqual(key.hash, hash)) {
-    throw new AppError("UNAUTHORIZED", "Invalid or revoked API key");
-  }
+  const key = await liveKey(token, (h) => findKeyByHash(db(env), h));
+  if (!key) throw new AppError("UNAUTHORIZED", "Invalid or revoked API key");
   if (key.scope !== "admin") throw new AppError("FORBIDDEN", "MCP keys cannot use the admin API");
-  if (key.lastUsedAt === null || now - key.lastUsedAt > TOUCH_EVERY_MS) {
+  if (touchDue(key, now)) {
     // Awaited (the admin API is not a hot path), at most once a minute per key.
     await touchKey(db(env), key.id, now);
   }

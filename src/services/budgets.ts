@@ -1,15 +1,15 @@
 // Budget balances of one agent, read from the org's ledger over the lines its mandate and policy define.
 
 import { AppError } from "../errors";
-import { callLedger, ledgerFor } from "../ledger/client";
+import { ledger } from "../ledger/client";
 import { formatAmount } from "../money";
 import { type CompiledPolicy, type Mandate, parseMoneyUnit } from "../policy";
 import { requireAgent } from "./agents";
 import { type BudgetLine, mandateLines, policyLines } from "./budget-lines";
-import { mandateFromRow } from "./mandate-row";
 import { currentMandateRow } from "./mandates";
 import { activePolicyRow } from "./policies";
 import type { BalanceView } from "./schemas/activity";
+import { mandateFromRow, storedPolicy } from "./stored";
 
 export async function agentBudgets(
   env: Env,
@@ -17,7 +17,7 @@ export async function agentBudgets(
   agentId: string,
   now: number,
 ): Promise<{ agentId: string; balances: BalanceView[] }> {
-  await requireAgent(env, orgId, agentId);
+  const agent = await requireAgent(env, orgId, agentId);
   const [mandate, policy] = await Promise.all([
     currentMandateRow(env, orgId, agentId),
     activePolicyRow(env, orgId),
@@ -25,8 +25,8 @@ export async function agentBudgets(
   const balances = await budgetBalances(
     env,
     orgId,
-    mandate ? mandateFromRow(mandate) : null,
-    (policy?.parsed as CompiledPolicy | undefined) ?? null,
+    mandate ? mandateFromRow(mandate, agent.name) : null,
+    policy ? storedPolicy(policy) : null,
     now,
   );
   return { agentId, balances };
@@ -45,7 +45,7 @@ export async function budgetBalances(
     ...(policy ? policyLines(policy) : []),
   ].slice(0, 64);
   if (lines.length === 0) return [];
-  const result = await callLedger(() => ledgerFor(env, orgId).balances({ lines, now }));
+  const result = await ledger(env, orgId).balances({ lines, now });
   if (!result.ok) throw new AppError("LEDGER_UNAVAILABLE", "The budget ledger is unavailable; try again");
   const kinds = new Map(lines.map((l) => [l.key, l.kind]));
   return result.value.map((b) => {

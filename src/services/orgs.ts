@@ -6,27 +6,16 @@ import { orgs } from "../db/schema";
 import { checkRate, normalizeCurrency } from "../money";
 import { createKey } from "./keys";
 import type { CreatedKeyView, CreateOrgBody, OrgView, UpdateOrgBody } from "./schemas/orgs";
+import { orgSettings } from "./stored";
 import { invalidateOrg } from "./tenant";
 import { fieldError, notFound } from "./validate";
 
-const DEFAULT_WARNING_THRESHOLD = 80;
-type Settings = {
-  conversions?: { from: string; to: string; rate: string }[];
-  budgetWarningThreshold?: number;
-  inlineApprovals?: boolean;
-};
-
 export function orgView(row: OrgRow): OrgView {
-  const s = row.settings as Settings;
   return {
     id: row.id,
     name: row.name,
     timeZone: row.timeZone,
-    settings: {
-      conversions: s.conversions ?? [],
-      budgetWarningThreshold: s.budgetWarningThreshold ?? DEFAULT_WARNING_THRESHOLD,
-      inlineApprovals: s.inlineApprovals === true,
-    },
+    settings: orgSettings(row.settings),
     createdAt: row.createdAt,
   };
 }
@@ -62,7 +51,7 @@ export async function getOrg(env: Env, orgId: string): Promise<OrgView> {
 
 export async function updateOrg(env: Env, orgId: string, input: UpdateOrgBody): Promise<OrgView> {
   const row = await requireOrg(env, orgId);
-  const settings = { ...(row.settings as Settings) };
+  const settings = orgSettings(row.settings);
   if (input.settings?.conversions) {
     settings.conversions = input.settings.conversions.map((c, i) => {
       const bad = checkRate(c.rate);

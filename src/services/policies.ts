@@ -5,9 +5,9 @@ import { db, newId } from "../db/client";
 import type { PolicyRow } from "../db/queries/tenant";
 import { policies } from "../db/schema";
 import { AppError } from "../errors";
-import { type CompiledPolicy, compilePolicy, evaluate } from "../policy";
+import { type CompiledPolicy, compilePolicy } from "../policy";
 import { requireAgent } from "./agents";
-import { mandateFromRow } from "./mandate-row";
+import { judge } from "./judge";
 import { currentMandateRow } from "./mandates";
 import { requireOrg } from "./orgs";
 import { requireOwned } from "./owned";
@@ -20,6 +20,7 @@ import type {
   PolicyView,
   PolicyWarning,
 } from "./schemas/policies";
+import { mandateFromRow, orgSettings, storedPolicy } from "./stored";
 import { invalidateOrg } from "./tenant";
 
 export function policySummary(row: PolicyRow): PolicySummaryView {
@@ -138,18 +139,22 @@ export async function evaluatePolicyDryRun(env: Env, orgId: string, input: Evalu
       ? await requirePolicy(env, orgId, input.policyId)
       : await activePolicyRow(env, orgId);
     if (row) {
-      policy = row.parsed as CompiledPolicy;
+      policy = storedPolicy(row);
       ref = { id: row.id, version: row.version };
     }
   }
   const agentId = input.call.agentId ?? null;
-  if (agentId) await requireAgent(env, orgId, agentId);
+  const agent = agentId ? await requireAgent(env, orgId, agentId) : null;
   const mandateRow = agentId ? await currentMandateRow(env, orgId, agentId) : null;
   const price = input.call.price;
-  const decision = evaluate({
+  const rules = {
     policy,
-    mandate: mandateRow ? mandateFromRow(mandateRow) : null,
-    call: {
+    mandate: mandateRow ? mandateFromRow(mandateRow, agent?.name) : null,
+    conversions: orgSettings(org.settings).conversions,
+  };
+  const decision = judge(
+    rules,
+    {
       orgId,
       agentId: agentId ?? "",
       sessionId: input.call.sessionId ?? null,
@@ -162,10 +167,9 @@ export async function evaluatePolicyDryRun(env: Env, orgId: string, input: Evalu
       vendor: input.call.vendor ?? null,
       category: input.call.category ?? null,
     },
-    now: input.now ?? now,
-    conversions: ((org.settings as { conversions?: [] }).conversions ?? []) as [],
-    approved: input.approved,
-  });
+    input.now ?? now,
+    input.approved,
+  );
   return {
     policy: ref,
     mandate: mandateRow ? { id: mandateRow.id, version: mandateRow.version } : null,

@@ -1,20 +1,28 @@
 // Resolves the API key in the URL (or bearer header) to the org, agent, policy, mandate and
 // upstreams that serve this request. Cached per isolate so the hot path costs no D1 round trip;
 // admin writes call invalidateOrg() and other isolates pick changes up within CACHE_TTL_MS.
-import { hashKey, isWellFormedKey, timingSafeEqual } from "../auth/keys";
 import { db } from "../db/client";
 import { findKeyByHash, type KeyRow, loadOrgConfig, type OrgConfig, touchKey } from "../db/queries/tenant";
 import type { ConversionTable } from "../money";
 import type { CompiledPolicy, Mandate } from "../policy";
 import { TtlCache } from "../ttl-cache";
 import type { UpstreamTarget } from "../upstream/forward";
-import { mandateFromRow } from "./mandate-row";
+import type { Rules } from "./judge";
+import { liveKey, touchDue } from "./key-auth";
+import { mandateFromRow, type OrgSettings, orgSettings, storedPolicy } from "./stored";
 
 export const CACHE_TTL_MS = 30_000;
-const TOUCH_EVERY_MS = 60_000;
 
 const keyCache = new TtlCache<string, KeyRow | null>(CACHE_TTL_MS, 10_000);
-const orgCache = new TtlCache<string, OrgConfig | null>(CACHE_TTL_MS, 1_000);
+const orgCache = new TtlCache<string, OrgState | null>(CACHE_TTL_MS, 1_000);
+
+/** An org's configuration with its JSON columns decoded once, when the cache is filled. */
+type OrgState = {
+  config: OrgConfig;
+  settings: OrgSettings;
+  policy: CompiledPolicy | null;
+  mandates: ReadonlyMap<string, Mandate>;
+};
 
 export type Tenant = {
   orgId: string;
@@ -58,18 +66,15 @@ export async function resolveTenant(
   agentName: string | null,
   now: number,
 ): Promise<TenantResult> {
-  if (!isWellFormedKey(secret)) return { ok: false, reason: "unauthorized" };
-  const hash = await hashKey(secret);
-  const key = await cachedKey(env, hash, now);
-  if (!key || key.revokedAt !== null || key.scope === "admin" || !timingSafeEqual(key.hash, hash)) {
-    return { ok: false, reason: "unauthorized" };
-  }
-  if (!key.lastUsedAt || now - key.lastUsedAt > TOUCH_EVERY_MS) {
+  const key = await liveKey(secret, (hash) => cachedKey(env, hash, now));
+  if (!key || key.scope === "admin") return { ok: false, reason: "unauthorized" };
+  if (touchDue(key, now)) {
     key.lastUsedAt = now;
     ctx.waitUntil(touchKey(db(env), key.id, now).catch(() => undefined));
   }
-  const config = await cachedOrg(env, key.orgId, now);
-  if (!config) return { ok: false, reason: "unauthorized" };
+  const state = await cachedOrg(env, key.orgId, now);
+  if (!state) return { ok: false, reason: "unauthorized" };
+  const { config, settings } = state;
 
   const agentRow =
     key.scope === "agent"
@@ -81,12 +86,6 @@ export async function resolveTenant(
   if (!agentRow) return { ok: false, reason: "not_found" };
   if (agentRow.status !== "active") return { ok: false, reason: "paused" };
 
-  const mandateRow = config.mandates.find((m) => m.agentId === agentRow.id);
-  const settings = config.org.settings as {
-    conversions?: ConversionTable;
-    budgetWarningThreshold?: number;
-    inlineApprovals?: boolean;
-  };
   return {
     ok: true,
     tenant: {
@@ -105,10 +104,10 @@ export async function resolveTenant(
         description: a.description,
         status: a.status,
       })),
-      mandate: mandateRow ? mandateFromRow(mandateRow) : null,
-      policy: (config.policy?.parsed as CompiledPolicy | undefined) ?? null,
+      mandate: state.mandates.get(agentRow.id) ?? null,
+      policy: state.policy,
       policyVersion: config.policy?.version ?? null,
-      conversions: settings.conversions ?? [],
+      conversions: settings.conversions,
       upstreams: config.upstreams
         .filter((u) => u.agentIds === null || u.agentIds.includes(agentRow.id))
         .map((u) => ({
@@ -120,8 +119,8 @@ export async function resolveTenant(
           toolPrefix: u.toolPrefix,
         })),
       timeZone: config.org.timeZone,
-      warningThreshold: settings.budgetWarningThreshold ?? 80,
-      inlineApprovals: agentRow.inlineApprovals ?? settings.inlineApprovals === true,
+      warningThreshold: settings.budgetWarningThreshold,
+      inlineApprovals: agentRow.inlineApprovals ?? settings.inlineApprovals,
     },
   };
 }
@@ -134,10 +133,30 @@ async function cachedKey(env: Env, hash: string, now: number): Promise<KeyRow | 
   return row;
 }
 
-async function cachedOrg(env: Env, orgId: string, now: number): Promise<OrgConfig | null> {
+async function cachedOrg(env: Env, orgId: string, now: number): Promise<OrgState | null> {
   const hit = orgCache.get(orgId, now);
   if (hit !== undefined) return hit;
   const config = await loadOrgConfig(db(env), orgId);
-  orgCache.set(orgId, config, now);
-  return config;
+  const state = config && decodeOrg(config);
+  orgCache.set(orgId, state, now);
+  return state;
+}
+
+/** What the policy engine judges an agent's calls by. */
+export function rulesFor(state: OrgState, agentId: string): Rules {
+  return {
+    policy: state.policy,
+    mandate: state.mandates.get(agentId) ?? null,
+    conversions: state.settings.conversions,
+  };
+}
+
+export function decodeOrg(config: OrgConfig): OrgState {
+  const names = new Map(config.agents.map((a) => [a.id, a.name]));
+  return {
+    config,
+    settings: orgSettings(config.org.settings),
+    policy: config.policy ? storedPolicy(config.policy) : null,
+    mandates: new Map(config.mandates.map((m) => [m.agentId, mandateFromRow(m, names.get(m.agentId))])),
+  };
 }

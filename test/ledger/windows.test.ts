@@ -75,6 +75,21 @@ describe("windowBounds", () => {
     expect(before.end - before.start).toBe(24 * H);
   });
 
+  it("keeps hour windows contiguous across a 30-minute DST shift (Australia/Lord_Howe)", () => {
+    // Found by the property below: 02:00 local (+10:30) jumps to 02:30 (+11) at 2033-10-01T15:30Z.
+    // Hours are wall-clock hours, so 01:00-02:00 ends at the jump and 02:30-03:00 is a half hour.
+    const before = windowBounds("hour", "Australia/Lord_Howe", Date.parse("2033-10-01T15:00:00Z"))!;
+    expect([iso(before.start), iso(before.end)]).toEqual([
+      "2033-10-01T14:30:00.000Z",
+      "2033-10-01T15:30:00.000Z",
+    ]);
+    const after = windowBounds("hour", "Australia/Lord_Howe", before.end)!;
+    expect([iso(after.start), iso(after.end)]).toEqual([
+      "2033-10-01T15:30:00.000Z",
+      "2033-10-01T16:00:00.000Z",
+    ]);
+  });
+
   const zones = [
     "UTC",
     "America/New_York",

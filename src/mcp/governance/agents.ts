@@ -1,8 +1,8 @@
 // Which agent a governance tool speaks about: the calling agent, or (org keys only) one named agent.
 
 import type { Mandate } from "../../policy";
-import { mandateFromRow } from "../../services/mandate-row";
 import { currentMandateRow } from "../../services/mandates";
+import { mandateFromRow } from "../../services/stored";
 import type { GatewayCtx } from "../context";
 
 export type TargetAgent = { id: string; name: string; mandate: Mandate | null };
@@ -15,5 +15,5 @@ export async function targetAgent(g: GatewayCtx, name: string | undefined): Prom
   const other = g.tenant.orgAgents.find((a) => a.name === name);
   if (!other) return null;
   const row = await currentMandateRow(g.env, g.tenant.orgId, other.id);
-  return { id: other.id, name: other.name, mandate: row ? mandateFromRow(row) : null };
+  return { id: other.id, name: other.name, mandate: row ? mandateFromRow(row, other.name) : null };
 }

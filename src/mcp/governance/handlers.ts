@@ -2,18 +2,22 @@
 // use the same policy engine and ledger as the tools/call path.
 import type { z } from "zod";
 import { newId } from "../../db/client";
-import { callLedger, ledgerFor } from "../../ledger/client";
+import { ledger } from "../../ledger/client";
 import { currencyDecimals, formatAmount, normalizeCurrency, parseNonNegativeDecimal } from "../../money";
-import { evaluate, parseMoneyUnit } from "../../policy";
+import { parseMoneyUnit } from "../../policy";
 import { requireApproval } from "../../services/approvals";
 import { budgetBalances } from "../../services/budgets";
 import type { GovernanceToolName, INPUTS } from "../../services/governance-tools";
+import { judge as judgeCall } from "../../services/judge";
 import { listTransactions } from "../../services/transactions";
 import { txRecord } from "../call-record";
 import type { GatewayCtx } from "../context";
 import { reserveLines } from "../ledger-calls";
 import { type TargetAgent, targetAgent } from "./agents";
 import { fail, ok } from "./results";
+
+/** What an agent is told when the ledger cannot answer: nothing was settled, try again. */
+const LEDGER_DOWN = "The budget ledger is unavailable; nothing was settled. Try again.";
 
 type In<N extends GovernanceToolName> = z.infer<(typeof INPUTS)[N]>;
 type Price = { amount: bigint; currency: string; decimals: number };
@@ -67,34 +71,28 @@ async function judge(g: GatewayCtx, input: In<"tollgate_evaluate">) {
   const price = priceOf(input.amount, input.currency);
   if (typeof price === "string") return { error: price } as const;
   const now = Date.now();
-  const decision = evaluate({
-    policy: g.tenant.policy,
-    mandate: agent.mandate,
-    call: {
+  const decision = judgeCall(
+    { ...g.tenant, mandate: agent.mandate },
+    {
       orgId: g.tenant.orgId,
       agentId: agent.id,
       sessionId: g.session?.n ?? null,
       tool: input.tool ?? "tollgate_evaluate",
-      upstream: null,
-      args: {},
       price,
       vendor: input.vendor ?? null,
       category: input.category ?? null,
     },
     now,
-    conversions: g.tenant.conversions,
-  });
+  );
   const money = decision.scopes.filter((l) => l.kind === "money");
   const balances = money.length
-    ? await callLedger(() =>
-        ledgerFor(g.env, g.tenant.orgId).balances({
-          lines: money.map((l) => ({
-            ...l,
-            sessionId: l.window === "session" ? (g.session?.n ?? "_nosession") : null,
-          })),
-          now,
-        }),
-      )
+    ? await ledger(g.env, g.tenant.orgId).balances({
+        lines: money.map((l) => ({
+          ...l,
+          sessionId: l.window === "session" ? (g.session?.n ?? "_nosession") : null,
+        })),
+        now,
+      })
     : ({ ok: true, value: [] } as const);
   if (!balances.ok) throw new Error("ledger unavailable");
   const budgetChecks = money.map((l) => {
@@ -253,11 +251,13 @@ export const HANDLERS: { [N in GovernanceToolName]: (g: GatewayCtx, input: In<N>
 
   async tollgate_commit(g, input) {
     if (!input.reservationId.startsWith(`coop_${g.tenant.agent.id}_`)) return fail("Unknown reservation id.");
-    const stub = ledgerFor(g.env, g.tenant.orgId);
+    const book = ledger(g.env, g.tenant.orgId);
     const now = Date.now();
     let actualAmounts: Record<string, string> | undefined;
     if (input.actualAmount !== undefined) {
-      const view = await stub.getReservation({ reservationId: input.reservationId });
+      const read = await book.getReservation({ reservationId: input.reservationId });
+      if (!read.ok) return fail(LEDGER_DOWN, { reason: "ledger_unavailable" });
+      const view = read.value;
       if (!view || !("lines" in view)) return fail("Unknown reservation id.");
       actualAmounts = {};
       for (const line of view.lines) {
@@ -268,22 +268,26 @@ export const HANDLERS: { [N in GovernanceToolName]: (g: GatewayCtx, input: In<N>
         actualAmounts[line.key] = parsed.value.toString();
       }
     }
-    const r = await stub.commit({
+    const done = await book.commit({
       reservationId: input.reservationId,
       now,
       ...(actualAmounts ? { actualAmounts } : {}),
     });
+    if (!done.ok) return fail(LEDGER_DOWN, { reason: "ledger_unavailable" });
+    const r = done.value;
     if (!r.ok) return fail(`Not committed: ${r.reason}.`, { committed: false, reason: r.reason });
     return ok("Committed.", { committed: true });
   },
 
   async tollgate_release(g, input) {
     if (!input.reservationId.startsWith(`coop_${g.tenant.agent.id}_`)) return fail("Unknown reservation id.");
-    const r = await ledgerFor(g.env, g.tenant.orgId).release({
+    const done = await ledger(g.env, g.tenant.orgId).release({
       reservationId: input.reservationId,
       reason: input.reason ?? "released by agent",
       now: Date.now(),
     });
+    if (!done.ok) return fail(LEDGER_DOWN, { reason: "ledger_unavailable" });
+    const r = done.value;
     if (!r.ok) return fail(`Not released: ${r.reason}.`, { released: false, reason: r.reason });
     return ok("Released.", { released: true });
   },
