@@ -1,5 +1,6 @@
-// One form field: its label, the control, an optional hint and an optional field error. The control is
-// described by the hint and the error (aria-describedby), and marked invalid while it has an error.
+// One form field: its label, an optional hint and an optional field error, then the control (so controls
+// side by side in a row stay aligned), described by the hint and the error (aria-describedby) and
+// marked invalid while it has an error.
 import type { Child } from "hono/jsx";
 
 type FieldBase = {
@@ -21,7 +22,6 @@ function Frame({ p, children }: { p: FieldBase; children: Child }) {
   return (
     <div class={p.error ? "field invalid" : "field"}>
       <label for={p.id}>{p.label}</label>
-      {children}
       {p.hint ? (
         <small class="hint" id={`${p.id}-hint`}>
           {p.hint}
@@ -32,6 +32,7 @@ function Frame({ p, children }: { p: FieldBase; children: Child }) {
           {p.error}
         </small>
       ) : null}
+      {children}
     </div>
   );
 }
