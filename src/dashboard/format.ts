@@ -1,16 +1,19 @@
-// Display helpers for the dashboard: money with its currency and decimals, instants in the operator's
-// time zone, durations, and datetime-local inputs read as wall time in that zone. Pure: `now` is passed.
-import { formatAmount } from "../money";
+// Display helpers for the dashboard: money in its currency's natural precision (the exact base units
+// kept for a title), instants in the operator's time zone, durations, and datetime-local inputs read as
+// wall time in that zone. Pure: `now` is passed.
+import { formatMoney } from "../money";
 
-export type Money = { amount: string; currency: string; decimals: number; display?: string };
+/** Base units as the services return them; their `display` string (every decimal) is not used here. */
+export type Money = { amount: string; currency: string; decimals: number };
 
+/** "3.00 pathUSD"; "—" for no amount. */
 export function money(m: Money | null | undefined): string {
-  if (!m) return "—";
-  return m.display ?? `${formatAmount(BigInt(m.amount), m.decimals)} ${m.currency}`;
+  return m ? formatMoney(BigInt(m.amount), m.currency, m.decimals) : "—";
 }
 
-export function baseUnits(amount: bigint, currency: string, decimals: number): string {
-  return `${formatAmount(amount, decimals)} ${currency}`;
+/** The exact amount behind a shown one: "3000000 base units (6 decimals)". */
+export function exactUnits(m: { amount: string; decimals: number }): string {
+  return `${m.amount} base units (${m.decimals} decimals)`;
 }
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();

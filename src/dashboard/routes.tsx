@@ -1,6 +1,6 @@
 // The operator dashboard (/dashboard): middleware order at a glance, then one module per page.
-// Every read and write goes through the admin services with the session's org id.
-import { Hono, type MiddlewareHandler } from "hono";
+// Handlers (pages/) read input and call the services with the session's org id; views/ render.
+import { type ErrorHandler, Hono, type MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
@@ -10,7 +10,6 @@ import { isValidTimeZone } from "../policy/time";
 import { getOrg } from "../services/orgs";
 import { field, form, safeBack, userFacing } from "./actions";
 import { COOKIE_BASE, type DashEnv, view } from "./context";
-import { Layout, Shell } from "./layout";
 import { agentRoutes } from "./pages/agents";
 import { approvalRoutes } from "./pages/approvals";
 import { integrationRoutes } from "./pages/integrations";
@@ -21,6 +20,9 @@ import { signinRoutes } from "./pages/signin";
 import { transactionRoutes } from "./pages/transactions";
 import { csrfToken, SESSION_COOKIE, sessionKeyActive, verifySession } from "./session";
 import { SCRIPT, STYLE } from "./static";
+import { ErrorPage, NotFoundPage } from "./views/errors";
+
+type App = Hono<DashEnv>;
 
 const TZ_COOKIE = "tg_tz";
 const CSP =
@@ -59,9 +61,8 @@ const requireSession: MiddlewareHandler<DashEnv> = async (c, next) => {
   await next();
 };
 
-export function dashboardRoutes() {
-  const app = new Hono<DashEnv>();
-  app.use("*", securityHeaders);
+/** The stylesheet and script, cacheable: they change only with a deploy. */
+function staticRoutes(app: App) {
   const cached = "public, max-age=300";
   app.get("/static/style.css", (c) =>
     c.body(STYLE, 200, { "content-type": "text/css; charset=utf-8", "cache-control": cached }),
@@ -69,10 +70,9 @@ export function dashboardRoutes() {
   app.get("/static/app.js", (c) =>
     c.body(SCRIPT, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": cached }),
   );
-  // Origin / Sec-Fetch-Site check on every form post, sign-in included.
-  app.use("*", csrf());
-  signinRoutes(app);
-  app.use("*", requireSession);
+}
+
+function sessionRoutes(app: App) {
   app.post("/signout", (c) => {
     deleteCookie(c, SESSION_COOKIE, COOKIE_BASE);
     return c.redirect("/dashboard/signin", 303);
@@ -83,6 +83,29 @@ export function dashboardRoutes() {
     if (isValidTimeZone(tz)) setCookie(c, TZ_COOKIE, tz, { ...COOKIE_BASE, maxAge: 365 * 86_400 });
     return c.redirect(safeBack(field(f, "back")), 303);
   });
+}
+
+/** Faults the operator can act on keep their status and message; anything else is a logged 500. */
+const onError: ErrorHandler<DashEnv> = (err, c) => {
+  if (err instanceof HTTPException) return err.getResponse();
+  const known = userFacing(err);
+  const status = (known ? codeToStatus(err.code) : 500) as 404;
+  const message = known ? err.message : "Something went wrong; it has been logged.";
+  if (!known)
+    console.error("dashboard", c.get("requestId"), err instanceof Error ? err.message : String(err));
+  const title = status === 404 ? "Not found" : "Error";
+  return c.html(<ErrorPage v={c.get("session") ? view(c) : null} title={title} message={message} />, status);
+};
+
+export function dashboardRoutes() {
+  const app = new Hono<DashEnv>();
+  app.use("*", securityHeaders);
+  staticRoutes(app);
+  // Origin / Sec-Fetch-Site check on every form post, sign-in included.
+  app.use("*", csrf());
+  signinRoutes(app);
+  app.use("*", requireSession);
+  sessionRoutes(app);
   overviewRoutes(app);
   approvalRoutes(app);
   transactionRoutes(app);
@@ -90,40 +113,7 @@ export function dashboardRoutes() {
   keyRoutes(app);
   policyRoutes(app);
   integrationRoutes(app);
-  app.all("*", (c) =>
-    c.html(
-      <Layout v={view(c)} title="Not found">
-        <p>No such page.</p>
-      </Layout>,
-      404,
-    ),
-  );
-
-  app.onError((err, c) => {
-    if (err instanceof HTTPException) return err.getResponse();
-    const known = userFacing(err);
-    const status = (known ? codeToStatus(err.code) : 500) as 404;
-    const message = known ? err.message : "Something went wrong; it has been logged.";
-    if (!known)
-      console.error("dashboard", c.get("requestId"), err instanceof Error ? err.message : String(err));
-    const title = status === 404 ? "Not found" : "Error";
-    const body = (
-      <p class="flash error" role="alert">
-        {message}
-      </p>
-    );
-    return c.html(
-      c.get("session") ? (
-        <Layout v={view(c)} title={title}>
-          {body}
-        </Layout>
-      ) : (
-        <Shell title={title}>
-          <main id="main">{body}</main>
-        </Shell>
-      ),
-      status,
-    );
-  });
+  app.all("*", (c) => c.html(<NotFoundPage v={view(c)} />, 404));
+  app.onError(onError);
   return app;
 }

@@ -7,7 +7,7 @@ a{color:var(--accent)}a:focus-visible,button:focus-visible,input:focus-visible,s
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}.skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:6px;z-index:9}
 .top{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;padding:.6rem 1rem;background:#10243e;color:#fff}
 .top .brand{font-weight:700}.top .org{opacity:.95;margin-right:auto}.top label{font-size:.85rem}
-.top form{display:flex;gap:.35rem;align-items:center;margin:0}.top select{max-width:11rem}
+.top form{display:flex;gap:.35rem;align-items:center;margin:0}.top .field{display:flex;gap:.35rem;align-items:center}.top select{max-width:11rem}
 nav ul{display:flex;flex-wrap:wrap;gap:.25rem;list-style:none;margin:0;padding:.4rem 1rem;border-bottom:1px solid var(--line)}
 nav a{display:inline-block;padding:.35rem .6rem;border-radius:4px;text-decoration:none}
 nav a[aria-current=page]{background:var(--accent);color:#fff}
@@ -17,7 +17,8 @@ main{padding:1rem;max-width:72rem;margin:0 auto}h1{font-size:1.5rem;margin:.2rem
 .grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr))}
 .table-wrap{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}th{background:var(--soft)}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-form.inline{display:inline}form.stack{display:grid;gap:.5rem;max-width:36rem}.row{display:flex;flex-wrap:wrap;gap:.6rem;align-items:end}.row>label,.stack>label{display:grid;gap:.15rem;font-size:.9rem}
+form.inline{display:inline}form.stack{display:grid;gap:.5rem;max-width:36rem}.row{display:flex;flex-wrap:wrap;gap:.6rem;align-items:end}.field{display:grid;gap:.15rem;font-size:.9rem;align-content:start}.field .hint{color:var(--muted);font-size:.8rem}.field .field-error{color:var(--bad);font-size:.8rem;font-weight:600}.field.invalid input,.field.invalid select{border-color:var(--bad);border-width:2px}.field.check{display:flex;gap:.35rem;align-items:center}
+.amount{font-variant-numeric:tabular-nums}
 input,select,textarea,button{font:inherit;padding:.35rem .5rem;border:1px solid #767676;border-radius:4px;background:#fff;color:var(--fg)}
 button{background:var(--accent);color:#fff;border-color:var(--accent);cursor:pointer}button.secondary{background:#fff;color:var(--accent)}button.danger{background:var(--bad);border-color:var(--bad)}
 .top button{background:#fff;color:#10243e}

@@ -22,6 +22,9 @@ export type TxFilter = {
   cursor: string;
   /** The filters as given (for links), without the cursor. */
   params: Record<string, string>;
+  /** Each malformed field's message, shown at the field. */
+  fieldErrors: Partial<Record<"from" | "to" | "min" | "max", string>>;
+  /** All of them in one line, or null when the filter is usable. */
   error: string | null;
 };
 
@@ -29,18 +32,19 @@ const AMOUNT = /^\d{1,30}(\.\d{1,36})?$/;
 
 export function parseFilter(q: Record<string, string>, tz: string): TxFilter {
   const get = (k: string) => (q[k] ?? "").trim().slice(0, 500);
-  const errors: string[] = [];
+  const fieldErrors: TxFilter["fieldErrors"] = {};
   const status = get("status");
   const fromText = get("from");
   const toText = get("to");
   const from = fromText ? localInputToInstant(fromText, tz) : undefined;
   const to = toText ? localInputToInstant(toText, tz) : undefined;
-  if (from === null) errors.push("From is not a date and time");
-  if (to === null) errors.push("To is not a date and time");
+  if (from === null) fieldErrors.from = "From is not a date and time";
+  if (to === null) fieldErrors.to = "To is not a date and time";
   const min = get("min");
   const max = get("max");
-  if (min && !AMOUNT.test(min)) errors.push("Min amount must be a decimal number like 1.50");
-  if (max && !AMOUNT.test(max)) errors.push("Max amount must be a decimal number like 1.50");
+  if (min && !AMOUNT.test(min)) fieldErrors.min = "Min amount must be a decimal number like 1.50";
+  if (max && !AMOUNT.test(max)) fieldErrors.max = "Max amount must be a decimal number like 1.50";
+  const errors = Object.values(fieldErrors);
   const validStatus = (TRANSACTION_STATUSES as readonly string[]).includes(status) ? (status as Status) : "";
   const params: Record<string, string> = {};
   for (const k of ["agentId", "tool", "status", "from", "to", "min", "max"]) if (get(k)) params[k] = get(k);
@@ -56,6 +60,7 @@ export function parseFilter(q: Record<string, string>, tz: string): TxFilter {
     max,
     cursor: get("cursor"),
     params,
+    fieldErrors,
     error: errors.length > 0 ? errors.join("; ") : null,
   };
 }

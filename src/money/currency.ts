@@ -190,6 +190,25 @@ const TOKENS: Readonly<Record<string, number>> = {
   LAMPORT: 0,
 };
 
+// How people write a token's code (its issuer's spelling, where it is not all capitals) and the fiat
+// currency a stablecoin tracks. Read only for display: codes are still compared upper-case.
+const TOKEN_DISPLAY: Readonly<Record<string, { code?: string; peg?: string }>> = {
+  USDC: { peg: "USD" },
+  USDT: { peg: "USD" },
+  EURC: { peg: "EUR" },
+  PYUSD: { peg: "USD" },
+  USDG: { peg: "USD" },
+  PATHUSD: { code: "pathUSD", peg: "USD" },
+  ALPHAUSD: { code: "AlphaUSD", peg: "USD" },
+  BETAUSD: { code: "BetaUSD", peg: "USD" },
+  THETAUSD: { code: "ThetaUSD", peg: "USD" },
+  DAI: { peg: "USD" },
+  USDS: { peg: "USD" },
+  SAT: { code: "sat" },
+  MSAT: { code: "msat" },
+  LAMPORT: { code: "lamport" },
+};
+
 export type CurrencyKind = "fiat" | "token";
 
 export function normalizeCurrency(code: string): string {
@@ -209,6 +228,18 @@ export function currencyKind(code: string): CurrencyKind | null {
   if (Object.hasOwn(FIAT, c)) return "fiat";
   if (Object.hasOwn(TOKENS, c)) return "token";
   return null;
+}
+
+/** The code as people write it: "pathUSD", "USDC", "EUR"; unknown codes upper-cased. */
+export function currencyDisplayCode(code: string): string {
+  const c = normalizeCurrency(code);
+  return (Object.hasOwn(TOKEN_DISPLAY, c) ? TOKEN_DISPLAY[c]?.code : undefined) ?? c;
+}
+
+/** The fiat currency a stablecoin tracks ("USD" for USDC and pathUSD), or null. */
+export function currencyPeg(code: string): string | null {
+  const c = normalizeCurrency(code);
+  return (Object.hasOwn(TOKEN_DISPLAY, c) ? TOKEN_DISPLAY[c]?.peg : undefined) ?? null;
 }
 
 export function isKnownCurrency(code: string): boolean {

@@ -11,7 +11,9 @@ export {
 } from "./convert";
 export {
   currencyDecimals,
+  currencyDisplayCode,
   currencyKind,
+  currencyPeg,
   isKnownCurrency,
   knownCurrencies,
   normalizeCurrency,
@@ -30,3 +32,4 @@ export {
   rescale,
   toBaseUnits,
 } from "./decimal";
+export { displayDecimals, formatMajor, formatMoney } from "./display";

@@ -215,7 +215,8 @@ describe("pages", () => {
     const row = after.body.data.find((x: { id: string }) => x.id === id);
     expect(row).toMatchObject({ status: "approved", maxPrice: { amount: "12000000", currency: "PATHUSD" } });
     const detail = await request("GET", `/dashboard/approvals/${id}`, { cookie: cookieA });
-    expect(detail.html).toContain("12.000000 PATHUSD");
+    expect(detail.html).toContain("12.00 pathUSD");
+    expect(detail.html).toContain('title="12000000 base units (6 decimals)"');
   });
 
   it("sets an agent's inline approvals: org setting, on, off", async () => {

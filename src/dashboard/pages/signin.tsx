@@ -1,44 +1,13 @@
 // Sign-in: an org admin key (tg_adm_…) is exchanged for a signed session cookie; the key itself is
-// never stored in the browser.
+// never stored in the browser. The page is views/signin.tsx.
 import type { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { AppError } from "../../errors";
 import { authenticate } from "../../services/auth";
 import { field, form } from "../actions";
 import { COOKIE_BASE, type DashEnv } from "../context";
-import { Shell } from "../layout";
 import { SESSION_COOKIE, SESSION_TTL_MS, signSession } from "../session";
-
-function SignIn({ error }: { error?: string }) {
-  return (
-    <Shell title="Sign in">
-      <main id="main" class="signin">
-        <h1>Sign in to Tollgate</h1>
-        {error ? (
-          <p class="flash error" role="alert" id="signin-error">
-            {error}
-          </p>
-        ) : null}
-        <form method="post" action="/dashboard/signin" class="stack">
-          <label for="key">
-            Org admin key
-            <input
-              id="key"
-              name="key"
-              type="password"
-              autocomplete="off"
-              required
-              placeholder="tg_adm_…"
-              aria-describedby={error ? "signin-error" : undefined}
-            />
-          </label>
-          <button type="submit">Sign in</button>
-        </form>
-        <p class="muted">The key is checked once; the browser keeps only a signed session cookie.</p>
-      </main>
-    </Shell>
-  );
-}
+import { SignInPage as SignIn } from "../views/signin";
 
 export function signinRoutes(app: Hono<DashEnv>) {
   app.get("/signin", (c) => c.html(<SignIn />));

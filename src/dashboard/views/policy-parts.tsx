@@ -1,6 +1,6 @@
 // Policy display pieces: source with line numbers (error lines marked), the LCS line diff, and the
 // dry-run decision.
-import { lineDiff } from "./diff";
+import { lineDiff } from "../diff";
 
 export type CompileError = { line: number | null; column: number | null; path: string; message: string };
 export type DryRun = {

@@ -1,7 +1,8 @@
 // The page frame: skip link, header with org, navigation, time zone picker and sign-out, then main.
 import type { Child } from "hono/jsx";
-import type { View } from "./context";
-import { timeZones } from "./timezones";
+import type { View } from "../context";
+import { timeZones } from "../timezones";
+import { Select } from "./field";
 
 const NAV = [
   ["/dashboard", "Overview"],
@@ -68,14 +69,7 @@ export function Layout(props: { v: View; title: string; children: Child; refresh
         <form method="post" action="/dashboard/tz" class="tz">
           <Csrf token={v.csrf} />
           <input type="hidden" name="back" value={v.path} />
-          <label for="tz-select">Time zone</label>
-          <select id="tz-select" name="tz">
-            {timeZones(v.tz).map((z) => (
-              <option value={z} selected={z === v.tz}>
-                {z}
-              </option>
-            ))}
-          </select>
+          <Select id="tz-select" name="tz" label="Time zone" options={timeZones(v.tz)} value={v.tz} />
           <button type="submit">Set</button>
         </form>
         <form method="post" action="/dashboard/signout">

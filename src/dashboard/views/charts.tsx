@@ -1,14 +1,21 @@
 // Inline SVG drawings, no chart library: a budget bar (spent, reserved, remaining) and daily spend bars.
-// Widths come from exact base-unit ratios (perMille); amounts shown as text stay exact.
+// Widths come from exact base-unit ratios (perMille); amounts are shown in their natural precision,
+// which never hides a non-zero digit, with the exact base units on hover.
 
-import { formatAmount } from "../money";
-import type { BalanceView } from "../services/schemas/activity";
-import { baseUnits, duration, perMille, time } from "./format";
+import { currencyDisplayCode, formatMoney } from "../../money";
+import type { BalanceView } from "../../services/schemas/activity";
+import { duration, exactUnits, perMille, time } from "../format";
 
 function amountOf(b: BalanceView, v: string): string {
   return b.kind === "money" && b.decimals !== null && b.currency !== null
-    ? `${formatAmount(BigInt(v), b.decimals)} ${b.currency}`
+    ? formatMoney(BigInt(v), b.currency, b.decimals)
     : `${v} calls`;
+}
+
+function Part({ b, v }: { b: BalanceView; v: string }) {
+  const exact =
+    b.kind === "money" && b.decimals !== null ? exactUnits({ amount: v, decimals: b.decimals }) : undefined;
+  return <span title={exact}>{amountOf(b, v)}</span>;
 }
 
 export function BudgetBar({ b, tz, now }: { b: BalanceView; tz: string; now: number }) {
@@ -21,7 +28,7 @@ export function BudgetBar({ b, tz, now }: { b: BalanceView; tz: string; now: num
       <div class="budget-head">
         <strong>{b.label}</strong>
         <span>
-          {amountOf(b, b.remaining)} left of {amountOf(b, b.limit)}
+          <Part b={b} v={b.remaining} /> left of <Part b={b} v={b.limit} />
         </span>
       </div>
       <svg class="bar" viewBox="0 0 1000 16" preserveAspectRatio="none" role="img" aria-label={summary}>
@@ -30,9 +37,15 @@ export function BudgetBar({ b, tz, now }: { b: BalanceView; tz: string; now: num
         <rect class="reserved" x={spentW} y="0" width={reservedW} height="16" />
       </svg>
       <p class="budget-foot">
-        <span class="key spent">spent {amountOf(b, b.committed)}</span>{" "}
-        <span class="key reserved">reserved {amountOf(b, b.reserved)}</span>{" "}
-        <span class="key remaining">remaining {amountOf(b, b.remaining)}</span>
+        <span class="key spent">
+          spent <Part b={b} v={b.committed} />
+        </span>{" "}
+        <span class="key reserved">
+          reserved <Part b={b} v={b.reserved} />
+        </span>{" "}
+        <span class="key remaining">
+          remaining <Part b={b} v={b.remaining} />
+        </span>
         {b.windowEnd !== null ? (
           <span class="reset">
             {" "}
@@ -56,6 +69,7 @@ export function SpendChart(props: {
   tz: string;
 }) {
   const { days, currency, decimals, tz } = props;
+  const shown = (amount: bigint) => formatMoney(amount, currency, decimals);
   // biome-ignore lint/complexity/useMathMinMax: bigint amounts; Math.max would need Number()
   const max = days.reduce((m, d) => (d.amount > m ? d.amount : m), 0n);
   const total = days.reduce((s, d) => s + d.amount, 0n);
@@ -66,19 +80,20 @@ export function SpendChart(props: {
   return (
     <figure class="chart">
       <figcaption>
-        {props.title}: {baseUnits(total, currency, decimals)}
+        {props.title} ({currencyDisplayCode(currency)}):{" "}
+        <span title={exactUnits({ amount: String(total), decimals })}>{shown(total)}</span>
       </figcaption>
       <svg
         viewBox={`0 0 ${days.length * w} ${h}`}
         preserveAspectRatio="none"
         role="img"
-        aria-label={`${props.title}, total ${baseUnits(total, currency, decimals)}, highest day ${baseUnits(max, currency, decimals)}`}
+        aria-label={`${props.title}, total ${shown(total)}, highest day ${shown(max)}`}
       >
         {days.map((d, i) => {
           const bh = (perMille(d.amount, max) * h) / 1000;
           return (
             <rect class="day" x={i * w + 1} y={h - bh} width={w - 2} height={bh}>
-              <title>{`${time(d.start, tz).slice(0, 11)}: ${baseUnits(d.amount, currency, decimals)}`}</title>
+              <title>{`${time(d.start, tz).slice(0, 11)}: ${shown(d.amount)}`}</title>
             </rect>
           );
         })}
