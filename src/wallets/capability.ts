@@ -1,6 +1,7 @@
 // Which offers a wallet method kind can answer. One table shared by choose (pick an offer) and pay (refuse
 // anything else), so the gateway never reserves an offer its wallet then cannot sign.
 import { caip2Network, type Offer } from "../payments";
+import { type TokenDomainConfig, tokenDomain } from "./mpp-methods";
 import type { MethodKind } from "./schema";
 
 const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
@@ -12,8 +13,15 @@ export function evmChainId(network: string | null): number | null {
   return Number.isSafeInteger(id) ? id : null;
 }
 
-/** Why a method of `kind` cannot pay `offer`, or null when it can. */
-export function cannotPay(kind: MethodKind, offer: Offer): string | null {
+/**
+ * Why a method of `kind` cannot pay `offer`, or null when it can. `tokenDomains` are the org's EIP-712
+ * domains for MPP evm tokens mppx does not know (the evm challenge does not carry one).
+ */
+export function cannotPay(
+  kind: MethodKind,
+  offer: Offer,
+  tokenDomains: readonly TokenDomainConfig[] = [],
+): string | null {
   switch (kind) {
     case "mpp-test":
       return offer.protocol === "mpp" && offer.method === "test" && offer.intent === "charge"
@@ -22,7 +30,7 @@ export function cannotPay(kind: MethodKind, offer: Offer): string | null {
     case "mpp-evm":
       if (offer.protocol !== "mpp" || offer.method !== "evm" || offer.intent !== "charge")
         return "an mpp-evm method pays only MPP evm/charge challenges";
-      return mppEvmReason(offer);
+      return mppEvmReason(offer, tokenDomains);
     case "x402-evm":
       return x402Reason(offer);
   }
@@ -50,8 +58,11 @@ function x402Reason(offer: Offer): string | null {
 }
 
 /** mppx's evm client signs only `authorization` credentials and no splits; say so before it throws. */
-function mppEvmReason(offer: Offer): string | null {
-  if (evmChainId(offer.network) === null) return "the evm challenge names no EVM chain";
+function mppEvmReason(offer: Offer, tokenDomains: readonly TokenDomainConfig[]): string | null {
+  if (offer.network === null || evmChainId(offer.network) === null)
+    return "the evm challenge names no EVM chain";
+  if (tokenDomain(offer.network, offer.asset, tokenDomains) === null)
+    return "the EIP-712 domain (name, version) of the challenge's token is not known";
   const request = (offer.raw as { request?: { methodDetails?: Record<string, unknown> } }).request;
   const details = request?.methodDetails;
   const types = details?.credentialTypes;

@@ -1,6 +1,15 @@
 // Public surface of payer mode's core: sealed wallet secrets, method schemas, choosing and paying an offer.
 
 export { cannotPay, evmChainId } from "./capability";
+export {
+  type Choice,
+  type ChooseInput,
+  chooseOffer,
+  REJECTION_CODES,
+  type Rejection,
+  type RejectionCode,
+  type WalletMethodRef,
+} from "./choose";
 export { DEFAULT_KID, type Keyring, type KeyringResult, parseKeyring } from "./keyring";
 export { type TokenDomainConfig, tokenDomain } from "./mpp-methods";
 export { type PayInput, payOffer } from "./pay";

@@ -37,7 +37,9 @@ export async function payOffer(input: PayInput): Promise<PayResult> {
   if (!parsed.ok) return payFailure("invalid_secret", parsed.message);
   const secret = parsed.secret;
   const { offer, now } = input;
-  const reason = offer.payable ? cannotPay(secret.kind, offer) : (offer.unpayableReason ?? "not payable");
+  const reason = offer.payable
+    ? cannotPay(secret.kind, offer, input.tokenDomains)
+    : (offer.unpayableReason ?? "not payable");
   if (reason !== null) return payFailure("unsupported_offer", reason);
   const transport = input.transport ?? "mcp";
   const result =
