@@ -136,6 +136,18 @@ describe("mpp-test", () => {
     });
   });
 
+  it("withholds a credential the gateway's own check would refuse (credential_mismatch)", async () => {
+    const offer = await challengeOf(testServer());
+    // Terms reserved for another challenge id than the one in the raw challenge: the echo cannot match.
+    const skewed = { ...offer, offerKey: "another-challenge-id" };
+    expect(
+      await payOffer({ offer: skewed, secret: { kind: "mpp-test", token: "ok" }, now: Date.now() }),
+    ).toMatchObject({
+      ok: false,
+      code: "credential_mismatch",
+    });
+  });
+
   it("is the only kind that answers a test challenge (an mpp-evm method refuses it)", async () => {
     const offer = await challengeOf(testServer());
     expect(
