@@ -2,7 +2,7 @@
 // `npm run lint` runs this; a forbidden import fails CI.
 const ROUTES = "^src/(admin|dashboard|mcp)/";
 const SERVICES = "^src/services/";
-const INFRA = "^src/(ledger|db|events|auth|upstream|net)/|^src/(env|errors|ttl-cache)\\.ts$";
+const INFRA = "^src/(ledger|db|events|auth|upstream|net|wallets)/|^src/(env|errors|ttl-cache)\\.ts$";
 const CORE = "^src/(payments|money|policy|protocol)/";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -39,7 +39,8 @@ module.exports = {
     {
       name: "infrastructure-below-services",
       severity: "error",
-      comment: "The ledger, db, events, auth, upstream and net modules know nothing of services or routes.",
+      comment:
+        "The ledger, db, events, auth, upstream, net and wallets modules know nothing of services or routes.",
       from: { path: INFRA },
       to: { path: `${ROUTES}|${SERVICES}` },
     },
