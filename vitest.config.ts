@@ -16,6 +16,8 @@ export default defineConfig(async () => {
             ALLOW_PRIVATE_UPSTREAMS: "false",
             ADMIN_TOKEN: "test-admin-token-0123456789",
             SESSION_SECRET: "test-session-secret-0123456789",
+            // A fixed test KEK (32 bytes, base64url) under kid "test".
+            WALLET_KEK: "test:dGVzdC13YWxsZXQta2V5LWVuY3J5cHRpb24ta2V5ISE",
             // Short, so the timeout test waits seconds, not the production 30 s.
             UPSTREAM_TIMEOUT_MS: "4000",
             // The test gateway's own host (seed.ts URLs); loopback is always allowed.

@@ -1,7 +1,7 @@
 // Shared helpers for the local scripts (npm start, npm run demo): run wrangler, read local state.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const ROOT = new URL("..", import.meta.url).pathname;
@@ -25,6 +25,10 @@ export function ensureDevVars() {
         "",
       ].join("\n"),
     );
+  }
+  // Added to older files too: the key-encryption key wallet secrets are sealed under.
+  if (!/^WALLET_KEK=/m.test(readFileSync(DEV_VARS, "utf8"))) {
+    appendFileSync(DEV_VARS, `WALLET_KEK=local:${randomBytes(32).toString("base64url")}\n`);
   }
   const vars = {};
   for (const line of readFileSync(DEV_VARS, "utf8").split("\n")) {

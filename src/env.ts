@@ -30,6 +30,11 @@ export const ConfigSchema = z.object({
   /** Secret for signing gateway session tokens and dashboard cookies. */
   SESSION_SECRET: z.string().min(16).optional(),
   /**
+   * Key-encryption keyring for wallet secrets (a Worker secret): `kid:<base64 32 bytes>[,older...]`,
+   * the first is current (docs/wallets.md: rotation). Absent: wallets cannot hold keys.
+   */
+  WALLET_KEK: z.string().min(1).optional(),
+  /**
    * Hostnames this deployment serves (comma-separated, e.g. "tollgate.example.com"). A request to /mcp
    * for another Host answers 421; loopback hosts are always served. Empty: any Host (see ADR 0012).
    * `https://<host>` of each is also an allowed browser Origin.

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   "RATE_LIMITED",
   "LEDGER_UNAVAILABLE",
   "UPSTREAM_ERROR",
+  "NOT_CONFIGURED",
   "INTERNAL",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -43,6 +44,7 @@ export function codeToStatus(code: ErrorCode): number {
     case "UPSTREAM_ERROR":
       return 502;
     case "LEDGER_UNAVAILABLE":
+    case "NOT_CONFIGURED":
       return 503;
     case "INTERNAL":
       return 500;

@@ -7,15 +7,15 @@ const MAX_ROUNDS = 20;
 
 const UPSERT = `INSERT INTO transactions (id, org_id, agent_id, session_id, tool, upstream_id, kind, amount,
   currency, decimals, committed_amount, vendor, decision, shadow, reason_code, reason, rules, status,
-  unconfirmed, challenge_id, receipt_ref, approval_id, created_at, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)
+  unconfirmed, challenge_id, receipt_ref, approval_id, created_at, updated_at, wallet_id)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)
 ON CONFLICT(id) DO UPDATE SET agent_id = excluded.agent_id, session_id = excluded.session_id,
   tool = excluded.tool, upstream_id = excluded.upstream_id, kind = excluded.kind, amount = excluded.amount,
   currency = excluded.currency, decimals = excluded.decimals, committed_amount = excluded.committed_amount,
   vendor = excluded.vendor, decision = excluded.decision, shadow = excluded.shadow,
   reason_code = excluded.reason_code, reason = excluded.reason, rules = excluded.rules, status = excluded.status,
   unconfirmed = excluded.unconfirmed, challenge_id = excluded.challenge_id, receipt_ref = excluded.receipt_ref,
-  approval_id = excluded.approval_id, updated_at = excluded.updated_at
+  approval_id = excluded.approval_id, updated_at = excluded.updated_at, wallet_id = excluded.wallet_id
 WHERE excluded.updated_at >= transactions.updated_at`;
 
 function statement(store: LedgerStore, db: D1Database, row: TxRow): D1PreparedStatement {
@@ -47,6 +47,7 @@ function statement(store: LedgerStore, db: D1Database, row: TxRow): D1PreparedSt
       t.approvalId,
       row.created_at,
       row.updated_at,
+      t.walletId ?? null,
     );
 }
 

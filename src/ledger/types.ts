@@ -76,6 +76,8 @@ export const TxRecord = z.strictObject({
   status: z.enum(TRANSACTION_STATUSES),
   challengeId: z.string().max(500).nullable(),
   approvalId: z.string().max(255).nullable(),
+  /** The org wallet Tollgate paid with (tollgate-pays mode); absent when the agent paid. */
+  walletId: Id.nullable().optional(),
 });
 export type TxRecord = z.infer<typeof TxRecord>;
 export type TxStatus = TxRecord["status"];

@@ -2,12 +2,13 @@
 import { and, asc, eq, isNull, ne } from "drizzle-orm";
 import { db, newId } from "../db/client";
 import type { AgentRow } from "../db/queries/tenant";
-import { agents, apiKeys } from "../db/schema";
+import { agents, apiKeys, wallets } from "../db/schema";
 import { AppError } from "../errors";
 import { currentMandate } from "./mandates";
 import { requireOwned } from "./owned";
 import type { AgentView, CreateAgentBody, MandateView, UpdateAgentBody } from "./schemas/agents";
 import { invalidateOrg } from "./tenant";
+import { fieldError } from "./validate";
 
 export function agentView(row: AgentRow): AgentView {
   return {
@@ -18,6 +19,8 @@ export function agentView(row: AgentRow): AgentView {
     isDefault: row.isDefault,
     governanceTools: row.governanceTools,
     inlineApprovals: row.inlineApprovals,
+    payMode: row.payMode,
+    walletId: row.walletId,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -25,6 +28,14 @@ export function agentView(row: AgentRow): AgentView {
 
 export async function requireAgent(env: Env, orgId: string, agentId: string): Promise<AgentRow> {
   return requireOwned(env, agents, orgId, agentId, "Agent");
+}
+
+/** tollgate-pays needs a wallet of this org; a wallet id must name one. */
+async function assertPayer(env: Env, orgId: string, mode: AgentRow["payMode"], walletId: string | null) {
+  if (mode === "tollgate-pays" && walletId === null) {
+    throw fieldError("walletId", "tollgate-pays needs a wallet: give walletId");
+  }
+  if (walletId !== null) await requireOwned(env, wallets, orgId, walletId, "Wallet");
 }
 
 async function assertNameFree(env: Env, orgId: string, name: string, exceptId: string | null): Promise<void> {
@@ -49,6 +60,7 @@ export async function createAgent(
   now: number,
 ): Promise<AgentView> {
   await assertNameFree(env, orgId, input.name, null);
+  await assertPayer(env, orgId, input.payMode, input.walletId);
   const d = db(env);
   const id = newId("agt");
   const insert = d.insert(agents).values({ id, orgId, ...input, createdAt: now });
@@ -85,8 +97,10 @@ export async function updateAgent(
   input: UpdateAgentBody,
   now: number,
 ): Promise<AgentView> {
-  await requireAgent(env, orgId, agentId);
+  const current = await requireAgent(env, orgId, agentId);
   if (input.name !== undefined) await assertNameFree(env, orgId, input.name, agentId);
+  const walletId = input.walletId === undefined ? current.walletId : input.walletId;
+  await assertPayer(env, orgId, input.payMode ?? current.payMode, walletId);
   const d = db(env);
   const update = d
     .update(agents)

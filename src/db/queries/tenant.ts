@@ -1,7 +1,7 @@
 // Loads everything the gateway needs to serve one agent of one org, in one D1 batch.
-import { and, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq } from "drizzle-orm";
 import type { Db } from "../client";
-import { agents, apiKeys, mandates, orgs, policies, upstreams } from "../schema";
+import { agents, apiKeys, mandates, orgs, policies, upstreams, walletMethods, wallets } from "../schema";
 
 export type KeyRow = typeof apiKeys.$inferSelect;
 export type AgentRow = typeof agents.$inferSelect;
@@ -9,6 +9,8 @@ export type MandateRow = typeof mandates.$inferSelect;
 export type PolicyRow = typeof policies.$inferSelect;
 export type UpstreamRow = typeof upstreams.$inferSelect;
 export type OrgRow = typeof orgs.$inferSelect;
+export type WalletRow = typeof wallets.$inferSelect;
+export type WalletMethodRow = typeof walletMethods.$inferSelect;
 
 export async function findKeyByHash(d: Db, hash: string): Promise<KeyRow | undefined> {
   return d.select().from(apiKeys).where(eq(apiKeys.hash, hash)).get();
@@ -24,10 +26,12 @@ export type OrgConfig = {
   mandates: MandateRow[];
   policy: PolicyRow | null;
   upstreams: UpstreamRow[];
+  wallets: WalletRow[];
+  walletMethods: WalletMethodRow[];
 };
 
 export async function loadOrgConfig(d: Db, orgId: string): Promise<OrgConfig | null> {
-  const [orgRows, agentRows, mandateRows, policyRows, upstreamRows] = await d.batch([
+  const [orgRows, agentRows, mandateRows, policyRows, upstreamRows, walletRows, methodRows] = await d.batch([
     d.select().from(orgs).where(eq(orgs.id, orgId)),
     d.select().from(agents).where(eq(agents.orgId, orgId)),
     d
@@ -44,6 +48,12 @@ export async function loadOrgConfig(d: Db, orgId: string): Promise<OrgConfig | n
       .select()
       .from(upstreams)
       .where(and(eq(upstreams.orgId, orgId), eq(upstreams.status, "active"))),
+    d.select().from(wallets).where(eq(wallets.orgId, orgId)),
+    d
+      .select()
+      .from(walletMethods)
+      .where(eq(walletMethods.orgId, orgId))
+      .orderBy(asc(walletMethods.createdAt)),
   ]);
   const org = orgRows[0];
   if (!org) return null;
@@ -53,5 +63,7 @@ export async function loadOrgConfig(d: Db, orgId: string): Promise<OrgConfig | n
     mandates: mandateRows,
     policy: policyRows[0] ?? null,
     upstreams: upstreamRows,
+    wallets: walletRows,
+    walletMethods: methodRows,
   };
 }

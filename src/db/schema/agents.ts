@@ -17,6 +17,12 @@ export const agents = sqliteTable(
     governanceTools: integer("governance_tools", { mode: "boolean" }).notNull().default(true),
     /** Ask approvals inline through the agent's own client (null: the org's setting, default off). */
     inlineApprovals: integer("inline_approvals", { mode: "boolean" }),
+    /** Who answers payment challenges: the agent's own client, or Tollgate with the org wallet. */
+    payMode: text("pay_mode", { enum: ["agent-pays", "tollgate-pays"] })
+      .notNull()
+      .default("agent-pays"),
+    /** The wallet Tollgate pays with in tollgate-pays mode. */
+    walletId: text("wallet_id"),
     createdAt: createdAt(),
     updatedAt: integer("updated_at"),
   },

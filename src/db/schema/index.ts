@@ -6,4 +6,5 @@ export * from "./orgs";
 export * from "./policies";
 export * from "./transactions";
 export * from "./upstreams";
+export * from "./wallets";
 export * from "./webhooks";

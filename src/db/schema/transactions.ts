@@ -36,6 +36,8 @@ export const transactions = sqliteTable(
     challengeId: text("challenge_id"),
     receiptRef: text("receipt_ref"),
     approvalId: text("approval_id"),
+    /** The org wallet Tollgate paid with (tollgate-pays); null when the agent paid. */
+    walletId: text("wallet_id"),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
   },

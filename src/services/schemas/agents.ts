@@ -21,6 +21,10 @@ const agentFields = {
     .boolean()
     .nullable()
     .describe("ask approvals inline through the agent's own client; null: the org's setting"),
+  payMode: z
+    .enum(["agent-pays", "tollgate-pays"])
+    .describe("agent-pays: challenges reach the agent; tollgate-pays: Tollgate pays with the agent's wallet"),
+  walletId: z.string().min(1).max(64).nullable().describe("the org wallet used in tollgate-pays mode"),
 };
 
 export const CreateAgentBody = z.strictObject({
@@ -30,6 +34,8 @@ export const CreateAgentBody = z.strictObject({
   isDefault: agentFields.isDefault.default(false),
   governanceTools: agentFields.governanceTools.default(true),
   inlineApprovals: agentFields.inlineApprovals.default(null),
+  payMode: agentFields.payMode.default("agent-pays"),
+  walletId: agentFields.walletId.default(null),
 });
 export type CreateAgentBody = z.infer<typeof CreateAgentBody>;
 
@@ -40,6 +46,8 @@ export const UpdateAgentBody = z.strictObject({
   isDefault: agentFields.isDefault.optional(),
   governanceTools: agentFields.governanceTools.optional(),
   inlineApprovals: agentFields.inlineApprovals.optional(),
+  payMode: agentFields.payMode.optional(),
+  walletId: agentFields.walletId.optional(),
 });
 export type UpdateAgentBody = z.infer<typeof UpdateAgentBody>;
 
@@ -102,6 +110,8 @@ export const AgentView = z.object({
   isDefault: z.boolean(),
   governanceTools: z.boolean(),
   inlineApprovals: agentFields.inlineApprovals,
+  payMode: agentFields.payMode,
+  walletId: agentFields.walletId,
   createdAt: EpochMs,
   updatedAt: EpochMs.nullable(),
 });
