@@ -49,6 +49,11 @@ export function codeToStatus(code: ErrorCode): number {
   }
 }
 
+/** The first code answered with `status` (BAD_REQUEST for 400), INTERNAL when none is. */
+export function codeForStatus(status: number): ErrorCode {
+  return ERROR_CODES.find((code) => codeToStatus(code) === status) ?? "INTERNAL";
+}
+
 /** A fault with a stable code; thrown by services, rendered once by the app's onError. */
 export class AppError extends Error {
   constructor(
