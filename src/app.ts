@@ -32,12 +32,12 @@ export function createApp() {
   app.onError((err, c) => {
     const requestId = c.get("requestId") ?? "unknown";
     if (err instanceof AppError) {
-      return c.json(errorBody(err.code, err.message, requestId, err.details), codeToStatus(err.code) as 400);
+      return c.json(errorBody(err.code, err.message, requestId, err.details), codeToStatus(err.code));
     }
     // Middleware faults from libraries (e.g. 415 for a body that is not JSON), in our shape.
     if (err instanceof HTTPException && err.status < 500) {
       const code = codeForStatus(err.status);
-      return c.json(errorBody(code, err.message, requestId), codeToStatus(code) as 400);
+      return c.json(errorBody(code, err.message, requestId), codeToStatus(code));
     }
     // Unknown faults are logged without request data (it may hold keys or payment payloads).
     console.error("unhandled", requestId, err instanceof Error ? err.message : String(err));

@@ -1,4 +1,6 @@
 // Error codes for the admin API and transport-level gateway faults: one closed enum, one JSON shape.
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
 export const ERROR_CODES = [
   "BAD_REQUEST",
   "VALIDATION_FAILED",
@@ -17,7 +19,7 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export function codeToStatus(code: ErrorCode): number {
+export function codeToStatus(code: ErrorCode): ContentfulStatusCode {
   switch (code) {
     case "BAD_REQUEST":
     case "VALIDATION_FAILED":

@@ -44,7 +44,6 @@ const ERROR_TEXT: Record<number, string> = {
   503: "LEDGER_UNAVAILABLE",
 };
 
-
 type AdminRouteDef = Omit<RouteConfig, "tags" | "security" | "operationId" | "parameters" | "middleware"> & {
   tag: string;
   access: Access;
@@ -61,8 +60,13 @@ export function adminRoute<const R extends AdminRouteDef>({ tag, access, errors 
     operationId: operationId(route.method, access === "org" ? `/orgs/{orgId}${route.path}` : route.path),
     security: access === "public" ? [] : [{ bearer: [] }],
     // The documented path parameter of every org route (the /org shorthand has none).
-    parameters: access === "org" ? [{ name: "orgId", in: "path", required: true, schema: { type: "string" } }] : [],
-    middleware: [requireAccess(access), ...(route.request?.body ? [readJsonBody] : []), checkResponses(responses)],
+    parameters:
+      access === "org" ? [{ name: "orgId", in: "path", required: true, schema: { type: "string" } }] : [],
+    middleware: [
+      requireAccess(access),
+      ...(route.request?.body ? [readJsonBody] : []),
+      checkResponses(responses),
+    ],
     responses,
   });
 }

@@ -2,7 +2,7 @@
 // at /orgs/:orgId (documented) and at the /org shorthand (same handlers; the caller's own org).
 import { Hono } from "hono";
 import { adminApp } from "./define";
-import { limitBody, type AdminEnv } from "./middleware";
+import { type AdminEnv, limitBody } from "./middleware";
 import { serveDocument } from "./openapi";
 import { activityRoutes } from "./routes/activity";
 import { agentRoutes } from "./routes/agents";
@@ -11,13 +11,14 @@ import { policyRoutes } from "./routes/policies";
 import { upstreamRoutes } from "./routes/upstreams";
 import { webhookRoutes } from "./routes/webhooks";
 
+const ORG_RESOURCES = [orgRoutes, agentRoutes, policyRoutes, upstreamRoutes, webhookRoutes, activityRoutes];
+
 export function adminRoutes() {
   const root = adminApp();
   root.use("*", limitBody);
   deploymentOrgRoutes(root);
   const org = adminApp();
-  for (const register of [orgRoutes, agentRoutes, policyRoutes, upstreamRoutes, webhookRoutes, activityRoutes])
-    register(org);
+  for (const register of ORG_RESOURCES) register(org);
   // Mounting copies the routes (and, for an OpenAPIHono, their documentation) as they are now.
   root.route("/orgs/:orgId", org);
   root.route("/org", new Hono<AdminEnv>().route("/", org));

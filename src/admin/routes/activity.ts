@@ -103,14 +103,14 @@ export function activityRoutes(app: AdminApp): void {
 function approvalRoutes(app: AdminApp): void {
   app.openapi(approve, async (c) => {
     const { approvalId } = c.req.valid("param");
-    const { note, maxPrice } = c.req.valid("json");
-    const view = await decideApproval(c.env, c.var.orgId, approvalId, "approved", note ?? null, c.var.now, maxPrice);
+    const { note = null, maxPrice } = c.req.valid("json");
+    const view = await decideApproval(c.env, c.var.orgId, approvalId, "approved", note, c.var.now, maxPrice);
     return c.json(view, 200);
   });
   app.openapi(reject, async (c) => {
     const { approvalId } = c.req.valid("param");
-    const { note } = c.req.valid("json");
-    const view = await decideApproval(c.env, c.var.orgId, approvalId, "rejected", note ?? null, c.var.now);
+    const { note = null } = c.req.valid("json");
+    const view = await decideApproval(c.env, c.var.orgId, approvalId, "rejected", note, c.var.now);
     return c.json(view, 200);
   });
 }
