@@ -1,9 +1,11 @@
 // The Hono app: middleware order and route mounting at a glance.
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
 import { adminRoutes } from "./admin/routes";
 import { dashboardRoutes } from "./dashboard/routes";
 import type { AppEnv } from "./env";
-import { AppError, codeToStatus, errorBody } from "./errors";
+import { AppError, codeForStatus, codeToStatus, errorBody } from "./errors";
 import { mcpRoutes } from "./mcp/routes";
 
 export function createApp() {
@@ -13,6 +15,12 @@ export function createApp() {
     c.set("requestId", c.req.header("cf-ray") ?? crypto.randomUUID());
     await next();
   });
+
+  // HSTS, nosniff, frame and cross-origin policies for the human- and operator-facing surfaces. Headers a
+  // route sets itself win (the dashboard's own CSP and referrer policy stay as they are).
+  const secure = secureHeaders({ overwrite: false });
+  app.use("/dashboard/*", secure);
+  app.use("/api/*", secure);
 
   app.get("/healthz", (c) => c.json({ ok: true }));
   // The MCP gateway last: its "/:key/mcp" pattern must not shadow /api or /dashboard.
@@ -24,7 +32,12 @@ export function createApp() {
   app.onError((err, c) => {
     const requestId = c.get("requestId") ?? "unknown";
     if (err instanceof AppError) {
-      return c.json(errorBody(err.code, err.message, requestId, err.details), codeToStatus(err.code) as 400);
+      return c.json(errorBody(err.code, err.message, requestId, err.details), codeToStatus(err.code));
+    }
+    // Middleware faults from libraries (e.g. 415 for a body that is not JSON), in our shape.
+    if (err instanceof HTTPException && err.status < 500) {
+      const code = codeForStatus(err.status);
+      return c.json(errorBody(code, err.message, requestId), codeToStatus(code));
     }
     // Unknown faults are logged without request data (it may hold keys or payment payloads).
     console.error("unhandled", requestId, err instanceof Error ? err.message : String(err));

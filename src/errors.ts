@@ -1,4 +1,6 @@
 // Error codes for the admin API and transport-level gateway faults: one closed enum, one JSON shape.
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
 export const ERROR_CODES = [
   "BAD_REQUEST",
   "VALIDATION_FAILED",
@@ -18,7 +20,7 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export function codeToStatus(code: ErrorCode): number {
+export function codeToStatus(code: ErrorCode): ContentfulStatusCode {
   switch (code) {
     case "BAD_REQUEST":
     case "VALIDATION_FAILED":
@@ -49,6 +51,11 @@ export function codeToStatus(code: ErrorCode): number {
     case "INTERNAL":
       return 500;
   }
+}
+
+/** The first code answered with `status` (BAD_REQUEST for 400), INTERNAL when none is. */
+export function codeForStatus(status: number): ErrorCode {
+  return ERROR_CODES.find((code) => codeToStatus(code) === status) ?? "INTERNAL";
 }
 
 /** A fault with a stable code; thrown by services, rendered once by the app's onError. */

@@ -1,125 +1,95 @@
-// One declaration per admin route: the Hono handler (auth -> org scope -> validation -> service) and its
-// OpenAPI entry come from the same object, so the document cannot drift from what is served.
-import type { Context, Hono } from "hono";
+// One declaration per admin route: `adminRoute()` is `createRoute()` plus our conventions (tag, access,
+// the error responses each access kind can give, operation ids), so the handler @hono/zod-openapi
+// registers and the OpenAPI entry it documents come from the same object.
+import { createRoute, OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { z } from "zod";
-import type { AppEnv } from "../env";
-import { config } from "../env";
-import { AppError } from "../errors";
-import { authenticate, bearerToken, orgScope, type Principal } from "../services/auth";
-import { requireOrg } from "../services/orgs";
-import { validate } from "../services/validate";
+import { ErrorBody } from "../services/schemas/common";
+import { issuePath, validationError } from "../services/validate";
+import { type Access, type AdminEnv, checkResponses, readJsonBody, requireAccess } from "./middleware";
 
-/** public: no auth; deployment: ADMIN_TOKEN only; org: under /orgs/:orgId (and the /org shorthand). */
-export type Access = "public" | "deployment" | "org";
-export type Method = "get" | "post" | "put" | "patch" | "delete";
+export type AdminApp = OpenAPIHono<AdminEnv>;
 
-type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+const WHERE: Record<string, string> = { json: "body", param: "path" };
 
-export type HandlerInput<B, Q> = {
-  env: Env;
-  /** The org acted on ("" for non-org routes). */
-  orgId: string;
-  principal: Principal | null;
-  params: Record<string, string>;
-  body: B;
-  query: Q;
-  now: number;
+/** An OpenAPIHono whose failed validations throw our VALIDATION_FAILED (details: [{ path, message }]). */
+export function adminApp(): AdminApp {
+  return new OpenAPIHono<AdminEnv>({
+    defaultHook: (result) => {
+      if (result.success) return;
+      const details = result.error.issues.map((i) => ({ path: issuePath(i.path), message: i.message }));
+      throw validationError(WHERE[result.target] ?? result.target, details);
+    },
+  });
+}
+
+/** Registered as the Error component, so every error response is a $ref to it. */
+export const ErrorSchema = ErrorBody.openapi("Error");
+
+const json = <S extends z.ZodType>(schema: S) => ({ "application/json": { schema } });
+/** A required JSON request body. */
+export const body = <S extends z.ZodType>(schema: S) => ({ content: json(schema), required: true });
+export const ok = <S extends z.ZodType>(schema: S) => ({ 200: { description: "OK", content: json(schema) } });
+export const created = <S extends z.ZodType>(schema: S) => ({
+  201: { description: "Created", content: json(schema) },
+});
+
+const ERROR_TEXT: Record<number, string> = {
+  400: "VALIDATION_FAILED (details name each field) or BAD_REQUEST",
+  401: "UNAUTHORIZED: missing, unknown or revoked token",
+  403: "FORBIDDEN: an MCP key, or a route for the deployment admin only",
+  404: "NOT_FOUND (also for another org's ids)",
+  409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE: body over MAX_BODY_BYTES",
+  415: "UNSUPPORTED_MEDIA_TYPE: a body that is not application/json",
+  503: "LEDGER_UNAVAILABLE",
 };
 
-export type RouteDef<
-  B extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
-> = {
-  method: Method;
-  /** Hono path; for "org" access it is relative to /orgs/:orgId ("" for the org itself). */
-  path: string;
-  summary: string;
+type AdminRouteDef = Omit<RouteConfig, "tags" | "security" | "operationId" | "parameters" | "middleware"> & {
   tag: string;
   access: Access;
-  body?: B;
-  query?: Q;
-  response: z.ZodType;
-  status?: 200 | 201;
   /** Extra error codes worth documenting beyond the auth/validation ones. */
-  errors?: number[];
-  handle: (input: HandlerInput<Out<B>, Out<Q>>) => Promise<unknown> | unknown;
+  errors?: readonly number[];
 };
 
-/** What the OpenAPI document needs to know about a route (type-erased). */
-export type RouteDoc = {
-  method: Method;
-  path: string;
-  summary: string;
-  tag: string;
-  access: Access;
-  body?: z.ZodType | undefined;
-  query?: z.ZodType | undefined;
-  response: z.ZodType;
-  status: number;
-  errors: number[];
-};
-
-export class AdminRouter {
-  readonly docs: RouteDoc[] = [];
-  constructor(private readonly app: Hono<AppEnv>) {}
-
-  add<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
-    def: RouteDef<B, Q>,
-  ): this {
-    const handler = (c: Context<AppEnv>) => run(c, def);
-    if (def.access === "org") {
-      this.app.on(def.method.toUpperCase(), `/orgs/:orgId${def.path}`, handler);
-      this.app.on(def.method.toUpperCase(), `/org${def.path}`, handler);
-    } else {
-      this.app.on(def.method.toUpperCase(), def.path, handler);
-    }
-    this.docs.push({
-      method: def.method,
-      path: def.access === "org" ? `/orgs/:orgId${def.path}` : def.path,
-      summary: def.summary,
-      tag: def.tag,
-      access: def.access,
-      body: def.body,
-      query: def.query,
-      response: def.response,
-      status: def.status ?? 200,
-      errors: def.errors ?? [],
-    });
-    return this;
-  }
+/** For "org" access, `path` is relative to /orgs/{orgId} ("/" for the org itself). */
+export function adminRoute<const R extends AdminRouteDef>({ tag, access, errors = [], ...route }: R) {
+  const responses = withErrors(route.responses, errorCodes(route, access, errors));
+  return createRoute({
+    ...route,
+    tags: [tag],
+    operationId: operationId(route.method, access === "org" ? `/orgs/{orgId}${route.path}` : route.path),
+    security: access === "public" ? [] : [{ bearer: [] }],
+    // The documented path parameter of every org route (the /org shorthand has none).
+    parameters:
+      access === "org" ? [{ name: "orgId", in: "path", required: true, schema: { type: "string" } }] : [],
+    middleware: [
+      requireAccess(access),
+      ...(route.request?.body ? [readJsonBody] : []),
+      checkResponses(responses),
+    ],
+    responses,
+  });
 }
 
-async function run<B extends z.ZodType | undefined, Q extends z.ZodType | undefined>(
-  c: Context<AppEnv>,
-  def: RouteDef<B, Q>,
-): Promise<Response> {
-  const now = Date.now();
-  let principal: Principal | null = null;
-  let orgId = "";
-  if (def.access !== "public") {
-    principal = await authenticate(c.env, bearerToken(c.req.header("authorization")), now);
-    if (def.access === "deployment" && principal.kind !== "deployment") {
-      throw new AppError("FORBIDDEN", "Only the deployment admin token may do this");
-    }
-    if (def.access === "org") {
-      orgId = orgScope(principal, c.req.param("orgId") ?? null);
-      if (principal.kind === "deployment") await requireOrg(c.env, orgId);
-    }
-  }
-  const query = (def.query ? validate(def.query, c.req.query(), "query") : undefined) as Out<Q>;
-  const body = (def.body ? validate(def.body, await readJson(c), "body") : undefined) as Out<B>;
-  const result = await def.handle({ env: c.env, orgId, principal, params: c.req.param(), body, query, now });
-  return c.json(result as object, (def.status ?? 200) as 200);
+function errorCodes(route: Pick<RouteConfig, "request">, access: Access, extra: readonly number[]): number[] {
+  const codes = new Set<number>([...(access === "public" ? [] : [401, 403]), ...extra]);
+  if (route.request?.body || route.request?.query) codes.add(400);
+  if (route.request?.body) for (const code of [413, 415]) codes.add(code);
+  if (access === "org") codes.add(404);
+  return [...codes].sort((a, b) => a - b);
 }
 
-async function readJson(c: Context<AppEnv>): Promise<unknown> {
-  const text = await c.req.text();
-  if (text.length > config(c.env).MAX_BODY_BYTES)
-    throw new AppError("PAYLOAD_TOO_LARGE", "Body is too large");
-  if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError("BAD_REQUEST", "Body must be valid JSON");
-  }
+/** The declared success responses plus the error ones (typed as the former: handlers answer success). */
+function withErrors<T extends RouteConfig["responses"]>(responses: T, codes: number[]): T {
+  const errors = codes.map((code) => [
+    code,
+    { description: ERROR_TEXT[code] ?? "Error", content: json(ErrorSchema) },
+  ]);
+  return Object.assign({}, responses, Object.fromEntries(errors));
+}
+
+/** getOrgsOrgIdAgentsAgentId for GET /orgs/{orgId}/agents/{agentId}, as before the library. */
+function operationId(method: string, path: string): string {
+  const camel = path.replace(/\/\{?(\w)/g, (_m, c: string) => c.toUpperCase()).replace(/\W/g, "");
+  return `${method}${camel}`;
 }

@@ -1,26 +1,27 @@
-// The admin REST API (/api/v1): every route declared once (handler + OpenAPI entry) per resource file.
+// The admin REST API (/api/v1): deployment routes on the root app, org routes on one app mounted twice,
+// at /orgs/:orgId (documented) and at the /org shorthand (same handlers; the caller's own org).
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
-import { AdminRouter } from "./define";
-import { openApiDocument } from "./openapi";
+import { adminApp } from "./define";
+import { type AdminEnv, limitBody } from "./middleware";
+import { serveDocument } from "./openapi";
 import { activityRoutes } from "./routes/activity";
 import { agentRoutes } from "./routes/agents";
-import { orgRoutes } from "./routes/orgs";
+import { deploymentOrgRoutes, orgRoutes } from "./routes/orgs";
 import { policyRoutes } from "./routes/policies";
 import { upstreamRoutes } from "./routes/upstreams";
+import { webhookRoutes } from "./routes/webhooks";
+
+const ORG_RESOURCES = [orgRoutes, agentRoutes, policyRoutes, upstreamRoutes, webhookRoutes, activityRoutes];
 
 export function adminRoutes() {
-  const app = new Hono<AppEnv>();
-  const router = new AdminRouter(app);
-  orgRoutes(router);
-  agentRoutes(router);
-  policyRoutes(router);
-  upstreamRoutes(router);
-  activityRoutes(router);
-  let doc: unknown = null;
-  app.get("/openapi.json", (c) => {
-    doc ??= openApiDocument(router.docs);
-    return c.json(doc as object);
-  });
-  return app;
+  const root = adminApp();
+  root.use("*", limitBody);
+  deploymentOrgRoutes(root);
+  const org = adminApp();
+  for (const register of ORG_RESOURCES) register(org);
+  // Mounting copies the routes (and, for an OpenAPIHono, their documentation) as they are now.
+  root.route("/orgs/:orgId", org);
+  root.route("/org", new Hono<AdminEnv>().route("/", org));
+  serveDocument(root);
+  return root;
 }

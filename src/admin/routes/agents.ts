@@ -1,5 +1,5 @@
 // Routes: agents and their mandates.
-
+import { z } from "@hono/zod-openapi";
 import { createAgent, deleteAgent, getAgent, listAgents, updateAgent } from "../../services/agents";
 import { getMandate, listMandateVersions, putMandate } from "../../services/mandates";
 import {
@@ -11,92 +11,124 @@ import {
   UpdateAgentBody,
 } from "../../services/schemas/agents";
 import { Deleted, listOf } from "../../services/schemas/common";
-import type { AdminRouter } from "../define";
+import { type AdminApp, adminRoute, body, created, ok } from "../define";
 
-export function agentRoutes(r: AdminRouter): void {
-  r.add({
-    method: "post",
-    path: "/agents",
-    tag: "agents",
-    access: "org",
-    summary: "Create an agent (names are unique per org)",
-    body: CreateAgentBody,
-    response: AgentView,
-    status: 201,
-    errors: [409],
-    handle: ({ env, orgId, body, now }) => createAgent(env, orgId, body, now),
-  })
-    .add({
-      method: "get",
-      path: "/agents",
-      tag: "agents",
-      access: "org",
-      summary: "List agents",
-      response: listOf(AgentView),
-      handle: async ({ env, orgId }) => ({ data: await listAgents(env, orgId) }),
-    })
-    .add({
-      method: "get",
-      path: "/agents/:agentId",
-      tag: "agents",
-      access: "org",
-      summary: "Read an agent with its active mandate",
-      response: AgentWithMandateView,
-      errors: [404],
-      handle: ({ env, orgId, params }) => getAgent(env, orgId, params.agentId!),
-    })
-    .add({
-      method: "patch",
-      path: "/agents/:agentId",
-      tag: "agents",
-      access: "org",
-      summary: "Update an agent (isDefault: true unsets the others)",
-      body: UpdateAgentBody,
-      response: AgentView,
-      errors: [404, 409],
-      handle: ({ env, orgId, params, body, now }) => updateAgent(env, orgId, params.agentId!, body, now),
-    })
-    .add({
-      method: "delete",
-      path: "/agents/:agentId",
-      tag: "agents",
-      access: "org",
-      summary: "Delete an agent and revoke its agent keys",
-      response: Deleted,
-      errors: [404],
-      handle: ({ env, orgId, params, now }) => deleteAgent(env, orgId, params.agentId!, now),
-    })
-    .add({
-      method: "put",
-      path: "/agents/:agentId/mandate",
-      tag: "mandates",
-      access: "org",
-      summary: "Set the agent's mandate (a new version; amounts in major units)",
-      body: PutMandateBody,
-      response: MandateView,
-      errors: [404],
-      handle: ({ env, orgId, params, body, now }) => putMandate(env, orgId, params.agentId!, body, now),
-    })
-    .add({
-      method: "get",
-      path: "/agents/:agentId/mandate",
-      tag: "mandates",
-      access: "org",
-      summary: "Read the agent's current mandate",
-      response: MandateView,
-      errors: [404],
-      handle: ({ env, orgId, params }) => getMandate(env, orgId, params.agentId!),
-    })
-    .add({
-      method: "get",
-      path: "/agents/:agentId/mandate/versions",
-      tag: "mandates",
-      access: "org",
-      summary: "List every version of the agent's mandate, newest first",
-      response: listOf(MandateView),
-      errors: [404],
-      handle: async ({ env, orgId, params }) => ({
-        data: await listMandateVersions(env, orgId, params.agentId!),
-      }),
-    });
+const AgentParams = z.object({ agentId: z.string() });
+
+const postAgent = adminRoute({
+  method: "post",
+  path: "/agents",
+  tag: "agents",
+  access: "org",
+  summary: "Create an agent (names are unique per org)",
+  request: { body: body(CreateAgentBody) },
+  responses: created(AgentView),
+  errors: [409],
+});
+
+const getAgents = adminRoute({
+  method: "get",
+  path: "/agents",
+  tag: "agents",
+  access: "org",
+  summary: "List agents",
+  responses: ok(listOf(AgentView)),
+});
+
+const getAgentRoute = adminRoute({
+  method: "get",
+  path: "/agents/{agentId}",
+  tag: "agents",
+  access: "org",
+  summary: "Read an agent with its active mandate",
+  request: { params: AgentParams },
+  responses: ok(AgentWithMandateView),
+  errors: [404],
+});
+
+const patchAgent = adminRoute({
+  method: "patch",
+  path: "/agents/{agentId}",
+  tag: "agents",
+  access: "org",
+  summary: "Update an agent (isDefault: true unsets the others)",
+  request: { params: AgentParams, body: body(UpdateAgentBody) },
+  responses: ok(AgentView),
+  errors: [404, 409],
+});
+
+const deleteAgentRoute = adminRoute({
+  method: "delete",
+  path: "/agents/{agentId}",
+  tag: "agents",
+  access: "org",
+  summary: "Delete an agent and revoke its agent keys",
+  request: { params: AgentParams },
+  responses: ok(Deleted),
+  errors: [404],
+});
+
+const putMandateRoute = adminRoute({
+  method: "put",
+  path: "/agents/{agentId}/mandate",
+  tag: "mandates",
+  access: "org",
+  summary: "Set the agent's mandate (a new version; amounts in major units)",
+  request: { params: AgentParams, body: body(PutMandateBody) },
+  responses: ok(MandateView),
+  errors: [404],
+});
+
+const getMandateRoute = adminRoute({
+  method: "get",
+  path: "/agents/{agentId}/mandate",
+  tag: "mandates",
+  access: "org",
+  summary: "Read the agent's current mandate",
+  request: { params: AgentParams },
+  responses: ok(MandateView),
+  errors: [404],
+});
+
+const getMandateVersions = adminRoute({
+  method: "get",
+  path: "/agents/{agentId}/mandate/versions",
+  tag: "mandates",
+  access: "org",
+  summary: "List every version of the agent's mandate, newest first",
+  request: { params: AgentParams },
+  responses: ok(listOf(MandateView)),
+  errors: [404],
+});
+
+export function agentRoutes(app: AdminApp): void {
+  app.openapi(postAgent, async (c) =>
+    c.json(await createAgent(c.env, c.var.orgId, c.req.valid("json"), c.var.now), 201),
+  );
+  app.openapi(getAgents, async (c) => c.json({ data: await listAgents(c.env, c.var.orgId) }, 200));
+  app.openapi(getAgentRoute, async (c) =>
+    c.json(await getAgent(c.env, c.var.orgId, c.req.valid("param").agentId), 200),
+  );
+  app.openapi(patchAgent, async (c) => {
+    const { agentId } = c.req.valid("param");
+    return c.json(await updateAgent(c.env, c.var.orgId, agentId, c.req.valid("json"), c.var.now), 200);
+  });
+  app.openapi(deleteAgentRoute, async (c) =>
+    c.json(await deleteAgent(c.env, c.var.orgId, c.req.valid("param").agentId, c.var.now), 200),
+  );
+  mandateRoutes(app);
+}
+
+function mandateRoutes(app: AdminApp): void {
+  app.openapi(putMandateRoute, async (c) => {
+    const { agentId } = c.req.valid("param");
+    return c.json(await putMandate(c.env, c.var.orgId, agentId, c.req.valid("json"), c.var.now), 200);
+  });
+  app.openapi(getMandateRoute, async (c) =>
+    c.json(await getMandate(c.env, c.var.orgId, c.req.valid("param").agentId), 200),
+  );
+  app.openapi(getMandateVersions, async (c) => {
+    const data = await listMandateVersions(c.env, c.var.orgId, c.req.valid("param").agentId);
+    return c.json({ data }, 200);
+  });
 }

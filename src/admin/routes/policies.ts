@@ -1,5 +1,5 @@
 // Routes: policy versions, activation and the dry-run evaluator.
-
+import { z } from "@hono/zod-openapi";
 import {
   activatePolicy,
   createPolicy,
@@ -16,59 +16,75 @@ import {
   PolicySummaryView,
   PolicyView,
 } from "../../services/schemas/policies";
-import type { AdminRouter } from "../define";
+import { type AdminApp, adminRoute, body, created, ok } from "../define";
 
-export function policyRoutes(r: AdminRouter): void {
-  r.add({
-    method: "post",
-    path: "/policies",
-    tag: "policies",
-    access: "org",
-    summary:
-      "Upload a policy (YAML or JSON); compile errors come back with line and column, keys matching no tool as warnings",
-    body: CreatePolicyBody,
-    response: CreatedPolicyView,
-    status: 201,
-    handle: ({ env, orgId, body, now }) => createPolicy(env, orgId, body, now),
-  })
-    .add({
-      method: "get",
-      path: "/policies",
-      tag: "policies",
-      access: "org",
-      summary: "List policy versions, newest first",
-      response: listOf(PolicySummaryView),
-      handle: async ({ env, orgId }) => ({ data: await listPolicies(env, orgId) }),
-    })
-    .add({
-      method: "post",
-      path: "/policies/evaluate",
-      tag: "policies",
-      access: "org",
-      summary: "Dry-run a call against a policy (text, a version, or the active one) and an agent's mandate",
-      body: EvaluateBody,
-      response: EvaluateView,
-      errors: [404],
-      handle: ({ env, orgId, body, now }) => evaluatePolicyDryRun(env, orgId, body, now),
-    })
-    .add({
-      method: "get",
-      path: "/policies/:policyId",
-      tag: "policies",
-      access: "org",
-      summary: "Read one policy version with its source",
-      response: PolicyView,
-      errors: [404],
-      handle: ({ env, orgId, params }) => getPolicy(env, orgId, params.policyId!),
-    })
-    .add({
-      method: "post",
-      path: "/policies/:policyId/activate",
-      tag: "policies",
-      access: "org",
-      summary: "Make this version the org's only active policy",
-      response: PolicyView,
-      errors: [404],
-      handle: ({ env, orgId, params }) => activatePolicy(env, orgId, params.policyId!),
-    });
+const PolicyParams = z.object({ policyId: z.string() });
+
+const postPolicy = adminRoute({
+  method: "post",
+  path: "/policies",
+  tag: "policies",
+  access: "org",
+  summary:
+    "Upload a policy (YAML or JSON); compile errors come back with line and column, keys matching no tool as warnings",
+  request: { body: body(CreatePolicyBody) },
+  responses: created(CreatedPolicyView),
+});
+
+const getPolicies = adminRoute({
+  method: "get",
+  path: "/policies",
+  tag: "policies",
+  access: "org",
+  summary: "List policy versions, newest first",
+  responses: ok(listOf(PolicySummaryView)),
+});
+
+const evaluate = adminRoute({
+  method: "post",
+  path: "/policies/evaluate",
+  tag: "policies",
+  access: "org",
+  summary: "Dry-run a call against a policy (text, a version, or the active one) and an agent's mandate",
+  request: { body: body(EvaluateBody) },
+  responses: ok(EvaluateView),
+  errors: [404],
+});
+
+const getPolicyRoute = adminRoute({
+  method: "get",
+  path: "/policies/{policyId}",
+  tag: "policies",
+  access: "org",
+  summary: "Read one policy version with its source",
+  request: { params: PolicyParams },
+  responses: ok(PolicyView),
+  errors: [404],
+});
+
+const activate = adminRoute({
+  method: "post",
+  path: "/policies/{policyId}/activate",
+  tag: "policies",
+  access: "org",
+  summary: "Make this version the org's only active policy",
+  request: { params: PolicyParams },
+  responses: ok(PolicyView),
+  errors: [404],
+});
+
+export function policyRoutes(app: AdminApp): void {
+  app.openapi(postPolicy, async (c) =>
+    c.json(await createPolicy(c.env, c.var.orgId, c.req.valid("json"), c.var.now), 201),
+  );
+  app.openapi(getPolicies, async (c) => c.json({ data: await listPolicies(c.env, c.var.orgId) }, 200));
+  app.openapi(evaluate, async (c) =>
+    c.json(await evaluatePolicyDryRun(c.env, c.var.orgId, c.req.valid("json"), c.var.now), 200),
+  );
+  app.openapi(getPolicyRoute, async (c) =>
+    c.json(await getPolicy(c.env, c.var.orgId, c.req.valid("param").policyId), 200),
+  );
+  app.openapi(activate, async (c) =>
+    c.json(await activatePolicy(c.env, c.var.orgId, c.req.valid("param").policyId), 200),
+  );
 }
