@@ -9,14 +9,24 @@ import { agentRoutes } from "./routes/agents";
 import { deploymentOrgRoutes, orgRoutes } from "./routes/orgs";
 import { policyRoutes } from "./routes/policies";
 import { upstreamRoutes } from "./routes/upstreams";
+import { deploymentWalletRoutes, walletRoutes } from "./routes/wallets";
 import { webhookRoutes } from "./routes/webhooks";
 
-const ORG_RESOURCES = [orgRoutes, agentRoutes, policyRoutes, upstreamRoutes, webhookRoutes, activityRoutes];
+const ORG_RESOURCES = [
+  orgRoutes,
+  agentRoutes,
+  policyRoutes,
+  upstreamRoutes,
+  webhookRoutes,
+  walletRoutes,
+  activityRoutes,
+];
 
 export function adminRoutes() {
   const root = adminApp();
   root.use("*", limitBody);
   deploymentOrgRoutes(root);
+  deploymentWalletRoutes(root);
   const org = adminApp();
   for (const register of ORG_RESOURCES) register(org);
   // Mounting copies the routes (and, for an OpenAPIHono, their documentation) as they are now.

@@ -30,6 +30,11 @@ export type DenialReason =
   | "credential_mismatch"
   | "multiple_credentials"
   | "duplicate_call"
+  | "wallet_unavailable"
+  | "credential_not_allowed"
+  | "no_payable_offer"
+  | "payment_failed"
+  | "payment_refused"
   | "ledger_unavailable";
 
 export type Price = { amount: bigint | string; currency: string; decimals: number };

@@ -14,6 +14,7 @@ import { paidRetry } from "./paid-retry";
 import { priced } from "./priced";
 import { refuse } from "./refuse";
 import { answer, jsonResponse } from "./respond";
+import { tollgatePays } from "./tollgate-pays";
 import { failedAnswer, read, send, upstreamError } from "./upstream-call";
 
 export type MeterOptions = {
@@ -29,6 +30,17 @@ export async function meteredCall(
 ): Promise<Response> {
   const { call } = target;
   const credentials = credentialCount(req);
+  if (credentials > 0 && g.tenant.payer.mode === "tollgate-pays") {
+    // Tollgate is this agent's only payer: a credential of its own would be a second, unbudgeted one.
+    const denial: Denial = {
+      reason: "credential_not_allowed",
+      message:
+        "this agent's payments are made by Tollgate; a credential sent by the agent is refused and was not forwarded.",
+      source: "gateway",
+      transactionId: call.txId,
+    };
+    return jsonResponse(await refuse(g, req.id, call, { denial, kind: "payment" }));
+  }
   const credential = credentials === 1 ? extractCredential(req) : null;
   if (credential) return paidRetry(g, req.id, target, credential);
   if (credentials > 0) {
@@ -84,13 +96,17 @@ export async function meteredCall(
       // The attempt counts against rate limits; a configured estimate is replaced by the real price.
       await settleHold("priced");
       const call = cleared?.estimate ? { ...target.call, txId: newId("tx") } : target.call;
-      return priced(g, {
+      const p = {
         id: req.id,
         call,
         vendorDefault: target.upstream.namespace,
         challenge: { payment, message: reply.message },
         emit: streamed ? emit : undefined,
-      });
+      };
+      const payer = g.tenant.payer;
+      return payer.mode === "tollgate-pays"
+        ? tollgatePays(g, p, { ...target, call }, payer.wallet)
+        : priced(g, p);
     },
     undefined,
     req.id,

@@ -22,7 +22,7 @@ import { record, type Settlement, settle, unavailable } from "./ledger-calls";
 import { notifyCommitted } from "./notify";
 import { priced } from "./priced";
 import { Relay } from "./relay";
-import { answer } from "./respond";
+import { answer, type Emit } from "./respond";
 import { type Answered, read, send, upstreamError } from "./upstream-call";
 
 /** A claimed hold lives this long past the upstream timeout, so a slow settlement still finds it. */
@@ -89,12 +89,37 @@ export async function paidRetry(
   );
 }
 
+/**
+ * Tollgate's own paid retry (tollgate-pays): the same claim and settlement as an agent's, detached
+ * from the client, with the upstream's events relayed on `emit` when the answer is a stream. A
+ * refusal is not re-priced: the agent never sees a challenge, and one call pays at most once.
+ */
+export async function walletRetry(
+  g: GatewayCtx,
+  id: JsonRpcId,
+  target: CallTarget,
+  credential: Credential,
+  emit: Emit | undefined,
+): Promise<unknown> {
+  const relay = new Relay();
+  if (emit) relay.attach(emit);
+  const run = settledRetry(g, id, target, credential, relay, { payer: true }).catch((err: unknown) => {
+    console.error("wallet payment failed", err instanceof Error ? err.message : "error");
+    return rpcError(id, RPC.INTERNAL_ERROR, "The payment failed inside the gateway; it is counted as paid.");
+  });
+  g.exec.waitUntil(run);
+  return run;
+}
+
+type RetryMode = { payer: boolean };
+
 async function settledRetry(
   g: GatewayCtx,
   id: JsonRpcId,
   target: CallTarget,
   credential: Credential,
   relay: Relay,
+  mode: RetryMode = { payer: false },
 ): Promise<unknown> {
   const claim = await claimHold(g, id, target.call, credential);
   if (!claim.ok) return claim.answer;
@@ -114,7 +139,7 @@ async function settledRetry(
     );
     return upstreamError(id, target, reply.failure);
   }
-  return settleByAnswer(g, id, target, hold, reply.message);
+  return settleByAnswer(g, id, target, hold, reply.message, mode);
 }
 
 type Held = { reservationId: string; lines: ClaimedLine[]; offer: Offer | null };
@@ -182,6 +207,7 @@ async function settleByAnswer(
   target: CallTarget,
   hold: Held,
   message: JsonRpcResponse,
+  mode: RetryMode,
 ): Promise<unknown> {
   const { call } = target;
   const outcome = classifyPaidResponse(message);
@@ -202,10 +228,11 @@ async function settleByAnswer(
         receiptRef: outcome.reference,
         unconfirmed: false,
       });
-      return message;
+      return mode.payer ? withPayment(message, hold, paid.paid ?? null, "committed") : message;
     }
     case "refused": {
       await settle(g, hold.reservationId, { commit: false, reason: "credential_refused" });
+      if (mode.payer) return denialError(id, walletRefused(call));
       // A refusal with fresh challenges is a new price to budget, like the first one.
       const fresh = detectPaymentRequired(message);
       return fresh
@@ -222,9 +249,34 @@ async function settleByAnswer(
       const paid = paidAmount(hold.offer, null);
       await settle(g, hold.reservationId, { commit: true, unconfirmed: true, ...paid });
       committed(g, { call, hold, paid: paid.paid ?? null, receiptRef: null, unconfirmed: true });
-      return message;
+      return mode.payer ? withPayment(message, hold, paid.paid ?? null, "unconfirmed") : message;
     }
   }
+}
+
+function walletRefused(call: CallInfo): Denial {
+  return {
+    reason: "payment_refused",
+    message: "the upstream refused the wallet's payment; nothing was charged. The call was not retried.",
+    source: "gateway",
+    transactionId: call.txId,
+  };
+}
+
+/** The result as the upstream sent it, plus what Tollgate paid for it under `_meta["tollgate/payment"]`. */
+function withPayment(
+  message: JsonRpcResponse,
+  hold: Held,
+  paid: PaidAmount | null,
+  status: "committed" | "unconfirmed",
+): JsonRpcResponse {
+  if (!("result" in message) || message.result === null || typeof message.result !== "object") return message;
+  const result = message.result as { _meta?: Record<string, unknown> };
+  const payment = { paidBy: "tollgate", transactionId: hold.reservationId, amount: paid, status };
+  return {
+    ...message,
+    result: { ...result, _meta: { ...(result._meta ?? {}), "tollgate/payment": payment } },
+  };
 }
 
 /**

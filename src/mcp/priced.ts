@@ -6,12 +6,13 @@
 import { ledger } from "../ledger/client";
 import type { OfferBind } from "../ledger/types";
 import { MAX_TERMS_LENGTH, type Offer, offerTerms, type PaymentRequired, priceToBudget } from "../payments";
+import type { ScopeLine } from "../policy";
 import type { JsonRpcId } from "../protocol/jsonrpc";
 import { withinCeiling } from "../services/call-approvals";
 import { approvalGate } from "./approval-gate";
 import { type CallInfo, txRecord } from "./call-record";
 import type { GatewayCtx } from "./context";
-import { evaluateCall, policyDenial } from "./decide";
+import { evaluateCall, type PriceIn, policyDenial } from "./decide";
 import type { Denial } from "./denial";
 import { denialError } from "./denial";
 import { reserveLines, unavailable } from "./ledger-calls";
@@ -35,25 +36,54 @@ export type PricedCall = {
 };
 
 export async function priced(g: GatewayCtx, p: PricedCall): Promise<unknown> {
-  const { id, call, vendorDefault, challenge, emit } = p;
   const now = Date.now();
-  const chosen = priceToBudget(challenge.payment, now);
-  if (!chosen.ok) {
-    const denial: Denial = {
-      reason: chosen.code === "expired" ? "challenge_expired" : "price_unknown",
-      message: chosen.message,
-      source: "gateway",
-      transactionId: call.txId,
-    };
-    return refuse(g, id, call, { denial, kind: "payment" });
-  }
-  const offer = chosen.offer;
+  const chosen = priceToBudget(p.challenge.payment, now);
+  if (!chosen.ok) return refuse(g, p.id, p.call, { denial: unpriced(p.call, chosen), kind: "payment" });
+  const covered = coveredOffers(p.challenge.payment, chosen.offer);
+  const held = await holdOffer(g, p, { offer: chosen.offer, covered, now });
+  if (!held.ok) return held.answer;
+  return narrowChallenge(p.challenge.message, new Set(held.bind.offers.map((o) => o.key)));
+}
+
+export function unpriced(call: CallInfo, chosen: { code: string; message: string }): Denial {
+  return {
+    reason: chosen.code === "expired" ? "challenge_expired" : "price_unknown",
+    message: chosen.message,
+    source: "gateway",
+    transactionId: call.txId,
+  };
+}
+
+export type Hold = {
+  /** The offer budgeted, and every offer a paid retry may pay through this hold. */
+  offer: Offer;
+  covered: Offer[];
+  now: number;
+  /** More lines to reserve with the call's own (a paying wallet's caps). */
+  extraLines?: ScopeLine[];
+  /** Stamped on the transaction: the wallet Tollgate pays with. */
+  walletId?: string;
+};
+
+export type Held =
+  | { ok: true; holdId: string; bind: OfferBind; price: NonNullable<PriceIn>; vendor: string }
+  | { ok: false; answer: unknown };
+
+/**
+ * Judges the call at the offer's price (approvals included) and reserves every line, bound to this
+ * call and to the covered offers' terms; a hold an approval made is bound instead of a new one.
+ */
+export async function holdOffer(g: GatewayCtx, p: PricedCall, h: Hold): Promise<Held> {
+  const { id, call, emit } = p;
+  const { offer, now } = h;
   const price = { amount: offer.amount, currency: offer.currency!, decimals: offer.decimals! };
-  const vendor = offer.recipient ?? offer.realm ?? vendorDefault;
+  const vendor = offer.recipient ?? offer.realm ?? p.vendorDefault;
   const first = evaluateCall(g, call, { price, vendor, now, approved: approvedFor(call, price) });
   const gate = await approvalGate(g, { call, decision: first, price, vendor, now, emit });
-  const fail = (denial: Denial, decision = first) =>
-    refuse(g, id, call, { denial, decision, price, kind: "payment", vendor });
+  const fail = async (denial: Denial, decision = first, recorded = false) => ({
+    ok: false as const,
+    answer: await refuse(g, id, call, { denial, decision, price, kind: "payment", vendor, recorded }),
+  });
   if (!gate.proceed) return fail(gate.denial);
   const decision = gate.decision;
   call.approval = gate.approval;
@@ -61,8 +91,7 @@ export async function priced(g: GatewayCtx, p: PricedCall): Promise<unknown> {
   if (refused) return fail(refused, decision);
 
   // Only offers this reservation covers can be paid through it; others are refused at the retry.
-  const covered = coveredOffers(challenge.payment, offer);
-  const bind = bindingFor(g, call, covered);
+  const bind = bindingFor(g, call, h.covered);
   if (bind.offers.length === 0) {
     const denial: Denial = {
       reason: "price_unknown",
@@ -73,38 +102,36 @@ export async function priced(g: GatewayCtx, p: PricedCall): Promise<unknown> {
     };
     return fail(denial, decision);
   }
-  if (gate.holdId) return bindHold(g, p, gate.holdId, bind);
+  if (gate.holdId) {
+    const bound = await bindHold(g, p, gate.holdId, bind);
+    return bound.ok ? { ok: true, holdId: gate.holdId, bind, price, vendor } : bound;
+  }
   const expiresAt = offer.expiresAt ?? now + (offer.maxTimeoutSeconds ?? 300) * 1000;
   const ttlMs = Math.min(Math.max(expiresAt - now + SKEW_MS, 1_000), 86_400_000);
   const hold = await reserveLines(g, {
     txId: call.txId,
-    lines: decision.scopes.filter((l) => l.kind === "money"),
+    lines: [...decision.scopes.filter((l) => l.kind === "money"), ...(h.extraLines ?? [])],
     ttlMs,
     price,
-    tx: txRecord(
-      g,
-      call,
-      {
-        kind: "payment",
-        decision: "allow",
-        status: "reserved",
-        ...priceFields(price, vendor),
-        challengeId: offer.protocol === "mpp" ? offer.offerKey : null,
-      },
-      decision,
-    ),
+    tx: {
+      ...txRecord(
+        g,
+        call,
+        {
+          kind: "payment",
+          decision: "allow",
+          status: "reserved",
+          ...priceFields(price, vendor),
+          challengeId: offer.protocol === "mpp" ? offer.offerKey : null,
+        },
+        decision,
+      ),
+      ...(h.walletId ? { walletId: h.walletId } : {}),
+    },
     bind,
   });
-  if (!hold.ok)
-    return refuse(g, id, call, {
-      denial: hold.denial,
-      decision,
-      price,
-      kind: "payment",
-      vendor,
-      recorded: hold.denial.reason === "budget_exceeded",
-    });
-  return narrowChallenge(challenge.message, new Set(bind.offers.map((o) => o.key)));
+  if (!hold.ok) return fail(hold.denial, decision, hold.denial.reason === "budget_exceeded");
+  return { ok: true, holdId: call.txId, bind, price, vendor };
 }
 
 /**
@@ -133,14 +160,19 @@ function bindingFor(g: GatewayCtx, call: CallInfo, covered: Offer[]): OfferBind 
 }
 
 /** An approved price is already held: bind this challenge's offers to the hold instead of reserving. */
-async function bindHold(g: GatewayCtx, p: PricedCall, holdId: string, bind: OfferBind): Promise<unknown> {
+async function bindHold(
+  g: GatewayCtx,
+  p: PricedCall,
+  holdId: string,
+  bind: OfferBind,
+): Promise<{ ok: true } | { ok: false; answer: unknown }> {
   const { id, call } = p;
   const r = await ledger(g.env, g.tenant.orgId).attachOffers({
     reservationId: holdId,
     bind,
     now: Date.now(),
   });
-  if (!r.ok) return denialError(id, unavailable(call.txId));
+  if (!r.ok) return { ok: false, answer: denialError(id, unavailable(call.txId)) };
   if (!r.value.ok) {
     const denial: Denial = {
       reason: "approval_expired",
@@ -149,7 +181,7 @@ async function bindHold(g: GatewayCtx, p: PricedCall, holdId: string, bind: Offe
       ...(call.approval ? { approvalId: call.approval.id } : {}),
       transactionId: holdId,
     };
-    return refuse(g, id, call, { denial, kind: "payment" });
+    return { ok: false, answer: await refuse(g, id, call, { denial, kind: "payment" }) };
   }
-  return narrowChallenge(p.challenge.message, new Set(bind.offers.map((o) => o.key)));
+  return { ok: true };
 }

@@ -2,7 +2,14 @@
 // upstreams that serve this request. Cached per isolate so the hot path costs no D1 round trip;
 // admin writes call invalidateOrg() and other isolates pick changes up within CACHE_TTL_MS.
 import { db } from "../db/client";
-import { findKeyByHash, type KeyRow, loadOrgConfig, type OrgConfig, touchKey } from "../db/queries/tenant";
+import {
+  findKeyByHash,
+  type KeyRow,
+  loadOrgConfig,
+  type OrgConfig,
+  touchKey,
+  type WalletMethodRow,
+} from "../db/queries/tenant";
 import type { ConversionTable } from "../money";
 import type { CompiledPolicy, Mandate } from "../policy";
 import { TtlCache } from "../ttl-cache";
@@ -48,6 +55,17 @@ export type Tenant = {
    * trusts the person at the client, and an agent's client can answer for itself.
    */
   inlineApprovals: boolean;
+  /** Who answers payment challenges; tollgate-pays with a null wallet fails closed (no payment). */
+  payer: { mode: "agent-pays" } | { mode: "tollgate-pays"; wallet: TenantWallet | null };
+};
+
+/** The wallet Tollgate pays with for this agent; secrets stay sealed until a payment is made. */
+export type TenantWallet = {
+  id: string;
+  name: string;
+  active: boolean;
+  caps: { currency: string; decimals: number; daily: string | null; total: string | null };
+  methods: { id: string; kind: WalletMethodRow["kind"]; envelope: string }[];
 };
 
 export type TenantResult =
@@ -121,6 +139,10 @@ export async function resolveTenant(
       timeZone: config.org.timeZone,
       warningThreshold: settings.budgetWarningThreshold,
       inlineApprovals: agentRow.inlineApprovals ?? settings.inlineApprovals,
+      payer:
+        agentRow.payMode === "tollgate-pays"
+          ? { mode: "tollgate-pays", wallet: tenantWallet(config, agentRow.walletId) }
+          : { mode: "agent-pays" },
     },
   };
 }
@@ -140,6 +162,20 @@ async function cachedOrg(env: Env, orgId: string, now: number): Promise<OrgState
   const state = config && decodeOrg(config);
   orgCache.set(orgId, state, now);
   return state;
+}
+
+function tenantWallet(config: OrgConfig, walletId: string | null): TenantWallet | null {
+  const w = config.wallets.find((row) => row.id === walletId);
+  if (!w) return null;
+  return {
+    id: w.id,
+    name: w.name,
+    active: w.status === "active",
+    caps: { currency: w.capCurrency, decimals: w.capDecimals, daily: w.capDaily, total: w.capTotal },
+    methods: config.walletMethods
+      .filter((m) => m.walletId === w.id)
+      .map((m) => ({ id: m.id, kind: m.kind, envelope: m.secret })),
+  };
 }
 
 /** What the policy engine judges an agent's calls by. */

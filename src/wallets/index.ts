@@ -1,6 +1,7 @@
 // Public surface of payer mode's core: sealed wallet secrets, method schemas, choosing and paying an offer.
 
 export { cannotPay, evmChainId } from "./capability";
+export { type CapLines, type WalletCaps, walletCapLines } from "./caps";
 export {
   type Choice,
   type ChooseInput,
