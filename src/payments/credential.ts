@@ -98,7 +98,7 @@ function x402Credential(value: unknown): Credential | null {
     protocol: "x402",
     x402Version: version,
     offerKey: accepted === null ? v1Key : tryCanonicalJson(accepted),
-    accepted,
+    accepted: accepted === null ? null : requirementFields(accepted),
     authorizedAmount: parseBaseUnits(auth?.value),
     payTo,
     validAfter: parseBaseUnits(auth?.validAfter),
@@ -106,6 +106,22 @@ function x402Credential(value: unknown): Credential | null {
     scheme,
     network,
   };
+}
+
+const REQUIREMENT_FIELDS = ["scheme", "network", "amount", "asset", "payTo", "maxTimeoutSeconds"] as const;
+
+/**
+ * The echoed requirement's own terms, primitives only: matching uses the offer key (the whole echo,
+ * canonical), so nothing else is kept, and whatever else the agent put there (a payload, a
+ * signature) never travels on with the credential.
+ */
+function requirementFields(accepted: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of REQUIREMENT_FIELDS) {
+    const v = accepted[key];
+    if (typeof v === "string" || typeof v === "number") out[key] = v;
+  }
+  return out;
 }
 
 function stringOrNull(value: unknown): string | null {

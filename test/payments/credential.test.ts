@@ -48,6 +48,27 @@ describe("extractCredential", () => {
     });
   });
 
+  it("keeps only the requirement's own terms of an x402 echo, never a payload planted in it", () => {
+    // Found by the property test: an `accepted` echo carrying a signature travelled on with the credential.
+    const found = extractCredential({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: {
+        name: "t",
+        _meta: {
+          "x402/payment": {
+            x402Version: 2,
+            accepted: { scheme: "exact", network: "eip155:84532", "": [{ payload: { signature: "SECRET" } }] },
+            payload: { signature: "0xab", authorization: { from: "0x1", to: "0x2", value: "1" } },
+          },
+        },
+      },
+    });
+    expect(found?.protocol).toBe("x402");
+    expect(JSON.stringify(found?.protocol === "x402" ? found.accepted : null)).not.toContain("SECRET");
+  });
+
   it("reads the Cloudflare base64 string form", () => {
     expect(credential("x402-v2-credential-base64")).toMatchObject({
       protocol: "x402",
