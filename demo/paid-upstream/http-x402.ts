@@ -80,7 +80,13 @@ export async function serveX402(request: Request, version: X402Version, report: 
 function challenge(version: X402Version, resource: string, error: string, payer?: string): Response {
   const headers: Record<string, string> = { "cache-control": "no-store" };
   if (payer !== undefined) {
-    const failed = { success: false, errorReason: "invalid_payment", transaction: "", network: NAMES[version].network, payer };
+    const failed = {
+      success: false,
+      errorReason: "invalid_payment",
+      transaction: "",
+      network: NAMES[version].network,
+      payer,
+    };
     headers[NAMES[version].response] = encode(failed);
   }
   if (version === 1) {
@@ -111,7 +117,9 @@ async function verify(version: X402Version, header: string, resource: string): P
       ? canonical(payment.accepted) === canonical(HTTP_X402_OFFER)
       : payment.scheme === "exact" && payment.network === "base-sepolia";
   if (!echoOk) return { ok: false, reason: "payment does not answer the offered requirement" };
-  const inner = payment.payload as { signature?: unknown; authorization?: Partial<Authorization> } | undefined;
+  const inner = payment.payload as
+    | { signature?: unknown; authorization?: Partial<Authorization> }
+    | undefined;
   const auth = inner?.authorization;
   if (!auth || !isAuthorization(auth) || typeof inner?.signature !== "string")
     return { ok: false, reason: "no EIP-3009 authorization" };

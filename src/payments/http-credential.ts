@@ -76,7 +76,8 @@ export function checkAgentHeaders(
     const lower = name.toLowerCase();
     bytes += name.length + value.length;
     if (!NAME.test(name)) return refuse("malformed_header", name, "a header name is not an HTTP token");
-    if (!VALUE.test(value)) return refuse("malformed_header", name, "a header value holds control characters");
+    if (!VALUE.test(value))
+      return refuse("malformed_header", name, "a header value holds control characters");
     if (seen.has(lower)) return refuse("malformed_header", name, "a header is given twice");
     seen.add(lower);
     const why = forbidden(lower, value);
@@ -129,7 +130,10 @@ export function withCredentialHeader(
  * The payment credentials a request carries (as the upstream could read them), and the one parsed
  * when there is exactly one: the paid retry's credential checked with credentialMismatch like _meta's.
  */
-export function readHttpCredential(headers: HttpHeadersLike): { count: number; credential: Credential | null } {
+export function readHttpCredential(headers: HttpHeadersLike): {
+  count: number;
+  credential: Credential | null;
+} {
   const found: Array<[string, string]> = [];
   for (const name of [MPP_AUTHORIZATION, MPP_PAYMENT_AUTHORIZATION]) {
     const value = headers.get(name);

@@ -1,7 +1,7 @@
 // Recognises a payment request in a plain HTTP answer (tollgate_fetch): MPP `WWW-Authenticate: Payment`
 // challenges, x402 v2 `PAYMENT-REQUIRED` and x402 v1 JSON bodies (reference 0, 1.1, 2.1, 2.2), as Offers.
 import { decodeBase64Json, parseJsonText } from "./base64";
-import { paymentChallengeObject, parseAuthChallenges } from "./http-auth";
+import { parseAuthChallenges, paymentChallengeObject } from "./http-auth";
 import { mppOffers, type OfferBatch, x402Offers } from "./offers";
 import type { PaymentRequired } from "./types";
 import { asRecord, X402PaymentRequiredSchema } from "./wire";

@@ -2,7 +2,7 @@
 // kinds classifyPaidResponse gives for MCP, so one settlement rule serves both. Unsure means maybe_paid.
 import { parseBaseUnits } from "./amount";
 import { decodeBase64Json } from "./base64";
-import { type HttpAnswer, detectHttpPaymentRequired } from "./http-detect";
+import { detectHttpPaymentRequired, type HttpAnswer } from "./http-detect";
 import type { PaidOutcome } from "./types";
 import { asRecord } from "./wire";
 
@@ -15,8 +15,8 @@ const PROBLEM_BASE = "https://paymentauth.org/problems/";
 export function classifyHttpPaidResponse(answer: HttpAnswer): PaidOutcome {
   const { status, headers } = answer;
   const mppReceipt = readHeaderJson(headers.get(MPP_RECEIPT_HEADER));
-  const settle =
-    readHeaderJson(headers.get(X402_V2_RESPONSE_HEADER)) ?? readHeaderJson(headers.get(X402_V1_RESPONSE_HEADER));
+  const v2Settle = readHeaderJson(headers.get(X402_V2_RESPONSE_HEADER));
+  const settle = v2Settle === "absent" ? readHeaderJson(headers.get(X402_V1_RESPONSE_HEADER)) : v2Settle;
   if (status >= 200 && status < 300) return fromSuccess(answer, mppReceipt, settle);
   // A failed x402 settlement says so in the response header (402 + success:false, reference 2.1).
   if (settle !== "absent" && settle !== "unreadable" && settle.success === false)

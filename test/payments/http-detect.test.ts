@@ -70,7 +70,7 @@ describe("MPP over HTTP: WWW-Authenticate: Payment", () => {
 
   it("keeps the requiresAuth header param, which decides where the credential goes", async () => {
     const pr = detectHttpPaymentRequired(await answerOf(await mpp402({ requiresAuth: true })));
-    expect((pr?.offers[0]?.raw as { header?: string }).header).toBe("Payment-Authorization");
+    expect((pr!.offers[0]!.raw as { header?: string }).header).toBe("Payment-Authorization");
   });
 
   it("reads several challenges in one value, between other schemes", () => {
@@ -160,10 +160,17 @@ describe("x402 over HTTP", () => {
   });
 
   it("v1: reads the JSON body, with maxAmountRequired and the network name", () => {
-    const pr = detectHttpPaymentRequired(answer(402, { "content-type": "application/json" }, JSON.stringify(X402_V1_BODY)));
+    const pr = detectHttpPaymentRequired(
+      answer(402, { "content-type": "application/json" }, JSON.stringify(X402_V1_BODY)),
+    );
     expect(pr?.source).toBe("http-x402-v1");
     expect(pr?.x402Resource).toBeNull();
-    expect(pr?.offers[0]).toMatchObject({ x402Version: 1, amount: 10000n, network: "base-sepolia", currency: "USDC" });
+    expect(pr?.offers[0]).toMatchObject({
+      x402Version: 1,
+      amount: 10000n,
+      network: "base-sepolia",
+      currency: "USDC",
+    });
   });
 
   it("v2 header wins over a v1 body; a v2-looking body alone is not a signal", () => {
@@ -174,7 +181,9 @@ describe("x402 over HTTP", () => {
   });
 
   it("an unreadable PAYMENT-REQUIRED is said so, and a v1 body is still read", () => {
-    const pr = detectHttpPaymentRequired(answer(402, { "payment-required": "%%%" }, JSON.stringify(X402_V1_BODY)));
+    const pr = detectHttpPaymentRequired(
+      answer(402, { "payment-required": "%%%" }, JSON.stringify(X402_V1_BODY)),
+    );
     expect(pr?.source).toBe("http-x402-v1");
     expect(pr?.offers).toHaveLength(1);
     expect(pr?.invalid).toEqual(["x402 v2: PAYMENT-REQUIRED is not base64 of a JSON object"]);

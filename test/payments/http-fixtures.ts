@@ -17,7 +17,12 @@ const otherCharge = Method.from({ name: "othermethod", intent: "charge", schema:
 function verifier(name: string) {
   return async ({ credential: c }: { credential: { payload: { token: string } } }) => {
     if (c.payload.token !== "ok") throw new Errors.VerificationFailedError({ reason: "bad token" });
-    return { method: name, reference: `ref-${name}`, status: "success" as const, timestamp: new Date().toISOString() };
+    return {
+      method: name,
+      reference: `ref-${name}`,
+      status: "success" as const,
+      timestamp: new Date().toISOString(),
+    };
   };
 }
 
