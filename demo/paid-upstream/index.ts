@@ -3,6 +3,7 @@
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { big, elicitTools, error500, garbage, multiline, slow, stallAfterSettle } from "./fixtures";
 import { HOOKS_HOST, serveHooks } from "./hooks";
+import { HTTP_HELP, httpRoute } from "./http";
 import { createPayments } from "./payments";
 import { serveRpc } from "./rpc";
 import { type CallOutcome, createServer } from "./tools";
@@ -23,6 +24,8 @@ paid_echo (any price), slow_paid 0.10 (with progress), charge_then_fail 0.25, se
 multi_offer (1.00 test or 3.00 othermethod). Prices in pathUSD. A test credential pays when its
 payload is {"token":"ok"}.
 
+Plain HTTP paid API (no MCP), for tollgate_fetch:
+${HTTP_HELP}
 GET /_witness    what this host's endpoints received, ran and settled (for tests)
 
 Fixtures: /elicit/mcp (-32042 URL elicitation), /garbage/mcp, /slow/mcp?delay=ms, /error500/mcp,
@@ -69,6 +72,8 @@ export default {
     const { pathname } = new URL(request.url);
     if (pathname === "/" && request.method === "GET") return new Response(HOME);
     if (pathname === "/_witness" && request.method === "GET") return serveWitness(request);
+    const http = httpRoute(pathname, env.MPP_SECRET_KEY);
+    if (http) return witnessed(request, () => http(request));
     const routes: Record<string, (req: Request) => Promise<Response> | Response> = {
       "/mcp": (req) => serveMcp(req, env, false),
       "/json/mcp": (req) => serveMcp(req, env, true),

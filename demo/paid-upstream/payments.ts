@@ -12,7 +12,7 @@ export const PATH_USD = { currency: "0x20c0000000000000000000000000000000000000"
 export const RECIPIENT = "0x742d35Cc6634C0532925a3b844Bc454e4438f44e";
 export const REALM = "tollgate-demo-upstream";
 // Only signs challenge ids for a fake method; override with MPP_SECRET_KEY if you expose the demo.
-const DEFAULT_SECRET = "tollgate-demo-upstream-not-a-secret-0123456789";
+export const DEFAULT_SECRET = "tollgate-demo-upstream-not-a-secret-0123456789";
 
 /**
  * Challenge ids already paid. Module-level, so replay is refused within one isolate: enough for tests and
@@ -22,7 +22,8 @@ const usedChallengeIds = new Set<string>();
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-const testServer = Method.toServer(testCharge, {
+/** The `test` method's server side: settles a {"token":"ok"} credential once per challenge id. */
+export const testServer = Method.toServer(testCharge, {
   async broadcast({ credential }) {
     const id = credential.challenge.id;
     // VerificationFailedError maps to -32043 (behind McpServer: an isError "MCP error -32043" text result).
@@ -51,7 +52,7 @@ const testServer = Method.toServer(testCharge, {
   },
 });
 
-const otherServer = Method.toServer(otherCharge, {
+export const otherServer = Method.toServer(otherCharge, {
   async broadcast() {
     throw new Errors.VerificationFailedError({
       reason: "othermethod is offered but never settled by this demo",
@@ -71,7 +72,7 @@ export const PRICES = {
   paid_prompt: "0.20",
 } as const;
 
-function offer(amount: string, description: string) {
+export function offer(amount: string, description: string) {
   return { amount, description, recipient: RECIPIENT, ...PATH_USD };
 }
 

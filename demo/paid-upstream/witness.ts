@@ -4,10 +4,21 @@
 // GET https://<host>/_witness answers { requests, runs, settlements } for that host.
 import { AsyncLocalStorage } from "node:async_hooks";
 
-export type WitnessRequest = { path: string; rpcMethod: string | null; hasId: boolean; metaKeys: string[] };
+export type WitnessRequest = {
+  path: string;
+  /** The HTTP method (GET for the plain HTTP paid routes under /http/). */
+  httpMethod: string;
+  rpcMethod: string | null;
+  hasId: boolean;
+  metaKeys: string[];
+  /** Request headers that carry a payment credential (lowercased names), for the HTTP paid routes. */
+  paymentHeaders: string[];
+};
 export type WitnessRun = { tool: string; args: unknown };
 export type WitnessSettlement = {
   protocol: "mpp" | "x402";
+  /** Set by the plain HTTP paid routes: the request path that was paid. */
+  path?: string;
   tool: string | null;
   challengeId: string | null;
   amount: string | null;
@@ -16,7 +27,7 @@ export type WitnessSettlement = {
 export type Witness = { requests: WitnessRequest[]; runs: WitnessRun[]; settlements: WitnessSettlement[] };
 
 const byHost = new Map<string, Witness>();
-const current = new AsyncLocalStorage<string>();
+const current = new AsyncLocalStorage<{ host: string; path: string }>();
 const MAX_HOSTS = 5_000;
 
 function witnessOf(host: string): Witness {
@@ -27,6 +38,13 @@ function witnessOf(host: string): Witness {
     byHost.set(host, w);
   }
   return w;
+}
+
+const PAYMENT_HEADERS = ["authorization", "payment-authorization", "x-payment", "payment-signature"];
+
+function paymentHeader(headers: Headers, name: string): boolean {
+  const value = headers.get(name);
+  return value !== null && (name !== "authorization" || /^\s*payment\s/i.test(value));
 }
 
 /** Runs `fn` with `request`'s host as the witness of everything recorded inside it. */
@@ -43,21 +61,24 @@ export async function witnessed<T>(request: Request, fn: () => Promise<T>): Prom
   const params = (msg.params ?? {}) as { _meta?: Record<string, unknown> };
   witnessOf(url.host).requests.push({
     path: url.pathname,
+    httpMethod: request.method,
     rpcMethod: typeof msg.method === "string" ? msg.method : null,
     hasId: "id" in msg,
     metaKeys: Object.keys(params._meta ?? {}),
+    paymentHeaders: PAYMENT_HEADERS.filter((name) => paymentHeader(request.headers, name)),
   });
-  return current.run(url.host, fn);
+  return current.run({ host: url.host, path: url.pathname }, fn);
 }
 
 export function recordRun(tool: string, args: unknown): void {
-  const host = current.getStore();
-  if (host) witnessOf(host).runs.push({ tool, args });
+  const at = current.getStore();
+  if (at) witnessOf(at.host).runs.push({ tool, args });
 }
 
 export function recordSettlement(s: WitnessSettlement): void {
-  const host = current.getStore();
-  if (host) witnessOf(host).settlements.push(s);
+  const at = current.getStore();
+  // The plain HTTP routes share the MPP method with the MCP tools: the path says which one was paid.
+  if (at) witnessOf(at.host).settlements.push(at.path.startsWith("/http/") ? { ...s, path: at.path } : s);
 }
 
 export function serveWitness(request: Request): Response {

@@ -11,6 +11,34 @@ export {
   hasPaymentCredential,
 } from "./credential";
 export { detectPaymentRequired } from "./detect";
+export { MAX_REQUEST_PARAM_LENGTH, parseAuthChallenges, paymentChallengeObject } from "./http-auth";
+export {
+  checkAgentHeaders,
+  credentialHeaderName,
+  type HeaderCredential,
+  type HeaderList,
+  type HeaderRefusal,
+  MPP_AUTHORIZATION,
+  MPP_PAYMENT_AUTHORIZATION,
+  readHttpCredential,
+  withCredentialHeader,
+  X402_V1_PAYMENT,
+  X402_V2_PAYMENT,
+} from "./http-credential";
+export {
+  detectHttpPaymentRequired,
+  type HttpAnswer,
+  type HttpHeadersLike,
+  type HttpPaymentRequired,
+  PAYMENT_REQUIRED_HEADER,
+  WWW_AUTHENTICATE,
+} from "./http-detect";
+export {
+  classifyHttpPaidResponse,
+  MPP_RECEIPT_HEADER,
+  X402_V1_RESPONSE_HEADER,
+  X402_V2_RESPONSE_HEADER,
+} from "./http-outcome";
 export { canonicalJson, tryCanonicalJson } from "./jcs";
 export { x402v1OfferKey } from "./offers";
 export { classifyPaidResponse } from "./outcome";

@@ -42,6 +42,13 @@ export const PAYMENT_REQUIRED_SOURCES = [
   "x402-text-wrapper",
   "jsonrpc-402",
   "mpp-dual",
+  // HTTP 402 answers to tollgate_fetch (http-detect.ts); "http-unrecognized" is a 402 with neither
+  // protocol's challenge: no offers, price unknown.
+  "http-mpp",
+  "http-x402-v1",
+  "http-x402-v2",
+  "http-dual",
+  "http-unrecognized",
 ] as const;
 
 export const PaymentRequiredSchema = z.object({
