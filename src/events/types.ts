@@ -49,6 +49,8 @@ const TransactionCommitted = z.strictObject({
   receiptRef: z.string().max(500).nullable().default(null),
   /** Money may have moved without a receipt (upstream 5xx or timeout after the credential was sent). */
   unconfirmed: z.boolean().default(false),
+  /** The org wallet Tollgate paid with (tollgate-pays); null when the agent paid. */
+  walletId: Id.nullable().default(null),
 });
 
 const ApprovalRequested = z.strictObject({

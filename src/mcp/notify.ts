@@ -66,7 +66,10 @@ export function notifyReserved(g: GatewayCtx, tx: TxRecord, lines: ScopeLine[], 
 
 export function notifyCommitted(
   g: GatewayCtx,
-  tx: Pick<TxRecord, "id" | "agentId" | "sessionId" | "upstreamId" | "tool" | "vendor"> & { amount: Money },
+  tx: Pick<TxRecord, "id" | "agentId" | "sessionId" | "upstreamId" | "tool" | "vendor"> & {
+    amount: Money;
+    walletId?: string | null;
+  },
   receiptRef: string | null,
   unconfirmed: boolean,
 ): void {
@@ -85,6 +88,7 @@ export function notifyCommitted(
         reservationId: tx.id,
         receiptRef,
         unconfirmed,
+        walletId: tx.walletId ?? null,
       },
     },
   ]);

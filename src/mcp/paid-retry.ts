@@ -323,6 +323,7 @@ function committed(
       tool: c.call.tool,
       vendor: c.hold.offer?.recipient ?? null,
       amount: c.paid,
+      walletId: g.tenant.payer.mode === "tollgate-pays" ? (g.tenant.payer.wallet?.id ?? null) : null,
     },
     c.receiptRef,
     c.unconfirmed,
