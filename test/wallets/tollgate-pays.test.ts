@@ -1,7 +1,7 @@
 // tollgate-pays end to end: a plain MCP SDK client with no payment wrapper calls paid tools through
 // Tollgate, which pays with the org wallet (MPP test method, x402 EIP-3009 on EVM) inside the mandate
 // and the wallet's caps. Each test asserts what the upstream saw and settled, and what D1 holds.
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { generatePrivateKey } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import { api } from "../admin/helpers";
@@ -161,6 +161,48 @@ describe("tollgate-pays", () => {
     expect(seen.settlements).toHaveLength(1);
     const paid = (await transactions(org.orgId)).filter((r) => r.kind === "payment");
     expect(paid[0]).toMatchObject({ status: "committed", committed_amount: "10000" });
+  });
+
+  it("releases when the upstream refuses the wallet's credential, and does not pay again", async () => {
+    const org = await payerOrg({ secrets: [{ kind: "mpp-test", token: "not-ok" }] });
+    const client = await connect(org.url(org.agentKeys.main!));
+    const denied = await denialOf(
+      client.callTool({ name: "paid_echo", arguments: { text: "x", price: "1.00" } }),
+    );
+    expect(denied.reason).toBe("payment_refused");
+    const seen = await witness(org.host);
+    expect(credentialsSeen(seen)).toBe(1);
+    expect(seen.settlements).toEqual([]);
+    const rows = await transactions(org.orgId);
+    expect(rows.filter((r) => r.kind === "payment").map((r) => r.status)).toEqual(["released"]);
+  });
+
+  it("releases when the sealed secret cannot be opened: no credential leaves", async () => {
+    const org = await payerOrg({ secrets: [{ kind: "mpp-test" }] });
+    await env.DB.prepare("UPDATE wallet_methods SET secret = ? WHERE wallet_id = ?")
+      .bind("v1.test.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAA", org.walletId)
+      .run();
+    await api("PATCH", `/orgs/${org.orgId}/wallets/${org.walletId}`, { body: { name: "ops2" } }); // drops cached config
+    const client = await connect(org.url(org.agentKeys.main!));
+    const denied = await denialOf(
+      client.callTool({ name: "paid_echo", arguments: { text: "x", price: "1.00" } }),
+    );
+    expect(denied.reason).toBe("payment_failed");
+    expect(denied.message).not.toContain("v1.test");
+    expect(credentialsSeen(await witness(org.host))).toBe(0);
+    const rows = await transactions(org.orgId);
+    expect(rows.filter((r) => r.kind === "payment").map((r) => r.status)).toEqual(["released"]);
+  });
+
+  it("commits unconfirmed when the upstream fails after taking the payment", async () => {
+    const org = await payerOrg({ secrets: [{ kind: "mpp-test" }] });
+    const client = await connect(org.url(org.agentKeys.main!));
+    await expect(client.callTool({ name: "server_error", arguments: {} })).rejects.toThrow();
+    const seen = await witness(org.host);
+    expect(seen.settlements).toHaveLength(1);
+    const paid = (await transactions(org.orgId)).filter((r) => r.kind === "payment");
+    expect(paid).toHaveLength(1);
+    expect(paid[0]).toMatchObject({ status: "committed", unconfirmed: 1 });
   });
 
   it("keeps wallet secrets write-only: no API answer carries the key", async () => {
