@@ -41,31 +41,22 @@ export async function callLedger<F extends () => PromiseLike<unknown>>(
   }
 }
 
-const METHODS = [
-  "reserve",
-  "commit",
-  "release",
-  "extend",
-  "claim",
-  "attachOffers",
-  "record",
-  "updateTx",
-  "balances",
-  "getReservation",
-] as const satisfies readonly (keyof TenantLedger)[];
-type Method = (typeof METHODS)[number];
+type In<K extends keyof TenantLedger> = TenantLedger[K] extends (input: infer I) => unknown ? I : never;
 
-/** Every ledger operation, each wrapped by callLedger: a thrown RPC is data, so callers fail closed. */
-export type Ledger = {
-  [K in Method]: (
-    input: Parameters<TenantLedger[K]>[0],
-  ) => Promise<LedgerCall<Awaited<ReturnType<TenantLedger[K]>>>>;
-};
-
-/** The one way the application reaches an org's ledger. */
-export function ledger(env: Env, orgId: string): Ledger {
-  const stub = ledgerFor(env, orgId) as unknown as Record<Method, (input: unknown) => Promise<unknown>>;
-  return Object.fromEntries(
-    METHODS.map((m) => [m, (input: unknown) => callLedger(() => stub[m](input))]),
-  ) as unknown as Ledger;
+/** The one way the application reaches an org's ledger: every operation through callLedger, so a thrown RPC is data. */
+export function ledger(env: Env, orgId: string) {
+  const stub = ledgerFor(env, orgId);
+  return {
+    reserve: (input: In<"reserve">) => callLedger(() => stub.reserve(input)),
+    commit: (input: In<"commit">) => callLedger(() => stub.commit(input)),
+    release: (input: In<"release">) => callLedger(() => stub.release(input)),
+    extend: (input: In<"extend">) => callLedger(() => stub.extend(input)),
+    claim: (input: In<"claim">) => callLedger(() => stub.claim(input)),
+    attachOffers: (input: In<"attachOffers">) => callLedger(() => stub.attachOffers(input)),
+    record: (input: In<"record">) => callLedger(() => stub.record(input)),
+    updateTx: (input: In<"updateTx">) => callLedger(() => stub.updateTx(input)),
+    balances: (input: In<"balances">) => callLedger(() => stub.balances(input)),
+    getReservation: (input: In<"getReservation">) => callLedger(() => stub.getReservation(input)),
+  };
 }
+export type Ledger = ReturnType<typeof ledger>;

@@ -2,6 +2,7 @@
 // gateway's own signed Mcp-Session-Id, and capabilities are merged.
 
 import { type JsonRpcRequest, RPC, rpcError, rpcResult } from "../protocol/jsonrpc";
+import { InitializeParams, InitializeResult, parseOrNull } from "../protocol/mcp-results";
 import { forward, readReply } from "../upstream/forward";
 import type { GatewayCtx } from "./context";
 import { forwardOptions } from "./context";
@@ -12,7 +13,7 @@ const GATEWAY_INFO = { name: "tollgate", version: "0.1.0" };
 
 export async function initialize(g: GatewayCtx, req: JsonRpcRequest, rawBody: string): Promise<Response> {
   const sessions: Record<string, string> = {};
-  const results: Record<string, unknown>[] = [];
+  const results: InitializeResult[] = [];
   for (const upstream of g.tenant.upstreams) {
     const sent = await forward(upstream, rawBody, forwardOptions(g, null));
     if (!sent.ok)
@@ -27,7 +28,7 @@ export async function initialize(g: GatewayCtx, req: JsonRpcRequest, rawBody: st
       );
     if ("error" in reply.message) return jsonResponse(reply.message);
     if (sid) sessions[upstream.id] = sid;
-    results.push((reply.message.result ?? {}) as Record<string, unknown>);
+    results.push(parseOrNull(InitializeResult, reply.message.result) ?? {});
   }
   const token = await signSession(
     {
@@ -43,26 +44,30 @@ export async function initialize(g: GatewayCtx, req: JsonRpcRequest, rawBody: st
   return jsonResponse(rpcResult(req.id, mergeInitialize(g, req, results)), { "mcp-session-id": token });
 }
 
+function asObject(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? { ...v } : {};
+}
+
 function clientElicits(req: JsonRpcRequest): boolean {
-  const caps = (req.params as { capabilities?: { elicitation?: unknown } } | undefined)?.capabilities;
+  const caps = parseOrNull(InitializeParams, req.params)?.capabilities;
   return typeof caps?.elicitation === "object" && caps.elicitation !== null;
 }
 
-function mergeInitialize(g: GatewayCtx, req: JsonRpcRequest, results: Record<string, unknown>[]) {
-  const requested = (req.params as { protocolVersion?: unknown } | undefined)?.protocolVersion;
+function mergeInitialize(g: GatewayCtx, req: JsonRpcRequest, results: InitializeResult[]) {
+  const requested = parseOrNull(InitializeParams, req.params)?.protocolVersion;
   if (results.length === 1) {
     const only = results[0]!;
-    const caps = (only.capabilities ?? {}) as Record<string, unknown>;
+    const caps = only.capabilities ?? {};
     return { ...only, capabilities: { ...caps, tools: caps.tools ?? {} } };
   }
   const capabilities: Record<string, unknown> = { tools: {} };
   for (const r of results) {
-    for (const [k, v] of Object.entries((r.capabilities ?? {}) as Record<string, unknown>)) {
-      capabilities[k] = { ...((capabilities[k] as object) ?? {}), ...((v as object) ?? {}) };
+    for (const [k, v] of Object.entries(r.capabilities ?? {})) {
+      capabilities[k] = { ...asObject(capabilities[k]), ...asObject(v) };
     }
   }
   return {
-    protocolVersion: (results[0]?.protocolVersion as string | undefined) ?? requested ?? "2025-06-18",
+    protocolVersion: results[0]?.protocolVersion ?? requested ?? "2025-06-18",
     capabilities,
     serverInfo: GATEWAY_INFO,
     instructions: `Tollgate gateway for agent "${g.tenant.agent.name}": tools of ${results.length} servers, each named by its server's fixed tool prefix.`,

@@ -16,8 +16,9 @@ import {
 import { type JsonRpcId, type JsonRpcResponse, RPC, rpcError } from "../protocol/jsonrpc";
 import { type CallInfo, txRecord } from "./call-record";
 import type { CallTarget } from "./call-target";
+import { CLAIM_DENIAL } from "./claim-denials";
 import type { GatewayCtx } from "./context";
-import { type Denial, type DenialReason, denialError } from "./denial";
+import { type Denial, denialError } from "./denial";
 import { record, type Settlement, settle, unavailable } from "./ledger-calls";
 import { notifyCommitted } from "./notify";
 import { priced } from "./priced";
@@ -27,38 +28,6 @@ import { type Answered, read, send, upstreamError } from "./upstream-call";
 
 /** A claimed hold lives this long past the upstream timeout, so a slow settlement still finds it. */
 const CLAIM_MARGIN_MS = 60_000;
-
-const CLAIM_DENIAL: Record<ClaimRefusal, { reason: DenialReason; message: string }> = {
-  unknown: {
-    reason: "unknown_challenge",
-    message: "the payment credential answers a challenge this gateway never issued a budget for.",
-  },
-  expired: {
-    reason: "challenge_expired",
-    message: "the payment challenge has expired; call again for a fresh one.",
-  },
-  used: {
-    reason: "challenge_used",
-    message: "this payment challenge was already used; call again for a fresh one.",
-  },
-  tool_mismatch: {
-    reason: "tool_mismatch",
-    message: "the payment credential was issued for a different call.",
-  },
-  arguments_mismatch: {
-    reason: "arguments_mismatch",
-    message:
-      "the paid retry's arguments differ from the call that was judged and priced; retry the same call with the same arguments.",
-  },
-  session_mismatch: {
-    reason: "session_mismatch",
-    message: "the payment challenge was issued in another session; retry it in the session that received it.",
-  },
-  credential_mismatch: {
-    reason: "credential_mismatch",
-    message: "the payment credential does not pay the offer that was budgeted",
-  },
-};
 
 export async function paidRetry(
   g: GatewayCtx,

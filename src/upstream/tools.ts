@@ -2,11 +2,12 @@
 // Each upstream's stored tool prefix (null = names unchanged) makes its names, so adding an upstream
 // renames nothing; a name two upstreams could serve is left out (see tool-names.ts).
 
+import { ErrorObject, ListedTool, parseOrNull, ToolsListResult } from "../protocol/mcp-results";
 import { type ForwardOptions, forward, readReply, type UpstreamTarget } from "./forward";
 import { exposed, type NamedUpstream, resolveName } from "./tool-names";
 
 export type CatalogUpstream = UpstreamTarget & NamedUpstream;
-export type Tool = { name: string; _meta?: Record<string, unknown>; [k: string]: unknown };
+export type Tool = ListedTool;
 
 const MAX_PAGES = 20;
 
@@ -61,13 +62,15 @@ export async function fetchTools(
     if (!sent.ok) return { error: sent.message };
     const reply = await readReply(sent.response, reqId);
     if (!reply.ok) return { error: reply.message };
-    if ("error" in reply.message) return { error: (reply.message.error as { message: string }).message };
-    const result = reply.message.result as { tools?: unknown; nextCursor?: unknown };
-    if (!Array.isArray(result?.tools)) return { error: "tools/list result has no tools array" };
+    if ("error" in reply.message)
+      return { error: parseOrNull(ErrorObject, reply.message.error)?.message ?? "tools/list failed" };
+    const result = parseOrNull(ToolsListResult, reply.message.result);
+    if (!result) return { error: "tools/list result has no tools array" };
     for (const t of result.tools) {
-      if (t && typeof t === "object" && typeof (t as Tool).name === "string") tools.push(t as Tool);
+      const tool = parseOrNull(ListedTool, t);
+      if (tool) tools.push(tool);
     }
-    next = typeof result.nextCursor === "string" ? result.nextCursor : undefined;
+    next = result.nextCursor;
     if (onePage || !next) return { tools, ...(next ? { nextCursor: next } : {}) };
   }
   return { tools };
