@@ -30,36 +30,11 @@ export async function meteredCall(
 ): Promise<Response> {
   const { call } = target;
   const credentials = credentialCount(req);
-  if (credentials > 0 && g.tenant.payer.mode === "tollgate-pays") {
-    // Tollgate is this agent's only payer: a credential of its own would be a second, unbudgeted one.
-    const denial: Denial = {
-      reason: "credential_not_allowed",
-      message:
-        "this agent's payments are made by Tollgate; a credential sent by the agent is refused and was not forwarded.",
-      source: "gateway",
-      transactionId: call.txId,
-    };
-    return jsonResponse(await refuse(g, req.id, call, { denial, kind: "payment" }));
-  }
-  const credential = credentials === 1 ? extractCredential(req) : null;
-  if (credential) return paidRetry(g, req.id, target, credential);
   if (credentials > 0) {
-    // Two credentials could pay twice, and one we cannot read could move money unbudgeted.
-    const denial: Denial =
-      credentials > 1
-        ? {
-            reason: "multiple_credentials",
-            message:
-              "the request carries more than one payment credential; send exactly one. It was not forwarded.",
-            source: "gateway",
-            transactionId: call.txId,
-          }
-        : {
-            reason: "unknown_challenge",
-            message: "the payment credential could not be read, so it was not forwarded.",
-            source: "gateway",
-            transactionId: call.txId,
-          };
+    const credential = credentials === 1 ? extractCredential(req) : null;
+    const refused = credentialRefusal(g, credentials, credential);
+    if (refused === null && credential) return paidRetry(g, req.id, target, credential);
+    const denial: Denial = { ...refused!, source: "gateway", transactionId: call.txId };
     return jsonResponse(await refuse(g, req.id, call, { denial, kind: "payment" }));
   }
 
@@ -111,4 +86,32 @@ export async function meteredCall(
     undefined,
     req.id,
   );
+}
+
+/** Why a request's credentials may not be forwarded, or null for exactly one readable one. */
+function credentialRefusal(
+  g: GatewayCtx,
+  count: number,
+  credential: unknown,
+): Pick<Denial, "reason" | "message"> | null {
+  // Tollgate is a tollgate-pays agent's only payer: a credential of its own would be a second payer.
+  if (g.tenant.payer.mode === "tollgate-pays")
+    return {
+      reason: "credential_not_allowed",
+      message:
+        "this agent's payments are made by Tollgate; a credential sent by the agent is refused and was not forwarded.",
+    };
+  // Two credentials could pay twice, and one we cannot read could move money unbudgeted.
+  if (count > 1)
+    return {
+      reason: "multiple_credentials",
+      message:
+        "the request carries more than one payment credential; send exactly one. It was not forwarded.",
+    };
+  if (!credential)
+    return {
+      reason: "unknown_challenge",
+      message: "the payment credential could not be read, so it was not forwarded.",
+    };
+  return null;
 }
