@@ -221,7 +221,7 @@ try {
     assert.match(await page.locator(".flash.ok").innerText(), /Created wallet e2e-wallet/);
     const card = page.locator('section[data-wallet="e2e-wallet"]');
     assert.match(await card.innerText(), /daily 5\.00 pathUSD/);
-    await card.getByLabel("Method").selectOption("mpp-test");
+    await card.getByLabel("Method kind", { exact: true }).selectOption("mpp-test");
     await card.getByRole("button", { name: "Add method" }).click();
     assert.match(await page.locator(".flash.ok").innerText(), /Added mpp-test to e2e-wallet/);
     assert.match(

@@ -112,7 +112,7 @@ function AddMethodForm({ w, csrf }: { w: WalletView; csrf: string }) {
       aria-label={`Add a payment method to ${w.name}`}
     >
       <Csrf token={csrf} />
-      <Select id={`${w.id}-kind`} name="kind" label="Method" options={METHOD_KIND_OPTIONS} />
+      <Select id={`${w.id}-kind`} name="kind" label="Method kind" options={METHOD_KIND_OPTIONS} />
       <Input
         id={`${w.id}-key`}
         name="privateKey"
