@@ -38,7 +38,7 @@ export async function tollgatePays(
   });
   const deny = (reason: DenialReason, message: string) =>
     refuse(g, id, call, { denial: denial(reason, message), kind: "payment" });
-  if (!wallet || !wallet.active || wallet.methods.length === 0) {
+  if (!wallet?.active || wallet.methods.length === 0) {
     return deny(
       "wallet_unavailable",
       "this agent pays through Tollgate, but its wallet is missing, disabled or has no payment method.",
