@@ -1,7 +1,8 @@
 // `npm run demo`: a scripted agent against the running gateway (start it with `npm start`). It uses the
 // real MCP SDK client wrapped by mppx's MCP client with a test payer, and tells the story: a free call,
 // a cheap paid call (allowed and committed), an expensive one (denied with the reason), then calls
-// until the daily budget is exhausted. Each run uses a fresh agent so the story repeats.
+// until the daily budget is exhausted. Each run uses a fresh agent so the story repeats. Last, a plain MCP
+// SDK client (no payment wrapper, no wallet) as demo-payer calls a paid tool that Tollgate pays for.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { Credential, Method } from "mppx";
@@ -106,3 +107,23 @@ for (const b of budgets.balances) {
   );
 }
 await client.close();
+
+// 7. Tollgate pays: demo-payer is in tollgate-pays mode, so a client with no wallet gets paid results.
+say("\n7. Tollgate pays: a plain MCP client (no payment wrapper) as demo-payer");
+if (!state.payerKey) {
+  say("   demo-payer is not seeded yet: restart `npm start` once, then run the demo again.");
+} else {
+  const plain = new Client({ name: "tollgate-demo-plain-client", version: "1.0.0" });
+  await plain.connect(new StreamableHTTPClientTransport(new URL(`${GATEWAY}/${state.payerKey}/mcp`)));
+  const args = { prompt: "a toll booth on the moon" };
+  say(`> generate_image(${JSON.stringify(args)})`);
+  try {
+    const r = await plain.callTool({ name: "generate_image", arguments: args });
+    say(`   result: "${String(r.content?.[0]?.text ?? "").slice(0, 80)}"`);
+    say(`   _meta["tollgate/payment"]: ${JSON.stringify(r._meta?.["tollgate/payment"] ?? null)}`);
+  } catch (err) {
+    const t = err?.data?.tollgate;
+    say(t ? `   DENIED (${t.reason}): ${t.message}` : `   error: ${err.message}`);
+  }
+  await plain.close();
+}

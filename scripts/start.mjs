@@ -47,17 +47,29 @@ await waitFor(`http://127.0.0.1:${UPSTREAM_PORT}/`);
 await waitFor(`${GATEWAY}/healthz`);
 const s = await seedDemo(vars.ADMIN_TOKEN);
 const mcpUrl = `${GATEWAY}/${s.agentKey}/mcp`;
+const payerUrl = `${GATEWAY}/${s.payerKey}/mcp`;
 console.log(`
 Tollgate is running.
 
   MCP URL (paste into your MCP client):  ${mcpUrl}
+  Tollgate pays (demo-payer):            ${payerUrl}
+      paste this into Claude Code: no wallet needed (Tollgate pays from demo-wallet, 5.00 pathUSD a day)
   Org key, multi-agent routing:          ${GATEWAY}/${s.orgKey}/agents/demo-agent/mcp
   Admin API:                             ${GATEWAY}/api/v1   (Authorization: Bearer ${s.adminKey})
   Dashboard:                             ${GATEWAY}/dashboard  (sign in with the admin key)
   Demo paid upstream:                    http://127.0.0.1:${UPSTREAM_PORT}/mcp
 
-.mcp.json for Claude Code / Cursor:
-${JSON.stringify({ mcpServers: { tollgate: { type: "http", url: mcpUrl } } }, null, 2)}
+.mcp.json for Claude Code / Cursor (tollgate: the client pays; tollgate-pays: Tollgate pays for it):
+${JSON.stringify(
+  {
+    mcpServers: {
+      tollgate: { type: "http", url: mcpUrl },
+      "tollgate-pays": { type: "http", url: payerUrl },
+    },
+  },
+  null,
+  2,
+)}
 
 Try it: in another terminal run  npm run demo
 Local state persists in .wrangler/ (delete it and .tollgate-demo.json to start over). Ctrl-C stops.

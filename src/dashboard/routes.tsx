@@ -18,6 +18,7 @@ import { overviewRoutes } from "./pages/overview";
 import { policyRoutes } from "./pages/policies";
 import { signinRoutes } from "./pages/signin";
 import { transactionRoutes } from "./pages/transactions";
+import { walletRoutes } from "./pages/wallets";
 import { csrfToken, SESSION_COOKIE, sessionKeyActive, verifySession } from "./session";
 import { SCRIPT, STYLE } from "./static";
 import { ErrorPage, NotFoundPage } from "./views/errors";
@@ -113,6 +114,7 @@ export function dashboardRoutes() {
   keyRoutes(app);
   policyRoutes(app);
   integrationRoutes(app);
+  walletRoutes(app);
   app.all("*", (c) => c.html(<NotFoundPage v={view(c)} />, 404));
   app.onError(onError);
   return app;

@@ -135,6 +135,7 @@ const CSV_COLUMNS = [
   "challenge_id",
   "receipt_ref",
   "approval_id",
+  "wallet_id",
 ] as const;
 
 function cell(v: string | null): string {
@@ -164,6 +165,7 @@ export function toCsv(rows: TransactionView[]): string {
         t.challengeId,
         t.receiptRef,
         t.approvalId,
+        t.walletId,
       ]
         .map(cell)
         .join(","),

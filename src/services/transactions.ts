@@ -30,6 +30,7 @@ export function transactionView(row: TxRow): TransactionView {
     challengeId: row.challengeId,
     receiptRef: row.receiptRef,
     approvalId: row.approvalId,
+    walletId: row.walletId,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -31,6 +31,9 @@ const BODIES: Record<string, unknown> = {
   "post /orgs/{orgId}/webhooks": { url: "https://evil.example/hook" },
   "post /orgs/{orgId}/approvals/{approvalId}/approve": { note: "x" },
   "post /orgs/{orgId}/approvals/{approvalId}/reject": { note: "x" },
+  "post /orgs/{orgId}/wallets": { name: "intruder", caps: { currency: "USD" } },
+  "patch /orgs/{orgId}/wallets/{walletId}": { status: "disabled" },
+  "post /orgs/{orgId}/wallets/{walletId}/methods": { secret: { kind: "mpp-test" } },
 };
 const QUERIES: Record<string, string> = { "get /orgs/{orgId}/budgets": "?agentId={agentId}" };
 
@@ -70,6 +73,14 @@ async function seed(org: Org, tag: string): Promise<{ ids: Ids; secrets: string[
   const deliveryId = await insertDelivery(org.orgId, webhook.body.id);
   const transactionId = await insertTransaction(org.orgId, { agentId, tool: `tool-${tag}` });
   const approvalId = await insertApproval(org.orgId, agentId, { tool: `tool-${tag}` });
+  const wallet = await api("POST", "/org/wallets", {
+    token: t,
+    body: { name: `wallet-${tag}`, caps: { currency: "USD", daily: "5.00" } },
+  });
+  const withMethod = await api("POST", `/org/wallets/${wallet.body.id}/methods`, {
+    token: t,
+    body: { secret: { kind: "mpp-test", token: `wtok-${tag}` } },
+  });
   return {
     ids: {
       orgId: org.orgId,
@@ -81,6 +92,8 @@ async function seed(org: Org, tag: string): Promise<{ ids: Ids; secrets: string[
       deliveryId,
       transactionId,
       approvalId,
+      walletId: wallet.body.id,
+      methodId: withMethod.body.methods[0].id,
     },
     secrets: [
       key.body.secret,
@@ -91,6 +104,8 @@ async function seed(org: Org, tag: string): Promise<{ ids: Ids; secrets: string[
       `ns-${tag}`,
       `tool-${tag}`,
       `policy-${tag}`,
+      `wallet-${tag}`,
+      `wtok-${tag}`,
     ],
   };
 }

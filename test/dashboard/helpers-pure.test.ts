@@ -79,6 +79,7 @@ it("escapes CSV cells and defuses formulas", () => {
       challengeId: null,
       receiptRef: null,
       approvalId: null,
+      walletId: null,
       createdAt: 0,
       updatedAt: 0,
     },

@@ -212,6 +212,25 @@ try {
     await shot(page, "agent");
   });
 
+  await test("wallets: create one with a daily cap, add the test payment method", async () => {
+    await page.goto(url("/dashboard/wallets"));
+    assert.equal(await page.locator("h1").innerText(), "Wallets");
+    await page.getByLabel("Wallet name").fill("e2e-wallet");
+    await page.getByLabel("Daily cap").fill("5.00");
+    await page.getByRole("button", { name: "Create wallet" }).click();
+    assert.match(await page.locator(".flash.ok").innerText(), /Created wallet e2e-wallet/);
+    const card = page.locator('section[data-wallet="e2e-wallet"]');
+    assert.match(await card.innerText(), /daily 5\.00 pathUSD/);
+    await card.getByLabel("Method kind", { exact: true }).selectOption("mpp-test");
+    await card.getByRole("button", { name: "Add method" }).click();
+    assert.match(await page.locator(".flash.ok").innerText(), /Added mpp-test to e2e-wallet/);
+    assert.match(
+      await page.locator('section[data-wallet="e2e-wallet"] table.methods').innerText(),
+      /mpp-test/,
+    );
+    await shot(page, "wallets");
+  });
+
   await test("upstreams and webhooks: add a webhook, send a signed test event, redeliver", async () => {
     await page.goto(url("/dashboard/integrations"));
     assert.match(await page.locator("#upstreams").innerText(), /demo/);

@@ -1,6 +1,7 @@
 // Starts what the browser tests need, each on a free port with throwaway state: the local D1 migrated,
 // the gateway (`wrangler dev` with --var secrets), the demo paid upstream, and a webhook receiver.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -79,6 +80,7 @@ export async function startServers() {
   const secrets = {
     ADMIN_TOKEN: `e2e-admin-${Math.random().toString(36).slice(2)}-token`,
     SESSION_SECRET: `e2e-session-${Math.random().toString(36).slice(2)}-secret-0123456789`,
+    WALLET_KEK: `e2e:${randomBytes(32).toString("base64url")}`,
   };
   await run(["d1", "migrations", "apply", "tollgate", "--local", "--persist-to", persist], log);
   const common = ["--ip", "127.0.0.1", "--persist-to", persist, "--show-interactive-dev-session=false"];
@@ -111,6 +113,8 @@ export async function startServers() {
       `ADMIN_TOKEN:${secrets.ADMIN_TOKEN}`,
       "--var",
       `SESSION_SECRET:${secrets.SESSION_SECRET}`,
+      "--var",
+      `WALLET_KEK:${secrets.WALLET_KEK}`,
       "--var",
       "ALLOW_PRIVATE_UPSTREAMS:true",
     ],

@@ -6,6 +6,7 @@ import { createAgent, getAgent, listAgents, updateAgent } from "../../services/a
 import { putMandate } from "../../services/mandates";
 import { CreateAgentBody, PutMandateBody, UpdateAgentBody } from "../../services/schemas/agents";
 import { validate } from "../../services/validate";
+import { listWallets } from "../../services/wallets";
 import { act, type Form, field, form } from "../actions";
 import { type DashEnv, view } from "../context";
 import { AgentPage, AgentsPage, INLINE_CHOICES, type InlineChoice } from "../views/agents";
@@ -34,8 +35,12 @@ function listRoutes(app: App) {
 
 function agentRoutesById(app: App) {
   app.get("/agents/:id", async (c) => {
-    const a = await getAgent(c.env, c.get("session").orgId, c.req.param("id"));
-    return c.html(<AgentPage v={view(c)} a={a} />);
+    const orgId = c.get("session").orgId;
+    const [a, wallets] = await Promise.all([
+      getAgent(c.env, orgId, c.req.param("id")),
+      listWallets(c.env, orgId),
+    ]);
+    return c.html(<AgentPage v={view(c)} a={a} wallets={wallets} />);
   });
 
   app.post("/agents/:id", async (c) => {
@@ -75,6 +80,19 @@ function settingRoutes(app: App) {
       const a = await updateAgent(c.env, c.get("session").orgId, id, { inlineApprovals }, Date.now());
       const said = a.inlineApprovals === null ? "follow the org setting" : a.inlineApprovals ? "on" : "off";
       return `Inline approvals for ${a.name}: ${said}.`;
+    });
+  });
+
+  app.post("/agents/:id/payment", async (c) => {
+    const f = await form(c);
+    const id = c.req.param("id");
+    return act(c, `/dashboard/agents/${id}`, async () => {
+      const walletId = field(f, "walletId") || null;
+      const body = validate(UpdateAgentBody, { payMode: field(f, "payMode"), walletId }, "form");
+      const a = await updateAgent(c.env, c.get("session").orgId, id, body, Date.now());
+      return a.payMode === "tollgate-pays"
+        ? `${a.name}: Tollgate pays from the wallet.`
+        : `${a.name}: the agent pays its own challenges.`;
     });
   });
 

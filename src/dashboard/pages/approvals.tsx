@@ -6,14 +6,25 @@ import { listAgents } from "../../services/agents";
 import { approvalView, decideApproval, listApprovals, requireApproval } from "../../services/approvals";
 import { MaxPrice } from "../../services/schemas/activity";
 import { validate } from "../../services/validate";
+import { listWallets } from "../../services/wallets";
 import { act, field, form } from "../actions";
 import { type DashContext, type DashEnv, view } from "../context";
 import { ApprovalPage, ApprovalsPage, decidedText, PendingTable } from "../views/approvals";
+import { type Payers, payingWallet } from "../views/paid-by";
 
 type App = Hono<DashEnv>;
 
-async function agentNames(c: DashContext): Promise<Map<string, string>> {
-  return new Map((await listAgents(c.env, c.get("session").orgId)).map((a) => [a.id, a.name]));
+/** Agents' names, and the wallet each one's calls are paid from (its current pay mode). */
+async function agentsOf(c: DashContext): Promise<{ names: Map<string, string>; payers: Payers }> {
+  const orgId = c.get("session").orgId;
+  const [agents, wallets] = await Promise.all([listAgents(c.env, orgId), listWallets(c.env, orgId)]);
+  return {
+    names: new Map(agents.map((a) => [a.id, a.name])),
+    payers: {
+      wallets: new Map(wallets.map((w) => [w.id, w.name])),
+      byAgent: new Map(agents.map((a) => [a.id, payingWallet(a)])),
+    },
+  };
 }
 
 function pending(c: DashContext) {
@@ -29,25 +40,27 @@ function maxPriceOf(amount: string, currency: string): MaxPrice | undefined {
 function readRoutes(app: App) {
   app.get("/approvals", async (c) => {
     const v = view(c);
-    const [rows, recent, names] = await Promise.all([
+    const [rows, recent, { names, payers }] = await Promise.all([
       pending(c),
       listApprovals(c.env, c.get("session").orgId, { status: "all", limit: 30 }),
-      agentNames(c),
+      agentsOf(c),
     ]);
     const decided = recent.filter((a) => a.status !== "pending");
-    return c.html(<ApprovalsPage v={v} pending={rows} decided={decided} names={names} />);
+    return c.html(<ApprovalsPage v={v} pending={rows} decided={decided} names={names} payers={payers} />);
   });
 
   app.get("/approvals/fragment", async (c) => {
-    const [rows, names] = await Promise.all([pending(c), agentNames(c)]);
-    return c.html(<PendingTable rows={rows} names={names} csrf={c.get("csrf")} now={Date.now()} />);
+    const [rows, { names, payers }] = await Promise.all([pending(c), agentsOf(c)]);
+    return c.html(
+      <PendingTable rows={rows} names={names} payers={payers} csrf={c.get("csrf")} now={Date.now()} />,
+    );
   });
 
   app.get("/approvals/:id", async (c) => {
     const v = view(c);
     const a = approvalView(await requireApproval(c.env, c.get("session").orgId, c.req.param("id")));
-    const names = await agentNames(c);
-    return c.html(<ApprovalPage v={v} a={a} name={names.get(a.agentId) ?? a.agentId} />);
+    const { names, payers } = await agentsOf(c);
+    return c.html(<ApprovalPage v={v} a={a} name={names.get(a.agentId) ?? a.agentId} payers={payers} />);
   });
 }
 

@@ -3,19 +3,25 @@
 import type { Hono } from "hono";
 import { listAgents } from "../../services/agents";
 import { getTransaction } from "../../services/transactions";
-import { type DashEnv, view } from "../context";
+import { listWallets } from "../../services/wallets";
+import { type DashContext, type DashEnv, view } from "../context";
 import { parseFilter, scanTransactions, toCsv } from "../tx-filter";
 import { TransactionPage, TransactionsPage } from "../views/transactions";
 
 const PAGE = 50;
+
+async function walletNames(c: DashContext): Promise<Map<string, string>> {
+  return new Map((await listWallets(c.env, c.get("session").orgId)).map((w) => [w.id, w.name]));
+}
 
 export function transactionRoutes(app: Hono<DashEnv>) {
   app.get("/transactions", async (c) => {
     const v = view(c);
     const orgId = c.get("session").orgId;
     const f = parseFilter(c.req.query(), v.tz);
-    const [agents, page] = await Promise.all([
+    const [agents, wallets, page] = await Promise.all([
       listAgents(c.env, orgId),
+      walletNames(c),
       f.error ? Promise.resolve({ rows: [], nextCursor: null }) : scanTransactions(c.env, orgId, f, PAGE, 10),
     ]);
     const qs = new URLSearchParams(f.params);
@@ -23,7 +29,15 @@ export function transactionRoutes(app: Hono<DashEnv>) {
     if (page.nextCursor) qs.set("cursor", page.nextCursor);
     const nextHref = page.nextCursor ? `/dashboard/transactions?${qs}` : null;
     return c.html(
-      <TransactionsPage v={v} f={f} agents={agents} rows={page.rows} csvHref={csvHref} nextHref={nextHref} />,
+      <TransactionsPage
+        v={v}
+        f={f}
+        agents={agents}
+        wallets={wallets}
+        rows={page.rows}
+        csvHref={csvHref}
+        nextHref={nextHref}
+      />,
     );
   });
 
@@ -38,7 +52,10 @@ export function transactionRoutes(app: Hono<DashEnv>) {
   });
 
   app.get("/transactions/:id", async (c) => {
-    const t = await getTransaction(c.env, c.get("session").orgId, c.req.param("id"));
-    return c.html(<TransactionPage v={view(c)} t={t} />);
+    const [t, wallets] = await Promise.all([
+      getTransaction(c.env, c.get("session").orgId, c.req.param("id")),
+      walletNames(c),
+    ]);
+    return c.html(<TransactionPage v={view(c)} t={t} wallets={wallets} />);
   });
 }

@@ -2,6 +2,7 @@
 // with its edit, pause, inline-approvals and mandate forms (budgets in major units of the currency).
 import { currencyDisplayCode, formatMajor } from "../../money";
 import type { AgentView, MandateView } from "../../services/schemas/agents";
+import type { WalletView } from "../../services/schemas/wallets";
 import type { View } from "../context";
 import { time } from "../format";
 import { Amount } from "./amount";
@@ -68,7 +69,14 @@ function NewAgentForm({ csrf }: { csrf: string }) {
   );
 }
 
-export function AgentPage({ v, a }: { v: View; a: AgentView & { mandate: MandateView | null } }) {
+type Wallet = Pick<WalletView, "id" | "name" | "status">;
+
+export function AgentPage(props: {
+  v: View;
+  a: AgentView & { mandate: MandateView | null };
+  wallets: Wallet[];
+}) {
+  const { v, a } = props;
   const paused = a.status === "paused";
   return (
     <Layout v={v} title={`Agent ${a.name}`}>
@@ -91,6 +99,7 @@ export function AgentPage({ v, a }: { v: View; a: AgentView & { mandate: Mandate
       </form>
       <Budgets m={a.mandate} />
       <InlineApprovalsForm id={a.id} value={a.inlineApprovals} csrf={v.csrf} />
+      <PaymentForm a={a} wallets={props.wallets} csrf={v.csrf} />
       <MandateForm id={a.id} m={a.mandate} csrf={v.csrf} />
     </Layout>
   );
@@ -207,6 +216,38 @@ function InlineApprovalsForm({ id, value, csrf }: { id: string; value: boolean |
         value={current}
       />
       <button type="submit">Save</button>
+    </form>
+  );
+}
+
+const PAY_MODES = [
+  { value: "agent-pays", label: "agent-pays: the agent's client pays the challenges" },
+  { value: "tollgate-pays", label: "tollgate-pays: Tollgate pays from an org wallet" },
+];
+
+/** Who answers payment challenges; in tollgate-pays mode a credential the agent sends is refused. */
+function PaymentForm({ a, wallets, csrf }: { a: AgentView; wallets: Wallet[]; csrf: string }) {
+  const options = [
+    { value: "", label: "—" },
+    ...wallets.map((w) => ({
+      value: w.id,
+      label: w.status === "active" ? w.name : `${w.name} (${w.status})`,
+    })),
+  ];
+  return (
+    <form method="post" action={`/dashboard/agents/${a.id}/payment`} class="row card" aria-labelledby="pay-h">
+      <h2 id="pay-h">Payment</h2>
+      <Csrf token={csrf} />
+      <Select id="p-mode" name="payMode" label="Pay mode" options={PAY_MODES} value={a.payMode} />
+      <Select
+        id="p-wallet"
+        name="walletId"
+        label="Wallet (for tollgate-pays)"
+        options={options}
+        value={a.walletId ?? ""}
+        hint={wallets.length === 0 ? "No wallets yet: create one on the Wallets page." : undefined}
+      />
+      <button type="submit">Save payment</button>
     </form>
   );
 }

@@ -6,6 +6,7 @@ import { duration, money, time } from "../format";
 import { Amount } from "./amount";
 import { Input } from "./field";
 import { Csrf, Layout } from "./layout";
+import { AgentPaidBy, type Payers } from "./paid-by";
 
 type Names = Map<string, string>;
 
@@ -14,12 +15,13 @@ export function ApprovalsPage(props: {
   pending: ApprovalView[];
   decided: ApprovalView[];
   names: Names;
+  payers: Payers;
 }) {
   const { v, names } = props;
   return (
     <Layout v={v} title="Approvals" refreshSeconds={30}>
       <div id="approval-list" data-src="/dashboard/approvals/fragment" aria-live="polite">
-        <PendingTable rows={props.pending} names={names} csrf={v.csrf} now={v.now} />
+        <PendingTable rows={props.pending} names={names} payers={props.payers} csrf={v.csrf} now={v.now} />
       </div>
       <h2>Recently decided</h2>
       {props.decided.length === 0 ? (
@@ -29,7 +31,7 @@ export function ApprovalsPage(props: {
           {props.decided.map((a) => (
             <li>
               <a href={`/dashboard/approvals/${a.id}`}>{a.tool}</a> for {names.get(a.agentId) ?? a.agentId} (
-              <Amount m={a.price} />
+              <Amount m={a.price} />, paid by <AgentPaidBy agentId={a.agentId} payers={props.payers} />
               ): <span class={`status ${a.status}`}>{a.status}</span>
               {a.note ? ` — “${a.note}”` : ""}{" "}
               <span class="muted">{time(a.decidedAt ?? a.createdAt, v.tz)}</span>
@@ -41,7 +43,13 @@ export function ApprovalsPage(props: {
   );
 }
 
-export function PendingTable(props: { rows: ApprovalView[]; names: Names; csrf: string; now: number }) {
+export function PendingTable(props: {
+  rows: ApprovalView[];
+  names: Names;
+  payers: Payers;
+  csrf: string;
+  now: number;
+}) {
   if (props.rows.length === 0) return <p class="muted">No approvals waiting.</p>;
   return (
     <div class="table-wrap">
@@ -54,6 +62,7 @@ export function PendingTable(props: { rows: ApprovalView[]; names: Names; csrf: 
               Price
             </th>
             <th scope="col">Vendor</th>
+            <th scope="col">Paid by</th>
             <th scope="col">Rule</th>
             <th scope="col">Time left</th>
             <th scope="col">Decision</th>
@@ -64,6 +73,7 @@ export function PendingTable(props: { rows: ApprovalView[]; names: Names; csrf: 
             <PendingRow
               a={a}
               name={props.names.get(a.agentId) ?? a.agentId}
+              payers={props.payers}
               csrf={props.csrf}
               now={props.now}
             />
@@ -74,7 +84,9 @@ export function PendingTable(props: { rows: ApprovalView[]; names: Names; csrf: 
   );
 }
 
-function PendingRow({ a, name, csrf, now }: { a: ApprovalView; name: string; csrf: string; now: number }) {
+type RowProps = { a: ApprovalView; name: string; payers: Payers; csrf: string; now: number };
+
+function PendingRow({ a, name, payers, csrf, now }: RowProps) {
   return (
     <tr data-approval={a.id}>
       <td>{name}</td>
@@ -86,6 +98,9 @@ function PendingRow({ a, name, csrf, now }: { a: ApprovalView; name: string; csr
         <Amount m={a.price} />
       </td>
       <td>{a.vendor ?? "—"}</td>
+      <td class="paid-by">
+        <AgentPaidBy agentId={a.agentId} payers={payers} />
+      </td>
       <td>
         {a.rule}
         <div class="muted">{a.reason}</div>
@@ -126,7 +141,8 @@ function MaxPriceFields({ id }: { id: string }) {
   );
 }
 
-export function ApprovalPage({ v, a, name }: { v: View; a: ApprovalView; name: string }) {
+export function ApprovalPage(props: { v: View; a: ApprovalView; name: string; payers: Payers }) {
+  const { v, a, name } = props;
   return (
     <Layout v={v} title={`Approval: ${a.tool}`}>
       <dl class="kv">
@@ -148,6 +164,10 @@ export function ApprovalPage({ v, a, name }: { v: View; a: ApprovalView; name: s
         </dd>
         <dt>Vendor</dt>
         <dd>{a.vendor ?? "—"}</dd>
+        <dt>Paid by</dt>
+        <dd id="paid-by">
+          <AgentPaidBy agentId={a.agentId} payers={props.payers} />
+        </dd>
         <dt>Rule</dt>
         <dd>{a.rule}</dd>
         <dt>Reason</dt>

@@ -9,6 +9,7 @@ const NAV = [
   ["/dashboard/approvals", "Approvals"],
   ["/dashboard/transactions", "Transactions"],
   ["/dashboard/agents", "Agents"],
+  ["/dashboard/wallets", "Wallets"],
   ["/dashboard/keys", "Keys"],
   ["/dashboard/policies", "Policies"],
   ["/dashboard/integrations", "Upstreams & webhooks"],

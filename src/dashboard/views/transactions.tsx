@@ -8,6 +8,7 @@ import type { TxFilter } from "../tx-filter";
 import { Amount } from "./amount";
 import { Input, Select } from "./field";
 import { Layout } from "./layout";
+import { PaidBy, type WalletNames } from "./paid-by";
 
 type Agent = { id: string; name: string };
 
@@ -15,6 +16,7 @@ export function TransactionsPage(props: {
   v: View;
   f: TxFilter;
   agents: Agent[];
+  wallets: WalletNames;
   rows: TransactionView[];
   csvHref: string;
   nextHref: string | null;
@@ -35,7 +37,7 @@ export function TransactionsPage(props: {
         </a>{" "}
         <span class="muted">(times in {v.tz}; amounts in each row's currency, exact)</span>
       </p>
-      <TxTable rows={props.rows} names={names} tz={v.tz} />
+      <TxTable rows={props.rows} names={names} wallets={props.wallets} tz={v.tz} />
       {props.rows.length === 0 ? <p class="muted">No transactions match.</p> : null}
       {props.nextHref ? (
         <p>
@@ -48,7 +50,13 @@ export function TransactionsPage(props: {
   );
 }
 
-function TxTable({ rows, names, tz }: { rows: TransactionView[]; names: Map<string, string>; tz: string }) {
+function TxTable(props: {
+  rows: TransactionView[];
+  names: Map<string, string>;
+  wallets: WalletNames;
+  tz: string;
+}) {
+  const { rows, names, tz } = props;
   return (
     <div class="table-wrap">
       <table id="transactions">
@@ -61,6 +69,7 @@ function TxTable({ rows, names, tz }: { rows: TransactionView[]; names: Map<stri
             <th scope="col" class="num">
               Price
             </th>
+            <th scope="col">Paid by</th>
             <th scope="col">Details</th>
           </tr>
         </thead>
@@ -75,6 +84,9 @@ function TxTable({ rows, names, tz }: { rows: TransactionView[]; names: Map<stri
               <td class={`status ${t.status}`}>{t.status}</td>
               <td class="num">
                 <Amount m={t.price} />
+              </td>
+              <td class="paid-by">
+                <PaidBy walletId={t.walletId} wallets={props.wallets} />
               </td>
               <td>
                 <TxDetails t={t} />
@@ -181,7 +193,7 @@ function BaseUnits({ m }: { m: TransactionView["price"] }) {
   return <>{m ? `${m.amount} (${m.decimals} decimals)` : "—"}</>;
 }
 
-export function TransactionPage({ v, t }: { v: View; t: TransactionView }) {
+export function TransactionPage({ v, t, wallets }: { v: View; t: TransactionView; wallets: WalletNames }) {
   return (
     <Layout v={v} title={`Transaction ${t.id}`}>
       <dl class="kv">
@@ -209,6 +221,10 @@ export function TransactionPage({ v, t }: { v: View; t: TransactionView }) {
         </dd>
         <dt>Vendor</dt>
         <dd>{t.vendor ?? "—"}</dd>
+        <dt>Paid by</dt>
+        <dd id="paid-by">
+          <PaidBy walletId={t.walletId} wallets={wallets} />
+        </dd>
         <dt>Updated</dt>
         <dd>{time(t.updatedAt, v.tz)}</dd>
         <dt>Local time input</dt>

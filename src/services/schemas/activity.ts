@@ -48,6 +48,10 @@ export const TransactionView = z.object({
   challengeId: z.string().nullable(),
   receiptRef: z.string().nullable(),
   approvalId: z.string().nullable(),
+  walletId: z
+    .string()
+    .nullable()
+    .describe("the org wallet Tollgate paid with (tollgate-pays); null: the agent paid"),
   createdAt: EpochMs,
   updatedAt: EpochMs,
 });
