@@ -59,7 +59,11 @@ describe("extractCredential", () => {
         _meta: {
           "x402/payment": {
             x402Version: 2,
-            accepted: { scheme: "exact", network: "eip155:84532", "": [{ payload: { signature: "SECRET" } }] },
+            accepted: {
+              scheme: "exact",
+              network: "eip155:84532",
+              "": [{ payload: { signature: "SECRET" } }],
+            },
             payload: { signature: "0xab", authorization: { from: "0x1", to: "0x2", value: "1" } },
           },
         },
