@@ -11,6 +11,11 @@ export const HTTP_HELP = `GET /http/mpp/report      402 + WWW-Authenticate: Paym
 GET /http/mpp/either      two challenges in two WWW-Authenticate headers (test 0.40, othermethod 1.20)
 GET /http/x402v2/report   402 + PAYMENT-REQUIRED (exact 0.02 USDC, Base Sepolia); PAYMENT-SIGNATURE -> PAYMENT-RESPONSE
 GET /http/x402v1/report   402 + JSON body (x402Version 1); X-PAYMENT -> X-PAYMENT-RESPONSE
+ANY /http/echo            free: the method, non-payment headers and body it received, as JSON
+GET /http/redirect        302 to /http/mpp/report on the same host (a client must not follow it with a credential)
+GET /http/big?bytes=N     free: N bytes of text
+GET /http/binary          free: a few PNG bytes
+GET /http/402-unknown     402 with neither an MPP challenge nor x402 requirements
 `;
 
 let cached: { secretKey: string; mppx: ReturnType<typeof create> } | undefined;
@@ -59,7 +64,43 @@ export function httpRoute(
       return (req) => serveX402(req, 2, report("x402 v2"));
     case "/http/x402v1/report":
       return (req) => serveX402(req, 1, report("x402 v1"));
+    case "/http/echo":
+      return echo;
+    case "/http/redirect":
+      return async (req) => {
+        const to = new URL("/http/mpp/report", req.url);
+        return new Response(null, { status: 302, headers: { location: to.href } });
+      };
+    case "/http/big":
+      return async (req) => {
+        const bytes = Math.min(
+          Number(new URL(req.url).searchParams.get("bytes") ?? "0") || 0,
+          32 * 1024 * 1024,
+        );
+        return new Response("a".repeat(bytes), { headers: { "content-type": "text/plain" } });
+      };
+    case "/http/binary":
+      return async () =>
+        new Response(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 255]), {
+          headers: { "content-type": "image/png" },
+        });
+    case "/http/402-unknown":
+      return async () =>
+        Response.json(
+          { error: "pay us somehow" },
+          { status: 402, headers: { "www-authenticate": 'Bearer realm="elsewhere"' } },
+        );
     default:
       return null;
   }
+}
+
+/** What the request looked like on arrival (payment headers left out: the witness records those). */
+async function echo(request: Request): Promise<Response> {
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const body = request.method === "GET" || request.method === "HEAD" ? null : await request.text();
+  return Response.json({ method: request.method, headers, body });
 }

@@ -4,7 +4,7 @@
 import type { Decision } from "../policy";
 import type { JsonRpcId } from "../protocol/jsonrpc";
 import { approvalGate } from "./approval-gate";
-import { txRecord } from "./call-record";
+import { type CallInfo, txRecord } from "./call-record";
 import type { CallTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
 import { evaluateCall, type PriceIn, policyDenial } from "./decide";
@@ -25,20 +25,28 @@ export type Cleared = {
 export type Before = ({ ok: true } & Cleared) | { ok: false; answer: unknown };
 
 export async function beforeForward(g: GatewayCtx, id: JsonRpcId, target: CallTarget): Promise<Before> {
-  const { call, upstream } = target;
-  const now = Date.now();
+  const { upstream } = target;
   const configured = target.upstreamTool === null ? undefined : upstream.toolPrices[target.upstreamTool];
   const estimate: PriceIn = configured
     ? { amount: BigInt(configured.amount), currency: configured.currency, decimals: configured.decimals }
     : null;
-  const first = evaluateCall(g, call, { price: estimate, vendor: upstream.namespace, now });
-  const gate = await approvalGate(g, {
-    call,
-    decision: first,
-    price: estimate,
-    vendor: upstream.namespace,
-    now,
-  });
+  return clearCall(g, id, target.call, { estimate, vendor: upstream.namespace });
+}
+
+/**
+ * The judgment and holds before a request leaves, for any call: an upstream's tools/call, or
+ * tollgate_fetch (vendor: the URL's host). A refusal is recorded and answered with the denial.
+ */
+export async function clearCall(
+  g: GatewayCtx,
+  id: JsonRpcId,
+  call: CallInfo,
+  j: { estimate: PriceIn; vendor: string },
+): Promise<Before> {
+  const { estimate, vendor } = j;
+  const now = Date.now();
+  const first = evaluateCall(g, call, { price: estimate, vendor, now });
+  const gate = await approvalGate(g, { call, decision: first, price: estimate, vendor, now });
   if (!gate.proceed)
     return {
       ok: false,
@@ -50,7 +58,7 @@ export async function beforeForward(g: GatewayCtx, id: JsonRpcId, target: CallTa
   if (refused)
     return { ok: false, answer: await refuse(g, id, call, { denial: refused, decision, price: estimate }) };
 
-  const dedupe = await holdAgainstDuplicates(g, target, decision);
+  const dedupe = await holdAgainstDuplicates(g, call, decision);
   if (!dedupe.ok)
     return {
       ok: false,
@@ -70,7 +78,7 @@ export async function beforeForward(g: GatewayCtx, id: JsonRpcId, target: CallTa
           kind: "estimate",
           decision: "allow",
           status: "reserved",
-          ...priceFields(estimate, upstream.namespace),
+          ...priceFields(estimate, vendor),
         },
         decision,
       )
@@ -109,12 +117,11 @@ export async function beforeForward(g: GatewayCtx, id: JsonRpcId, target: CallTa
  */
 async function holdAgainstDuplicates(
   g: GatewayCtx,
-  target: CallTarget,
+  call: CallInfo,
   decision: Decision,
 ): Promise<{ ok: true; reservationId: string | null } | { ok: false; denial: Denial }> {
   const windowMs = decision.idempotencyWindowMs;
   if (!windowMs) return { ok: true, reservationId: null };
-  const { call } = target;
   const txId = `${call.txId}_dedupe`;
   const hold = await reserveLines(g, {
     txId,
@@ -158,7 +165,7 @@ export type Reached = "not_sent" | "success" | "failed" | "priced";
 
 export async function settleBefore(
   g: GatewayCtx,
-  target: CallTarget,
+  target: { call: CallInfo },
   c: Cleared,
   how: Reached,
   reasonCode: string | null = null,

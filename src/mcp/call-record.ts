@@ -37,7 +37,7 @@ export function txRecord(
     agentId: g.tenant.agent.id,
     sessionId: g.session?.n ?? null,
     tool: call.tool,
-    upstreamId: call.upstreamId,
+    upstreamId: call.upstreamId || null,
     amount: null,
     currency: null,
     decimals: null,

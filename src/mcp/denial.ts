@@ -35,6 +35,9 @@ export type DenialReason =
   | "no_payable_offer"
   | "payment_failed"
   | "payment_refused"
+  | "url_refused"
+  | "header_refused"
+  | "payment_unsupported"
   | "ledger_unavailable";
 
 export type Price = { amount: bigint | string; currency: string; decimals: number };

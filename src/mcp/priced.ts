@@ -30,6 +30,8 @@ export type PricedCall = {
   call: CallInfo;
   /** The vendor when the offer names no recipient or realm: the upstream's namespace. */
   vendorDefault: string;
+  /** The vendor whatever the offer names (tollgate_fetch: the URL's host, which the agent chose). */
+  vendor?: string;
   challenge: Challenge;
   /** Present when the answer is a stream: an inline approval question can be asked on it. */
   emit?: Emit | undefined;
@@ -77,7 +79,7 @@ export async function holdOffer(g: GatewayCtx, p: PricedCall, h: Hold): Promise<
   const { id, call, emit } = p;
   const { offer, now } = h;
   const price = { amount: offer.amount, currency: offer.currency!, decimals: offer.decimals! };
-  const vendor = offer.recipient ?? offer.realm ?? p.vendorDefault;
+  const vendor = p.vendor ?? offer.recipient ?? offer.realm ?? p.vendorDefault;
   const first = evaluateCall(g, call, { price, vendor, now, approved: approvedFor(call, price) });
   const gate = await approvalGate(g, { call, decision: first, price, vendor, now, emit });
   const fail = async (denial: Denial, decision = first, recorded = false) => ({

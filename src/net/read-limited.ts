@@ -25,3 +25,28 @@ export async function readTextLimited(body: ReadableStream<Uint8Array> | null, l
   }
   return new TextDecoder().decode(all);
 }
+
+/**
+ * The stream's first `limit` bytes, and whether more followed (the rest is cancelled, not read): for
+ * answers worth returning in part, such as a paid HTTP response too large to hand back whole.
+ */
+export async function readBytesCapped(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+  if (!body) return { bytes: new Uint8Array(0), truncated: false };
+  const reader = body.getReader();
+  const all = new Uint8Array(limit);
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return { bytes: all.slice(0, size), truncated: false };
+    const room = limit - size;
+    all.set(value.subarray(0, room), size);
+    size += Math.min(room, value.byteLength);
+    if (value.byteLength > room) {
+      await reader.cancel().catch(() => undefined);
+      return { bytes: all.slice(0, size), truncated: true };
+    }
+  }
+}

@@ -13,6 +13,30 @@ const Agent = {
   agent: z.string().optional().describe("Agent name (org keys only); defaults to the calling agent"),
 };
 
+/** The largest request body tollgate_fetch sends (UTF-8 bytes). */
+export const MAX_FETCH_BODY_BYTES = 256 * 1024;
+
+const FetchInput = z
+  .object({
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]).default("GET"),
+    url: z.string().min(1).max(8192).describe("An https URL (the host is the vendor policies name)"),
+    headers: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe("Request headers; payment headers are written by Tollgate and refused here"),
+    body: z
+      .string()
+      .optional()
+      .refine((b) => b === undefined || new TextEncoder().encode(b).byteLength <= MAX_FETCH_BODY_BYTES, {
+        message: `the body exceeds ${MAX_FETCH_BODY_BYTES} bytes`,
+      })
+      .describe("Request body as text (not for GET or HEAD)"),
+  })
+  .refine((i) => i.body === undefined || (i.method !== "GET" && i.method !== "HEAD"), {
+    message: "GET and HEAD requests carry no body",
+    path: ["body"],
+  });
+
 export const INPUTS = {
   tollgate_list_agents: z.object({}),
   tollgate_check_budget: z.object({ ...Agent }),
@@ -53,9 +77,11 @@ export const INPUTS = {
   }),
   tollgate_release: z.object({ reservationId: z.string(), reason: z.string().max(200).optional() }),
   tollgate_approval_status: z.object({ approvalId: z.string() }),
+  tollgate_fetch: FetchInput,
 } as const;
 
 export type GovernanceToolName = keyof typeof INPUTS;
+export type FetchInput = z.infer<typeof FetchInput>;
 
 export const DESCRIPTIONS: Record<GovernanceToolName, string> = {
   tollgate_list_agents:
@@ -75,6 +101,8 @@ export const DESCRIPTIONS: Record<GovernanceToolName, string> = {
   tollgate_release: "Cancel a reservation you no longer need, returning its amount to your budget.",
   tollgate_approval_status:
     "Check whether a human approved a payment that needed approval. After approval, retry the exact same tool call.",
+  tollgate_fetch:
+    "Make an HTTP(S) request under your spending mandate. If the server asks for payment (HTTP 402 with MPP or x402), Tollgate prices it, checks your policy and budget, pays if allowed and returns the paid response with what it cost. Redirects are returned, not followed. Do not send payment headers yourself.",
 };
 
 export function toolDefinitions(names: GovernanceToolName[]) {
@@ -83,7 +111,10 @@ export function toolDefinitions(names: GovernanceToolName[]) {
     description: DESCRIPTIONS[name],
     inputSchema: z.toJSONSchema(INPUTS[name], { io: "input" }) as Record<string, unknown>,
     annotations: {
-      readOnlyHint: !["tollgate_reserve", "tollgate_commit", "tollgate_release"].includes(name),
+      readOnlyHint: !["tollgate_reserve", "tollgate_commit", "tollgate_release", "tollgate_fetch"].includes(
+        name,
+      ),
+      ...(name === "tollgate_fetch" ? { openWorldHint: true } : {}),
     },
   }));
 }

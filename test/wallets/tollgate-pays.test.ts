@@ -15,35 +15,7 @@ import {
 } from "../adversarial/helpers";
 import { payCredential } from "../helpers/mcp-client";
 import { witness } from "../helpers/witness";
-
-type Secret = { kind: "mpp-test"; token?: string } | { kind: "x402-evm" | "mpp-evm"; privateKey: string };
-
-/** An org whose agent `main` is switched to tollgate-pays with a fresh wallet holding `secrets`. */
-async function payerOrg(opts: {
-  path?: string;
-  secrets: Secret[];
-  caps?: { currency: string; daily?: string | null; total?: string | null };
-  mandate?: Record<string, unknown>;
-}) {
-  const org = await attackOrg({
-    path: opts.path ?? "/mcp",
-    ...(opts.mandate ? { agents: [{ name: "main", isDefault: true, mandate: opts.mandate }] } : {}),
-  });
-  const caps = opts.caps ?? { currency: "pathUSD", daily: "3.00" };
-  const created = await api("POST", `/orgs/${org.orgId}/wallets`, { body: { name: "ops", caps } });
-  expect(created.status).toBe(201);
-  const walletId: string = created.body.id;
-  for (const secret of opts.secrets) {
-    const added = await api("POST", `/orgs/${org.orgId}/wallets/${walletId}/methods`, { body: { secret } });
-    expect(added.status).toBe(201);
-  }
-  const agentId = org.agentIds.main!;
-  const patched = await api("PATCH", `/orgs/${org.orgId}/agents/${agentId}`, {
-    body: { payMode: "tollgate-pays", walletId },
-  });
-  expect(patched.status).toBe(200);
-  return { ...org, walletId };
-}
+import { payerOrg } from "./payer-org";
 
 describe("tollgate-pays", () => {
   it("pays an MPP tool for a client with no wallet: the result comes back, one settlement, committed", async () => {

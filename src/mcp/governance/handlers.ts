@@ -116,7 +116,10 @@ async function judge(g: GatewayCtx, input: In<"tollgate_evaluate">) {
   return { agent, price, action, reason, decision, budgetChecks } as const;
 }
 
-export const HANDLERS: { [N in GovernanceToolName]: (g: GatewayCtx, input: In<N>) => Promise<unknown> } = {
+/** tollgate_fetch is answered by fetch.ts: it needs the request (its id, its denials) and may pay. */
+export const HANDLERS: {
+  [N in Exclude<GovernanceToolName, "tollgate_fetch">]: (g: GatewayCtx, input: In<N>) => Promise<unknown>;
+} = {
   async tollgate_list_agents(g) {
     const agents = await Promise.all(
       g.tenant.orgAgents.map(async (a) => {

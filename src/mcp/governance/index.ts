@@ -3,11 +3,17 @@
 import { newId } from "../../db/client";
 import { isToolVisible } from "../../policy";
 import { type JsonRpcRequest, RPC, rpcError, rpcResult } from "../../protocol/jsonrpc";
-import { type GovernanceToolName, INPUTS, toolDefinitions } from "../../services/governance-tools";
+import {
+  type FetchInput,
+  type GovernanceToolName,
+  INPUTS,
+  toolDefinitions,
+} from "../../services/governance-tools";
 import { txRecord } from "../call-record";
 import type { GatewayCtx } from "../context";
 import { denialError } from "../denial";
 import { record } from "../ledger-calls";
+import { fetchTool } from "./fetch";
 import { HANDLERS } from "./handlers";
 import { fail } from "./results";
 
@@ -74,6 +80,7 @@ export async function callGovernanceTool(g: GatewayCtx, req: JsonRpcRequest) {
     );
   }
   try {
+    if (params.name === "tollgate_fetch") return await fetchTool(g, req, parsed.data as FetchInput);
     const handler = HANDLERS[params.name] as (g: GatewayCtx, input: unknown) => Promise<unknown>;
     return rpcResult(req.id, await handler(g, parsed.data));
   } catch (err) {
