@@ -125,10 +125,14 @@ export async function settleOutcome(
   }
 }
 
-/** What Tollgate paid for an answer, as `_meta["tollgate/payment"]` carries it. */
-export function paymentEntry(hold: Claimed, settled: Exclude<PaidSettled, { kind: "refused" }>) {
+/** What was paid for an answer (by Tollgate's wallet, or by the agent), as `_meta["tollgate/payment"]` carries it. */
+export function paymentEntry(
+  hold: Claimed,
+  settled: Exclude<PaidSettled, { kind: "refused" }>,
+  paidBy: "tollgate" | "agent" = "tollgate",
+) {
   const status = settled.kind === "committed" ? "committed" : "unconfirmed";
-  return { paidBy: "tollgate", transactionId: hold.reservationId, amount: settled.paid, status };
+  return { paidBy, transactionId: hold.reservationId, amount: settled.paid, status };
 }
 
 export function walletRefused(call: CallInfo): Denial {

@@ -33,3 +33,17 @@ export function decodeBase64Json(input: string): unknown {
   const text = decodeBase64Text(input);
   return text === null ? null : parseJsonText(text);
 }
+
+/** UTF-8 text as base64url without padding (MPP's `request` and credential encoding). */
+export function encodeBase64UrlText(text: string): string {
+  return encodeBase64Text(text).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+}
+
+/** UTF-8 text as standard base64 with padding (x402's header encoding). */
+export function encodeBase64Text(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}

@@ -1,6 +1,6 @@
 // RFC 9110 `WWW-Authenticate` parsing for the MPP "Payment" scheme (reference 1.1.1): several challenges per
 // value (Fetch joins repeated headers with ", "), other schemes mixed in, quoted strings with escapes.
-import { decodeBase64Text, parseJsonText } from "./base64";
+import { decodeBase64Text, encodeBase64UrlText, parseJsonText } from "./base64";
 import { tryCanonicalJson } from "./jcs";
 import { asRecord } from "./wire";
 
@@ -146,6 +146,7 @@ export function paymentChallengeObject(challenge: AuthChallenge): Record<string,
 /**
  * `request` must be base64url (no padding) of JCS JSON: the credential echoes the object and mppx
  * re-encodes it canonically, so a non-canonical original could never be echoed byte for byte.
+ * The original string is therefore base64url(JCS(object)): a function of the object, never stored.
  */
 function decodeRequest(request: string): Record<string, unknown> | string {
   if (request.length > MAX_REQUEST_PARAM_LENGTH) return "request is longer than 16 KiB";
@@ -154,6 +155,9 @@ function decodeRequest(request: string): Record<string, unknown> | string {
   const object = text === null ? null : asRecord(parseJsonText(text));
   if (text === null || object === null) return "request is not base64url of a JSON object";
   if (tryCanonicalJson(object) !== text) return "request is not canonical (JCS) JSON";
+  // Base64 can spell the same bytes twice (non-zero trailing bits): only the one spelling an echo
+  // re-encodes to (tollgate_fetch rebuilds an agent's header credential from the object) is read.
+  if (encodeBase64UrlText(text) !== request) return "request is not the canonical base64url of its JSON";
   return object;
 }
 

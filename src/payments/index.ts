@@ -11,6 +11,13 @@ export {
   hasPaymentCredential,
 } from "./credential";
 export { detectPaymentRequired } from "./detect";
+export {
+  agentHeaderCredential,
+  credentialMetaValue,
+  type McpChallenge,
+  mcpChallengeOf,
+  receiptMeta,
+} from "./http-agent-forms";
 export { MAX_REQUEST_PARAM_LENGTH, parseAuthChallenges, paymentChallengeObject } from "./http-auth";
 export {
   checkAgentHeaders,

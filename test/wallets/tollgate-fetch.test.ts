@@ -162,14 +162,18 @@ describe("tollgate_fetch: what a hostile agent sends", () => {
     expect(paidRequests(w)).toBe(1);
   });
 
-  it("in agent-pays mode a 402 is refused (not yet payable by the agent) and nothing is paid", async () => {
+  it("in agent-pays mode a 402 is held and shown as the agent's challenge; nothing is paid", async () => {
     const org = await attackOrg({});
     const client = await connect(org.url(org.agentKeys.main!));
-    const denied = await denialOf(tfetch(client, { url: `https://${org.host}/http/mpp/report` }));
-    expect(denied.reason).toBe("payment_unsupported");
+    const err = (await tfetch(client, { url: `https://${org.host}/http/mpp/report` }).catch(
+      (e: unknown) => e,
+    )) as { code: number };
+    expect(err.code).toBe(-32042);
     const w = await witness(org.host);
     expect(paidRequests(w)).toBe(0);
     expect(w.settlements).toEqual([]);
+    const rows = await transactions(org.orgId);
+    expect(rows.filter((r) => r.kind === "payment")).toMatchObject([{ status: "reserved" }]);
   });
 });
 

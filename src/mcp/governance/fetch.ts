@@ -2,7 +2,8 @@
 // the agent's headers are checked (no payment headers of its own), and the call is judged with the
 // URL's host as vendor before anything leaves. A 402 is priced from its MPP or x402 challenge and,
 // in tollgate-pays, paid with the org wallet through the same hold, claim and settlement as an MCP
-// paid retry. Decision: docs/decisions/0020-tollgate-fetch.md.
+// paid retry; in agent-pays, held and shown to the agent as an MCP challenge it pays on its retry
+// (fetch-agent-pays.ts). Decision: docs/decisions/0020-tollgate-fetch.md.
 import { newId } from "../../db/client";
 import { checkOutboundUrl } from "../../net/private-address";
 import {
@@ -17,7 +18,7 @@ import {
 import { type JsonRpcId, type JsonRpcRequest, RPC, rpcError, rpcResult } from "../../protocol/jsonrpc";
 import type { FetchInput } from "../../services/governance-tools";
 import type { TenantWallet } from "../../services/tenant";
-import { type HttpReply, type HttpRequest, sendHttp } from "../../upstream/http-request";
+import { type HttpRequest, sendHttp } from "../../upstream/http-request";
 import { clearCall, settleBefore } from "../before-forward";
 import type { CallInfo } from "../call-record";
 import { argsHashOf } from "../call-target";
@@ -28,6 +29,7 @@ import { claimHold, paymentEntry, settleOutcome, settleUnanswered, walletRefused
 import { unpriced } from "../priced";
 import { refuse } from "../refuse";
 import { unreadableCredential, walletPays } from "../tollgate-pays";
+import { agentChallenge, agentPaidFetch, answerOf } from "./fetch-agent-pays";
 import { fetchResult, MAX_FETCH_RESPONSE_BYTES } from "./fetch-result";
 import { fail } from "./results";
 
@@ -47,7 +49,14 @@ export async function fetchTool(g: GatewayCtx, req: JsonRpcRequest, input: Fetch
       denial: { reason, message, source: "gateway", transactionId: call.txId },
       kind,
     });
-  if (credentialCount(req) > 0) return deny("credential_not_allowed", credentialRefusal(g), "payment");
+  const credentials = credentialCount(req);
+  // Tollgate is a tollgate-pays agent's only payer: a credential of its own would be a second payer.
+  if (credentials > 0 && g.tenant.payer.mode === "tollgate-pays")
+    return deny(
+      "credential_not_allowed",
+      "this agent's payments are made by Tollgate; a credential sent by the agent is refused and was not forwarded.",
+      "payment",
+    );
   const checked = checkOutboundUrl(input.url, g.allowPrivate);
   if (!checked.ok) return deny("url_refused", `the URL was refused: ${checked.reason}. Nothing was sent.`);
   const headers = checkAgentHeaders(input.headers ?? {});
@@ -57,15 +66,17 @@ export async function fetchTool(g: GatewayCtx, req: JsonRpcRequest, input: Fetch
     return deny(reason, `${headers.message}${name}. Nothing was sent.`, "payment");
   }
   const vendor = vendorOf(checked.url);
-  const before = await clearCall(g, req.id, call, { estimate: null, vendor });
-  if (!before.ok) return before.answer;
-
   const request: HttpRequest = {
     method: input.method,
     url: checked.url,
     headers: headers.headers,
     body: input.body ?? null,
   };
+  // An agent's paid retry: its hold judged this very call (same arguments), so the claim decides.
+  if (credentials > 0) return agentPaidFetch(g, req, { call, vendor, request }, credentials);
+  const before = await clearCall(g, req.id, call, { estimate: null, vendor });
+  if (!before.ok) return before.answer;
+
   const sent = await sendHttp(request, {
     timeoutMs: g.timeoutMs,
     maxBytes: MAX_FETCH_RESPONSE_BYTES,
@@ -97,12 +108,7 @@ export async function fetchTool(g: GatewayCtx, req: JsonRpcRequest, input: Fetch
     });
   }
   const payer = g.tenant.payer;
-  if (payer.mode !== "tollgate-pays")
-    return deny(
-      "payment_unsupported",
-      "the server asked for payment; tollgate_fetch pays only for agents Tollgate pays for (tollgate-pays). Nothing was paid.",
-      "payment",
-    );
+  if (payer.mode !== "tollgate-pays") return agentChallenge(g, req.id, { call, vendor, request }, payment);
   return payFetch(g, req.id, { call, vendor, request, payment }, payer.wallet);
 }
 
@@ -145,14 +151,4 @@ async function payFetch(g: GatewayCtx, id: JsonRpcId, f: Priced, wallet: TenantW
 /** The vendor policies see: the URL's host without port or trailing dots ("api.example.com."). */
 export function vendorOf(url: URL): string {
   return url.hostname.toLowerCase().replace(/\.+$/, "");
-}
-
-function answerOf(reply: HttpReply) {
-  return { status: reply.status, headers: reply.headers, bodyText: new TextDecoder().decode(reply.body) };
-}
-
-function credentialRefusal(g: GatewayCtx): string {
-  return g.tenant.payer.mode === "tollgate-pays"
-    ? "this agent's payments are made by Tollgate; a credential sent by the agent is refused and was not forwarded."
-    : "tollgate_fetch does not take an agent's own payment credential yet; it was not forwarded.";
 }
