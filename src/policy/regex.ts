@@ -12,6 +12,25 @@ export const MAX_REGEX_LENGTH = 256;
 export const MAX_REGEX_INPUT_CHARS = 16 * 1024;
 const CACHE_LIMIT = 1000;
 const cache = new Map<string, RE2JS>();
+/**
+ * Match results for short values, per compiled pattern then per value (two maps, so no separator can
+ * make two pairs collide): a match is a pure function of both, and the values policies test most
+ * (tool, vendor, upstream, short arguments) recur across calls and rules. Bounded like the cache.
+ */
+const MEMO_INPUT_CHARS = 256;
+const MEMO_PATTERNS = 100;
+const MEMO_PER_PATTERN = 50;
+const memo = new Map<string, Map<string, boolean>>();
+
+function memoFor(pattern: string): Map<string, boolean> {
+  let results = memo.get(pattern);
+  if (results === undefined) {
+    if (memo.size >= MEMO_PATTERNS) memo.clear();
+    results = new Map();
+    memo.set(pattern, results);
+  }
+  return results;
+}
 
 export type PreparedRegex = { ok: true; source: string } | { ok: false; error: string };
 export type RegexMatch = { ok: true; matched: boolean } | { ok: false; error: string };
@@ -70,7 +89,16 @@ export function matchRegex(source: string, legacyFlags: string, input: string): 
       error: `the value is ${input.length} characters, over the ${MAX_REGEX_INPUT_CHARS} a regex is matched against`,
     };
   }
+  const pattern = legacyFlags ? `(?${legacyFlags})${source}` : source;
+  const results = input.length <= MEMO_INPUT_CHARS ? memoFor(pattern) : null;
+  const known = results?.get(input);
+  if (known !== undefined) return { ok: true, matched: known };
   const re = cachedRegex(source, legacyFlags);
   if (re === null) return { ok: false, error: "its regex no longer compiles" };
-  return { ok: true, matched: re.test(input) };
+  const matched = re.test(input);
+  if (results) {
+    if (results.size >= MEMO_PER_PATTERN) results.clear();
+    results.set(input, matched);
+  }
+  return { ok: true, matched };
 }

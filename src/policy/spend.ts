@@ -60,11 +60,19 @@ export function priceIn(
 /** A major-unit limit in base units at `decimals`; digits beyond them are dropped (a lower limit is the safe side). */
 export function limitIn(major: string, base: string | null, decimals: number): bigint {
   if (base !== null) return BigInt(base);
-  const d = parseExactDecimal(major);
-  if (!d.ok) return 0n;
-  const b = toBaseUnits(d.value, decimals, "down");
-  return b.ok ? b.value : 0n;
+  // A policy's limits are few and fixed: parse each (limit, decimals) once per isolate.
+  const key = `${decimals}|${major}`;
+  let value = limits.get(key);
+  if (value === undefined) {
+    const d = parseExactDecimal(major);
+    const b = d.ok ? toBaseUnits(d.value, decimals, "down") : null;
+    value = b?.ok ? b.value : 0n;
+    if (limits.size >= 10_000) limits.clear();
+    limits.set(key, value);
+  }
+  return value;
 }
+const limits = new Map<string, bigint>();
 
 export function showMoney(value: bigint, b: { currency: string; decimals: number }): string {
   return `${formatAmount(value, b.decimals)} ${b.currency}`;

@@ -2,7 +2,7 @@
 // classes and inline flags; no backreferences; linear-time matching; an input cap that fails closed.
 import { describe, expect, it } from "vitest";
 import { compilePolicy } from "../../src/policy";
-import { MAX_REGEX_INPUT_CHARS } from "../../src/policy/regex";
+import { MAX_REGEX_INPUT_CHARS, matchRegex } from "../../src/policy/regex";
 import { compileOk, run } from "./helpers";
 
 const policyWith = (pattern: string) => `version: "1"
@@ -148,5 +148,25 @@ describe("policies compiled before RE2", () => {
     if (!rule || !cond) throw new Error("no condition");
     const legacy = { ...p, exact: { deploy: [{ ...rule, conditions: [{ ...cond, flags: "i" }] }] } };
     expect(run(legacy, { tool: "deploy", args: { target: "prod-eu" } }).action).toBe("allow");
+  });
+});
+
+describe("remembered match results", () => {
+  it("never answer for another pattern, flag set or value, however alike", () => {
+    const pairs: [string, string, string, boolean][] = [
+      ["^a$", "", "a", true],
+      ["^a$", "", "a\u0000", false],
+      ["^A$", "", "a", false],
+      ["^A$", "i", "a", true],
+      ["(?i)^A$", "", "a", true],
+      ["a\u0000b", "", "c", false],
+      ["a", "", "b\u0000c", false],
+    ];
+    // Twice over: the second pass is answered from memory and must agree with the first.
+    for (let pass = 0; pass < 2; pass++) {
+      for (const [source, flags, input, expected] of pairs) {
+        expect(matchRegex(source, flags, input)).toEqual({ ok: true, matched: expected });
+      }
+    }
   });
 });
