@@ -4,9 +4,11 @@
 import { db } from "../db/client";
 import { loadOrgConfig } from "../db/queries/tenant";
 import { ledger } from "../ledger/client";
+import { walletCapLines } from "../wallets";
 import { type ApprovalRow, ceilingOf } from "./call-approvals";
 import { judge } from "./judge";
-import { decodeOrg, rulesFor } from "./tenant";
+import { orgSettings } from "./stored";
+import { decodeOrg, payingWallet, rulesFor } from "./tenant";
 
 export type HoldResult = { ok: true; reservationId: string | null } | { ok: false; message: string };
 
@@ -47,9 +49,15 @@ export async function holdApprovedPrice(env: Env, row: ApprovalRow, now: number)
   }
   // Every money line the call would reserve, its session's included (counters are taken per attempt).
   const sessionId = context.sessionId ?? "_nosession";
-  const lines = decision.scopes
+  const own = decision.scopes
     .filter((l) => l.kind === "money")
     .map(({ message: _, ...l }) => (l.window === "session" ? { ...l, sessionId } : l));
+  // An agent Tollgate pays for spends its wallet too: the hold carries the wallet's caps, or an
+  // approval could take the wallet past them.
+  const wallet = payingWallet(config, row.agentId);
+  const caps = wallet ? walletCapLines(wallet, price, orgSettings(config.org.settings).conversions) : null;
+  if (caps && !caps.ok) return { ok: false, message: caps.message };
+  const lines = [...own, ...(caps?.ok ? caps.lines : [])];
   // One id per attempt: a refused attempt leaves its denied record under its own id, so a later
   // attempt (the budget freed, another ceiling) is a new reservation, not an idempotency conflict.
   const reservationId = `tx_hold_${row.id}_${crypto.randomUUID().slice(0, 8)}`;
@@ -70,6 +78,7 @@ export async function holdApprovedPrice(env: Env, row: ApprovalRow, now: number)
       currency: price.currency,
       decimals: price.decimals,
       vendor: row.vendor,
+      ...(wallet ? { walletId: wallet.id } : {}),
       decision: "allow",
       shadow: decision.shadow,
       reasonCode: null,

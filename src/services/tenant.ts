@@ -164,6 +164,12 @@ async function cachedOrg(env: Env, orgId: string, now: number): Promise<OrgState
   return state;
 }
 
+/** The wallet Tollgate pays with for this agent, or null when the agent pays for itself. */
+export function payingWallet(config: OrgConfig, agentId: string): TenantWallet | null {
+  const agent = config.agents.find((a) => a.id === agentId);
+  return agent?.payMode === "tollgate-pays" ? tenantWallet(config, agent.walletId) : null;
+}
+
 function tenantWallet(config: OrgConfig, walletId: string | null): TenantWallet | null {
   const w = config.wallets.find((row) => row.id === walletId);
   if (!w) return null;

@@ -12,9 +12,11 @@ export async function payerOrg(opts: {
   secrets: Secret[];
   caps?: { currency: string; daily?: string | null; total?: string | null };
   mandate?: Record<string, unknown>;
+  policy?: string;
 }) {
   const org = await attackOrg({
     path: opts.path ?? "/mcp",
+    ...(opts.policy ? { policy: opts.policy } : {}),
     ...(opts.mandate ? { agents: [{ name: "main", isDefault: true, mandate: opts.mandate }] } : {}),
   });
   const caps = opts.caps ?? { currency: "pathUSD", daily: "3.00" };
