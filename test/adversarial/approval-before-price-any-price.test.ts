@@ -2,15 +2,13 @@
 // price. The agent gets it approved (the operator saw no price), then lets the upstream charge
 // anything. Without a ceiling the approval covers the unpriced call only: the policy's per_call cap
 // still judges the price. With a ceiling, prices up to it pass; above it, a new approval is asked.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ledgerFor } from "../../src/ledger/client";
 import { withPayer } from "../helpers/mcp-client";
 import { seedOrg } from "../helpers/seed";
 import { witness, witnessHost } from "../helpers/witness";
-import { connect, denialOf } from "./helpers";
-
-const ADMIN = { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" };
+import { approveAsOperator, connect, denialOf } from "./helpers";
 
 const POLICY = `version: "1"
 tools:
@@ -24,11 +22,7 @@ tools:
 `;
 
 async function approve(orgId: string, id: string, maxPrice?: { amount: string; currency: string }) {
-  const res = await exports.default.fetch(`https://gw.test/api/v1/orgs/${orgId}/approvals/${id}/approve`, {
-    method: "POST",
-    headers: ADMIN,
-    body: JSON.stringify(maxPrice ? { maxPrice } : {}),
-  });
+  const res = await approveAsOperator(orgId, id, maxPrice ? { maxPrice } : {});
   expect(res.status).toBe(200);
   return (await res.json()) as { price: unknown; maxPrice: { amount: string } | null };
 }

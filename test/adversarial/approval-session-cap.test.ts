@@ -2,15 +2,13 @@
 // session cap. Each approval alone fits the cap; together they do not. Approving holds the price on
 // every money line, the session's included, so only the first approval can be given (the others
 // answer 409) and the session never spends more than its cap.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ledgerFor } from "../../src/ledger/client";
 import { withPayer } from "../helpers/mcp-client";
 import { seedOrg } from "../helpers/seed";
 import { witness, witnessHost } from "../helpers/witness";
-import { connect, denialOf } from "./helpers";
-
-const ADMIN = { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" };
+import { approveAsOperator, connect, denialOf } from "./helpers";
 
 const POLICY = `version: "1"
 tools:
@@ -26,14 +24,6 @@ tools:
             op: "gt"
             value: 10000000
 `;
-
-function approve(orgId: string, id: string) {
-  return exports.default.fetch(`https://gw.test/api/v1/orgs/${orgId}/approvals/${id}/approve`, {
-    method: "POST",
-    headers: ADMIN,
-    body: "{}",
-  });
-}
 
 describe("approved calls against a session cap", () => {
   it("three approved 15.00 calls in one session cannot pass a 20.00 session cap", async () => {
@@ -55,9 +45,9 @@ describe("approved calls against a session cap", () => {
       expect(d.reason).toBe("approval_required");
       asked.push(d.approvalId!);
     }
-    expect((await approve(org.orgId, asked[0]!)).status).toBe(200);
+    expect((await approveAsOperator(org.orgId, asked[0]!)).status).toBe(200);
     for (const id of asked.slice(1)) {
-      const res = await approve(org.orgId, id);
+      const res = await approveAsOperator(org.orgId, id);
       expect(res.status).toBe(409);
       expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
         /^Cannot approve: not enough budget to hold the approved price \(session spend of rule "session budget"/,

@@ -2,15 +2,13 @@
 // when the approval is given must judge the call as it was made (its arguments), not an empty one:
 // approving a call that passes the argument rule works, and the hold cannot be used by a call the
 // argument rule refuses.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ledgerFor } from "../../src/ledger/client";
 import { withPayer } from "../helpers/mcp-client";
 import { seedOrg } from "../helpers/seed";
 import { witness, witnessHost } from "../helpers/witness";
-import { connect, denialOf } from "./helpers";
-
-const ADMIN = { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" };
+import { approveAsOperator, connect, denialOf } from "./helpers";
 
 const POLICY = `version: "1"
 tools:
@@ -42,10 +40,7 @@ describe("an approval for a call judged on its arguments", () => {
 
     const asked = await denialOf(client.callTool(call));
     expect(asked.reason).toBe("approval_required");
-    const res = await exports.default.fetch(
-      `https://gw.test/api/v1/orgs/${org.orgId}/approvals/${asked.approvalId}/approve`,
-      { method: "POST", headers: ADMIN, body: "{}" },
-    );
+    const res = await approveAsOperator(org.orgId, asked.approvalId!);
     expect(res.status).toBe(200);
     await ledgerFor(env, org.orgId).flush();
     const held = await env.DB.prepare("SELECT reservation_id AS id FROM approvals WHERE id = ?")

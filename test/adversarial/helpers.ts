@@ -107,3 +107,12 @@ export function postRaw(url: string, body: unknown, headers: Record<string, stri
     body: JSON.stringify(body),
   });
 }
+
+/** The operator approves through the admin API (deployment token); `body` may carry a maxPrice. */
+export function approveAsOperator(orgId: string, approvalId: string, body: unknown = {}): Promise<Response> {
+  return exports.default.fetch(`https://gw.test/api/v1/orgs/${orgId}/approvals/${approvalId}/approve`, {
+    method: "POST",
+    headers: { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}

@@ -1,14 +1,12 @@
 // tollgate-pays with a human in the loop: a policy asks for approval above 2.00. The wallet pays
 // nothing until a person approves; the approved retry is paid once, through the hold the approval
 // made, and the agent's own client cannot stand in for the person.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ledgerFor } from "../../src/ledger/client";
-import { connect, credentialsSeen, denialOf, transactions } from "../adversarial/helpers";
+import { approveAsOperator, connect, credentialsSeen, denialOf, transactions } from "../adversarial/helpers";
 import { witness } from "../helpers/witness";
 import { payerOrg } from "./payer-org";
-
-const ADMIN = { authorization: "Bearer test-admin-token-0123456789", "content-type": "application/json" };
 
 const POLICY = `version: "1"
 tools:
@@ -35,10 +33,7 @@ describe("tollgate-pays and approvals", () => {
     expect((await denialOf(client.callTool(call))).reason).toBe("approval_required");
     expect(credentialsSeen(await witness(org.host))).toBe(0);
 
-    const res = await exports.default.fetch(
-      `https://gw.test/api/v1/orgs/${org.orgId}/approvals/${asked.approvalId}/approve`,
-      { method: "POST", headers: ADMIN, body: "{}" },
-    );
+    const res = await approveAsOperator(org.orgId, asked.approvalId!);
     expect(res.status).toBe(200);
     await ledgerFor(env, org.orgId).flush();
     const held = await env.DB.prepare("SELECT reservation_id AS id FROM approvals WHERE id = ?")
@@ -70,10 +65,7 @@ describe("tollgate-pays and approvals", () => {
       client.callTool({ name: "paid_echo", arguments: { text: "big", price: "2.50" } }),
     );
     expect(asked.reason).toBe("approval_required");
-    const res = await exports.default.fetch(
-      `https://gw.test/api/v1/orgs/${org.orgId}/approvals/${asked.approvalId}/approve`,
-      { method: "POST", headers: ADMIN, body: "{}" },
-    );
+    const res = await approveAsOperator(org.orgId, asked.approvalId!);
     expect(res.status).toBe(409);
     expect(JSON.stringify(await res.json())).toContain("wallet ops: daily cap");
     const retry = await denialOf(
