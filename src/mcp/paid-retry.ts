@@ -4,7 +4,7 @@
 // the forward runs detached from the client (a disconnect cannot lose the settlement), and the
 // upstream's answer settles the reservation by what it proves.
 import { type Credential, classifyPaidResponse, detectPaymentRequired } from "../payments";
-import { type JsonRpcId, type JsonRpcResponse, RPC, rpcError } from "../protocol/jsonrpc";
+import type { JsonRpcId, JsonRpcResponse } from "../protocol/jsonrpc";
 import type { CallTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
 import { denialError } from "./denial";
@@ -17,7 +17,7 @@ import {
   walletRefused,
 } from "./paid-settle";
 import { priced } from "./priced";
-import { Relay } from "./relay";
+import { detached, Relay } from "./relay";
 import { answer, type Emit } from "./respond";
 import { type Answered, read, send, upstreamError } from "./upstream-call";
 
@@ -28,16 +28,7 @@ export async function paidRetry(
   credential: Credential,
 ): Promise<Response> {
   const relay = new Relay();
-  // A fault after the claim leaves the hold to its expiry, which commits it unconfirmed.
-  const run = settledRetry(g, id, target, credential, relay).catch((err: unknown) => {
-    console.error("paid retry failed", err instanceof Error ? err.message : "error");
-    return rpcError(
-      id,
-      RPC.INTERNAL_ERROR,
-      "The paid retry failed inside the gateway; it is counted as paid.",
-    );
-  });
-  g.exec.waitUntil(run);
+  const run = detached(g, id, "paid retry", settledRetry(g, id, target, credential, relay));
   const sse = await Promise.race([relay.sse, run.then(() => false)]);
   return answer(
     sse,
@@ -64,12 +55,7 @@ export async function walletRetry(
 ): Promise<unknown> {
   const relay = new Relay();
   if (emit) relay.attach(emit);
-  const run = settledRetry(g, id, target, credential, relay, { payer: true }).catch((err: unknown) => {
-    console.error("wallet payment failed", err instanceof Error ? err.message : "error");
-    return rpcError(id, RPC.INTERNAL_ERROR, "The payment failed inside the gateway; it is counted as paid.");
-  });
-  g.exec.waitUntil(run);
-  return run;
+  return detached(g, id, "payment", settledRetry(g, id, target, credential, relay, { payer: true }));
 }
 
 type RetryMode = { payer: boolean };

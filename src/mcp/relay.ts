@@ -2,7 +2,9 @@
 // upstream's answer says whether money moved) runs detached in waitUntil. The response attaches to
 // it later; stream events emitted before then are buffered, not lost.
 
+import { type JsonRpcId, RPC, rpcError } from "../protocol/jsonrpc";
 import type { SseEvent } from "../protocol/sse";
+import type { GatewayCtx } from "./context";
 import type { Emit } from "./respond";
 
 export class Relay {
@@ -28,4 +30,23 @@ export class Relay {
     this.buffer = [];
     this.sink = sink;
   }
+}
+
+/**
+ * Runs money work detached from the client (waitUntil) and returns its answer. A fault inside is
+ * logged without detail and answered as an internal error; the hold it leaves commits unconfirmed
+ * at its expiry, so the call is counted as paid, never lost.
+ */
+export function detached(
+  g: GatewayCtx,
+  id: JsonRpcId,
+  what: string,
+  work: Promise<unknown>,
+): Promise<unknown> {
+  const run = work.catch((err: unknown) => {
+    console.error(`${what} failed`, err instanceof Error ? err.message : "error");
+    return rpcError(id, RPC.INTERNAL_ERROR, `The ${what} failed inside the gateway; it is counted as paid.`);
+  });
+  g.exec.waitUntil(run);
+  return run;
 }

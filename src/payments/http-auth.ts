@@ -75,8 +75,9 @@ function readWhile(reader: Reader, chars: RegExp): string {
 }
 
 /**
- * A quoted-string from its opening quote: `\x` is x, and mppx's `\uXXXX` extension (characters above
- * Latin-1, which header values cannot hold) is decoded as mppx's own parser does. Null if unterminated.
+ * A quoted-string from its opening quote: a backslash escapes the next character (RFC 9110), and mppx's
+ * backslash-u plus four hex digits (characters above Latin-1, which header values cannot hold) is
+ * decoded as mppx's own parser does. Null if unterminated.
  */
 function readQuoted(reader: Reader): string | null {
   let out = "";

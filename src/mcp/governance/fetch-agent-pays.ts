@@ -34,6 +34,7 @@ import {
 } from "../paid-settle";
 import { holdOffer, unpriced } from "../priced";
 import { refuse } from "../refuse";
+import { detached } from "../relay";
 import { fetchResult, MAX_FETCH_RESPONSE_BYTES } from "./fetch-result";
 import { fail } from "./results";
 
@@ -117,16 +118,7 @@ export async function agentPaidFetch(
       transactionId: call.txId,
     });
   }
-  const run = paidSend(g, id, f, claim.hold, { ...f.request, headers: header }).catch((err: unknown) => {
-    console.error("tollgate_fetch agent payment failed", err instanceof Error ? err.message : "error");
-    return rpcError(
-      id,
-      RPC.INTERNAL_ERROR,
-      "The paid request failed inside the gateway; it is counted as paid.",
-    );
-  });
-  g.exec.waitUntil(run);
-  return run;
+  return detached(g, id, "paid request", paidSend(g, id, f, claim.hold, { ...f.request, headers: header }));
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   readHttpCredential,
   withCredentialHeader,
 } from "../../payments";
-import { type JsonRpcId, type JsonRpcRequest, RPC, rpcError, rpcResult } from "../../protocol/jsonrpc";
+import { type JsonRpcId, type JsonRpcRequest, rpcResult } from "../../protocol/jsonrpc";
 import type { FetchInput } from "../../services/governance-tools";
 import type { TenantWallet } from "../../services/tenant";
 import { type HttpRequest, sendHttp } from "../../upstream/http-request";
@@ -28,6 +28,7 @@ import { settle } from "../ledger-calls";
 import { claimHold, paymentEntry, settleOutcome, settleUnanswered, walletRefused } from "../paid-settle";
 import { unpriced } from "../priced";
 import { refuse } from "../refuse";
+import { detached } from "../relay";
 import { unreadableCredential, walletPays } from "../tollgate-pays";
 import { agentChallenge, agentPaidFetch, answerOf } from "./fetch-agent-pays";
 import { fetchResult, MAX_FETCH_RESPONSE_BYTES } from "./fetch-result";
@@ -128,7 +129,7 @@ async function payFetch(g: GatewayCtx, id: JsonRpcId, f: Priced, wallet: TenantW
   }
   const retry = { ...f.request, headers: attached.headers };
   const credential = read.credential;
-  const run = (async () => {
+  const work = (async () => {
     const claim = await claimHold(g, id, call, credential);
     if (!claim.ok) return claim.answer;
     // Detached from the client: the credential is on its way and only the answer says if money moved.
@@ -140,12 +141,8 @@ async function payFetch(g: GatewayCtx, id: JsonRpcId, f: Priced, wallet: TenantW
     const settled = await settleOutcome(g, call, claim.hold, classifyHttpPaidResponse(answerOf(sent.reply)));
     if (settled.kind === "refused") return denialError(id, walletRefused(call));
     return rpcResult(id, fetchResult(f.request.url.href, sent.reply, paymentEntry(claim.hold, settled)));
-  })().catch((err: unknown) => {
-    console.error("tollgate_fetch payment failed", err instanceof Error ? err.message : "error");
-    return rpcError(id, RPC.INTERNAL_ERROR, "The payment failed inside the gateway; it is counted as paid.");
-  });
-  g.exec.waitUntil(run);
-  return run;
+  })();
+  return detached(g, id, "payment", work);
 }
 
 /** The vendor policies see: the URL's host without port or trailing dots ("api.example.com."). */
