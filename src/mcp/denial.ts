@@ -37,7 +37,6 @@ export type DenialReason =
   | "payment_refused"
   | "url_refused"
   | "header_refused"
-  | "payment_unsupported"
   | "ledger_unavailable";
 
 export type Price = { amount: bigint | string; currency: string; decimals: number };
