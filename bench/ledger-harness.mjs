@@ -9,7 +9,7 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 
 export const root = path.resolve(import.meta.dirname, "..");
 
-export async function startLedgerWorker(name) {
+export async function startLedgerWorker(name, { inspectorPort } = {}) {
   const out = path.join(root, "bench/dist/ledger-worker.js");
   await build({
     entryPoints: [path.join(root, "bench/ledger-worker.ts")],
@@ -31,6 +31,7 @@ export async function startLedgerWorker(name) {
       compatibilityFlags: ["nodejs_compat"],
       durableObjects: { LEDGER: { className: "BenchLedger", useSQLite: true } },
       d1Databases: ["DB"],
+      ...(inspectorPort ? { inspectorPort } : {}),
     }),
   );
   const db = await mf.getD1Database("DB");
