@@ -182,8 +182,7 @@ function committedAmountOf(
   paid: PaidAmount | undefined,
 ): string | null {
   if (paid) return paid.amount;
-  const row = store.tx(id);
-  const tx = row ? store.txRecord(row) : null;
+  const tx = store.txPrice(id);
   if (!tx || tx.amount === null) return null;
   const unit = `${tx.currency}/${tx.decimals}`;
   let largest: bigint | null = null;
@@ -195,10 +194,11 @@ function committedAmountOf(
 
 /** The paid offer may be a cheaper alternative in another unit: the tx then describes what was paid. */
 function repriceTx(store: LedgerStore, id: string, paid: PaidAmount, now: number): void {
+  const price = store.txPrice(id);
+  if (!price || (price.currency === paid.currency && price.decimals === paid.decimals)) return;
   const row = store.tx(id);
   if (!row) return;
   const tx = store.txRecord(row);
-  if (tx.currency === paid.currency && tx.decimals === paid.decimals) return;
   store.replaceTx({ ...tx, amount: paid.amount, currency: paid.currency, decimals: paid.decimals }, now);
 }
 

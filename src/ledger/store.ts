@@ -270,6 +270,19 @@ export class LedgerStore {
     return this.sql.exec<TxRow>("SELECT * FROM txs WHERE id = ?", id).toArray()[0] ?? null;
   }
 
+  /** A tx's price, read from its record in SQL (a commit needs these three, not the whole record). */
+  txPrice(id: string): { amount: string | null; currency: string | null; decimals: number | null } | null {
+    return (
+      this.sql
+        .exec<{ amount: string | null; currency: string | null; decimals: number | null }>(
+          `SELECT record ->> '$.amount' AS amount, record ->> '$.currency' AS currency,
+             record ->> '$.decimals' AS decimals FROM txs WHERE id = ?`,
+          id,
+        )
+        .toArray()[0] ?? null
+    );
+  }
+
   /** A tx's record with the ledger-owned status applied. */
   txRecord(row: TxRow): TxRecord {
     return { ...(JSON.parse(row.record) as TxRecord), status: row.status };
