@@ -1,6 +1,7 @@
 // Public face of webhooks for the rest of the gateway: emit events (never throws), resend, test, and
 // the signing helpers receivers and the admin API use.
 import { newId } from "../db/client";
+import { subscriptions, wants } from "./subscriptions";
 import { type Event, EventInput, type RedeliverResult, type SendTestResult } from "./types";
 
 export { budgetThresholdCrossings, type ThresholdCrossing, type ThresholdInput } from "./budget-thresholds";
@@ -17,6 +18,7 @@ export {
   verifyWebhook,
   webhookSecretKey,
 } from "./sign";
+export { forgetSubscriptions } from "./subscriptions";
 export {
   EVENT_TYPES,
   type Event,
@@ -46,9 +48,12 @@ export async function emitEvents(
 ): Promise<void> {
   try {
     if (events.length === 0) return;
+    const subs = await subscriptions(env, orgId);
+    const wanted = events.filter((e) => wants(subs, e.type));
+    if (wanted.length === 0) return;
     const createdAt = new Date(now).toISOString();
     const full: Event[] = [];
-    for (const input of events) {
+    for (const input of wanted) {
       const parsed = EventInput.safeParse(input);
       if (!parsed.success) {
         console.warn("webhook event dropped: invalid data", {

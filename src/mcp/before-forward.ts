@@ -9,7 +9,7 @@ import type { CallTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
 import { evaluateCall, type PriceIn, policyDenial } from "./decide";
 import type { Denial } from "./denial";
-import { record, reserveLines, settle } from "./ledger-calls";
+import { commitAfterAnswer, record, reserveLines, settle } from "./ledger-calls";
 import { priceFields, refuse } from "./refuse";
 
 /** How long a pre-call hold (rate-limit counters, estimated price) may outlive the upstream timeout. */
@@ -173,7 +173,7 @@ export async function settleBefore(
   if (c.dedupeId && (how === "failed" || how === "not_sent"))
     await settle(g, c.dedupeId, { commit: false, reason: "call_failed" });
   if (c.holdId) {
-    if (how === "success") await settle(g, c.holdId, { commit: true });
+    if (how === "success") commitAfterAnswer(g, c.holdId, { commit: true });
     else if (how === "not_sent") await settle(g, c.holdId, { commit: false, reason: "upstream_not_reached" });
     else
       await settle(g, c.holdId, {

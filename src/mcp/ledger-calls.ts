@@ -127,8 +127,8 @@ export type Settlement =
   | { commit: false; reason: string; keepCounts?: boolean };
 
 /**
- * Commits or releases before the agent gets its answer, so the next call (or a budget check) sees
- * the settled ledger. A failed settle is not lost: the reservation expires at its TTL (a claimed one
+ * Commits or releases, for callers whose next step needs the settled ledger (a release frees room
+ * before a re-price or a refusal's answer). A failed settle is not lost: the reservation expires at its TTL (a claimed one
  * commits unconfirmed then).
  */
 export async function settle(g: GatewayCtx, reservationId: string, how: Settlement): Promise<void> {
@@ -151,6 +151,22 @@ export async function settle(g: GatewayCtx, reservationId: string, how: Settleme
       }));
   if (!r.ok) console.error("ledger settle failed", reservationId);
   else if (!r.value.ok) console.error("ledger settle refused", reservationId, r.value.reason);
+}
+
+/**
+ * A commit that decides nothing runs after the answer: the money already moved (a receipt) or the
+ * call already succeeded, and the hold counts against every budget it touches until the commit
+ * lands. The commit charges at most what the hold holds (paid amounts are clamped to it), so a
+ * budget check that runs first never under-counts. waitUntil keeps the isolate until it lands; a
+ * commit that still fails is logged like an awaited one, and a claimed hold then commits unconfirmed
+ * at its expiry, so a paid call is counted either way.
+ */
+export function commitAfterAnswer(
+  g: GatewayCtx,
+  reservationId: string,
+  how: Extract<Settlement, { commit: true }>,
+): void {
+  g.exec.waitUntil(settle(g, reservationId, how));
 }
 
 /** Records a decision that holds no budget (denials, free calls) in the ledger's outbox. */

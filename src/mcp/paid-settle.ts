@@ -10,7 +10,7 @@ import { type CallInfo, txRecord } from "./call-record";
 import { CLAIM_DENIAL } from "./claim-denials";
 import type { GatewayCtx } from "./context";
 import { type Denial, denialError } from "./denial";
-import { record, type Settlement, settle, unavailable } from "./ledger-calls";
+import { commitAfterAnswer, record, settle, unavailable } from "./ledger-calls";
 import { notifyCommitted } from "./notify";
 
 /** A claimed hold lives this long past the upstream timeout, so a slow settlement still finds it. */
@@ -100,13 +100,12 @@ export async function settleOutcome(
   switch (outcome.kind) {
     case "receipt": {
       const paid = paidAmount(hold.offer, outcome.settledAmount);
-      const how: Settlement = {
+      commitAfterAnswer(g, hold.reservationId, {
         commit: true,
         receiptRef: outcome.reference,
         ...actualAmounts(hold.lines, paid.paid ?? null),
         ...paid,
-      };
-      await settle(g, hold.reservationId, how);
+      });
       const settled = { kind: "committed", paid: paid.paid ?? null, receiptRef: outcome.reference } as const;
       committed(g, call, hold, settled);
       return settled;
@@ -117,7 +116,7 @@ export async function settleOutcome(
     case "maybe_paid":
     case "unpaid_success": {
       const paid = paidAmount(hold.offer, null);
-      await settle(g, hold.reservationId, { commit: true, unconfirmed: true, ...paid });
+      commitAfterAnswer(g, hold.reservationId, { commit: true, unconfirmed: true, ...paid });
       const settled = { kind: "unconfirmed", paid: paid.paid ?? null, receiptRef: null } as const;
       committed(g, call, hold, settled);
       return settled;

@@ -6,7 +6,7 @@ import { isLockedOut, noteFailure } from "../auth/failed-lookups";
 import type { AppEnv } from "../env";
 import { config } from "../env";
 import { hostServed, originAllowed } from "../net/host-origin";
-import { readTextLimited } from "../net/read-limited";
+import { readBodyText } from "../net/read-limited";
 import { RPC, rpcError } from "../protocol/jsonrpc";
 import { resolveTenant } from "../services/tenant";
 import type { GatewayCtx } from "./context";
@@ -82,9 +82,7 @@ async function handle(req: Request, env: Env, exec: ExecutionContext, key: strin
   const type = req.headers.get("content-type") ?? "";
   if (!type.includes("application/json"))
     return httpError(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > cfg.MAX_BODY_BYTES) return tooLarge(cfg.MAX_BODY_BYTES);
-  const raw = await readTextLimited(req.body, cfg.MAX_BODY_BYTES);
+  const raw = await readBodyText(req, cfg.MAX_BODY_BYTES);
   if (raw === null) return tooLarge(cfg.MAX_BODY_BYTES);
   let body: unknown;
   try {

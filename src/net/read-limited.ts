@@ -1,8 +1,25 @@
 // Reading a body with a byte cap, for client requests and upstream replies alike: stops (and cancels
 // the sender) as soon as the cap is passed instead of buffering whatever arrives.
 
+/**
+ * A request's or response's body as UTF-8 text, or null past `limit` bytes. A body whose declared
+ * Content-Length fits, without a Content-Encoding (whose decoded size that length does not bound),
+ * is read in one native call: the runtime never delivers more bytes than the length it framed.
+ * Anything else is read chunk by chunk against the cap.
+ */
+export async function readBodyText(message: Request | Response, limit: number): Promise<string | null> {
+  const declared = message.headers.get("content-length");
+  const length = declared !== null && /^\d{1,15}$/.test(declared) ? Number(declared) : null;
+  if (length !== null && length > limit) {
+    await message.body?.cancel().catch(() => undefined);
+    return null;
+  }
+  if (length !== null && !message.headers.has("content-encoding")) return message.text();
+  return readTextLimited(message.body, limit);
+}
+
 /** The stream as UTF-8 text, or null once it passes `limit` bytes. A missing body is "". */
-export async function readTextLimited(body: ReadableStream<Uint8Array> | null, limit: number) {
+async function readTextLimited(body: ReadableStream<Uint8Array> | null, limit: number) {
   if (!body) return "";
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];

@@ -3,7 +3,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { db, newId } from "../db/client";
 import { webhookDeliveries, webhookEndpoints } from "../db/schema";
 import { AppError } from "../errors";
-import { newWebhookSecret, redeliver, sendTestEvent } from "../events";
+import { forgetSubscriptions, newWebhookSecret, redeliver, sendTestEvent } from "../events";
 import { requireOwned } from "./owned";
 import type { CreateWebhookBody, DeliveryView, WebhookView } from "./schemas/upstreams";
 import { checkedUrl } from "./upstreams";
@@ -35,6 +35,7 @@ export async function createWebhook(env: Env, orgId: string, input: CreateWebhoo
     .insert(webhookEndpoints)
     .values({ id, orgId, url, secret, events: input.events, createdAt: now })
     .run();
+  forgetSubscriptions(orgId);
   return { ...webhookView(await requireWebhook(env, orgId, id)), secret };
 }
 
@@ -54,6 +55,7 @@ export async function deleteWebhook(env: Env, orgId: string, id: string) {
     .delete(webhookEndpoints)
     .where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.id, id)))
     .run();
+  forgetSubscriptions(orgId);
   return { id, deleted: true as const };
 }
 
@@ -100,5 +102,6 @@ export async function enableWebhook(env: Env, orgId: string, id: string) {
     .returning()
     .get();
   if (!row) throw notFound("Webhook");
+  forgetSubscriptions(orgId);
   return webhookView(row);
 }

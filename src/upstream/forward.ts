@@ -1,7 +1,7 @@
 // Forwarding one JSON-RPC message to one upstream MCP server, and reading its reply (JSON or SSE).
 // The client's key or token is never forwarded; the upstream's own credentials are added here.
 import { checkOutboundUrl } from "../net/private-address";
-import { readTextLimited } from "../net/read-limited";
+import { readBodyText } from "../net/read-limited";
 import type { JsonRpcId, JsonRpcResponse } from "../protocol/jsonrpc";
 import { JsonRpcResponse as ResponseSchema } from "../protocol/jsonrpc";
 import { readSse, type SseEvent, SseEventTooLarge } from "../protocol/sse";
@@ -151,13 +151,8 @@ function byteCap(limit: number): TransformStream<Uint8Array, Uint8Array> {
 
 /** The body as text, refusing more than `limit` bytes (a Content-Length over it is refused unread). */
 async function readText(response: Response, limit: number): Promise<string> {
-  const tooLarge = () => new ReplyTooLarge(`upstream reply exceeds ${limit} bytes`);
-  if (Number(response.headers.get("content-length") ?? "0") > limit) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  const text = await readTextLimited(response.body, limit);
-  if (text === null) throw tooLarge();
+  const text = await readBodyText(response, limit);
+  if (text === null) throw new ReplyTooLarge(`upstream reply exceeds ${limit} bytes`);
   return text;
 }
 

@@ -7,7 +7,7 @@ import { Webhook } from "standardwebhooks";
 import { vi } from "vitest";
 import { db, newId } from "../../src/db/client";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../src/db/schema";
-import { newWebhookSecret } from "../../src/events";
+import { forgetSubscriptions, newWebhookSecret } from "../../src/events";
 
 export const HOOKS = "https://hooks.example";
 
@@ -47,6 +47,8 @@ export async function seedEndpoint(
       failingSince: opts.failingSince ?? null,
     })
     .run();
+  // Written past the service layer, so the gateway's cached subscriptions are told like an admin write would.
+  forgetSubscriptions(orgId);
   return { orgId, endpointId, secret, name };
 }
 
