@@ -108,6 +108,24 @@ const MIGRATIONS: string[] = [
    ALTER TABLE offer_bindings ADD COLUMN session_id TEXT;
    ALTER TABLE offer_bindings ADD COLUMN terms TEXT NOT NULL DEFAULT '';
    ALTER TABLE reservations ADD COLUMN claimed_at INTEGER;`,
+  // 5: the journal without AUTOINCREMENT. Each insert updated sqlite_sequence too (one more B-tree
+  // write per decision). Rows are never deleted (the triggers refuse it), so a plain INTEGER PRIMARY
+  // KEY hands out the same ever-increasing seq. The rows are copied once, seq kept.
+  `CREATE TABLE journal_v5 (
+     seq INTEGER PRIMARY KEY,
+     at INTEGER NOT NULL,
+     op TEXT NOT NULL,
+     ref TEXT NOT NULL,
+     deltas TEXT,
+     detail TEXT
+   );
+   INSERT INTO journal_v5 (seq, at, op, ref, deltas, detail) SELECT seq, at, op, ref, deltas, detail FROM journal;
+   DROP TRIGGER journal_no_update;
+   DROP TRIGGER journal_no_delete;
+   DROP TABLE journal;
+   ALTER TABLE journal_v5 RENAME TO journal;
+   CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+   CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;`,
 ];
 
 export const LEDGER_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,6 @@
 // Schema upgrades keep live state: a database as release v2 left it (lines in reservation_lines)
-// is upgraded on the next start, and its reservations still settle and verify.
+// is upgraded on the next start (through v5's journal rebuild), and its reservations still settle
+// and verify.
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -116,7 +117,27 @@ describe("schema upgrade", () => {
       oldTable: s.storage.sql
         .exec("SELECT name FROM sqlite_master WHERE name = 'reservation_lines'")
         .toArray().length,
+      // v5: the journal lost AUTOINCREMENT, kept its rows in order, and is still append-only.
+      journalSql: s.storage.sql
+        .exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'journal'")
+        .one().sql,
+      journal: s.storage.sql
+        .exec<{ seq: number; op: string }>("SELECT seq, op FROM journal ORDER BY seq")
+        .toArray(),
+      appendOnly: (() => {
+        try {
+          s.storage.sql.exec("DELETE FROM journal");
+          return false;
+        } catch {
+          return true;
+        }
+      })(),
     }));
-    expect(state).toEqual({ version: LEDGER_SCHEMA_VERSION, oldTable: 0 });
+    expect(state).toMatchObject({ version: LEDGER_SCHEMA_VERSION, oldTable: 0, appendOnly: true });
+    expect(state.journalSql).not.toMatch(/AUTOINCREMENT/i);
+    expect(state.journal).toEqual([
+      { seq: 1, op: "reserve" },
+      { seq: 2, op: "commit" },
+    ]);
   });
 });
