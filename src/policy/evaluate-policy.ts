@@ -76,7 +76,6 @@ export function evaluatePolicy(policy: CompiledPolicy, view: CallView, opts: Pol
   const scopes: ScopeLine[] = [];
 
   let budget: BudgetResult | null | undefined;
-  const table = [...policy.conversions, ...opts.conversions];
   const env: RuleEnv = {
     policy,
     view,
@@ -84,7 +83,9 @@ export function evaluatePolicy(policy: CompiledPolicy, view: CallView, opts: Pol
     approvalTriggered: rules.find((r) => r.action === "require_approval" && approvalApplies(r, view)) ?? null,
     budget: () => {
       if (budget === undefined)
-        budget = view.call.price ? priceIn(view.call.price, policy.currency, table) : null;
+        budget = view.call.price
+          ? priceIn(view.call.price, policy.currency, [...policy.conversions, ...opts.conversions])
+          : null;
       return budget;
     },
   };
