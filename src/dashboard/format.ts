@@ -16,6 +16,8 @@ export function exactUnits(m: { amount: string; decimals: number }): string {
   return `${m.amount} base units (${m.decimals} decimals)`;
 }
 
+/** Formatters per zone name as written (a cookie can carry any casing): emptied when full. */
+const FORMATS_MAX = 500;
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
 function timeFormat(tz: string): Intl.DateTimeFormat {
@@ -32,6 +34,7 @@ function timeFormat(tz: string): Intl.DateTimeFormat {
       hourCycle: "h23",
       timeZoneName: "short",
     });
+    if (timeFormats.size >= FORMATS_MAX) timeFormats.clear();
     timeFormats.set(tz, f);
   }
   return f;
@@ -68,6 +71,7 @@ function wall(ms: number, tz: string): number {
       minute: "numeric",
       second: "numeric",
     });
+    if (partFormats.size >= FORMATS_MAX) partFormats.clear();
     partFormats.set(tz, f);
   }
   const p: Record<string, number> = {};

@@ -5,7 +5,7 @@ import { base64url, fromBase64url, utf8 } from "../auth/encoding";
 import { signer } from "../auth/signer";
 import { config } from "../env";
 import { AppError } from "../errors";
-import { listKeys } from "../services/keys";
+import { findKey } from "../services/keys";
 import { TtlCache } from "../ttl-cache";
 
 export type Session = { orgId: string; keyId: string; exp: number };
@@ -63,8 +63,8 @@ export async function sessionKeyActive(env: Env, s: Session, now: number): Promi
   const cacheKey = `${s.orgId}|${s.keyId}`;
   const hit = keyChecks.get(cacheKey, now);
   if (hit !== undefined) return hit;
-  const key = (await listKeys(env, s.orgId)).find((k) => k.id === s.keyId);
-  const ok = key !== undefined && key.scope === "admin" && key.revokedAt === null;
+  const key = await findKey(env, s.orgId, s.keyId);
+  const ok = key !== null && key.scope === "admin" && key.revokedAt === null;
   keyChecks.set(cacheKey, ok, now);
   return ok;
 }

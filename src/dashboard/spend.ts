@@ -1,12 +1,10 @@
 // Daily committed spend per agent and currency over the last N days, bucketed by local day in the
-// operator's time zone. Reads committed transactions through the transactions service.
+// operator's time zone. D1 sums the committed transactions (services/transactions committedPerDay).
 
 import { windowBounds } from "../ledger/windows";
-import { listTransactions } from "../services/transactions";
+import { committedPerDay } from "../services/transactions";
 
 export type SpendSeries = { agentId: string; currency: string; decimals: number; perDay: bigint[] };
-
-const MAX_PAGES = 25;
 
 /** Start instants of the last `days` local days, oldest first (today last). */
 export function dayStarts(tz: string, now: number, days: number): number[] {
@@ -19,42 +17,25 @@ export function dayStarts(tz: string, now: number, days: number): number[] {
   return out;
 }
 
+/** The series of the agents shown (at most 50), summed by D1: no transaction row is read into memory. */
 export async function dailySpend(
   env: Env,
   orgId: string,
+  agentIds: string[],
   tz: string,
   now: number,
   days: number,
 ): Promise<{ starts: number[]; series: SpendSeries[] }> {
   const starts = dayStarts(tz, now, days);
   const series = new Map<string, SpendSeries>();
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const res = await listTransactions(env, orgId, {
-      status: "committed",
-      from: starts[0],
-      limit: 200,
-      ...(cursor ? { cursor } : {}),
-    });
-    for (const t of res.data) {
-      if (!t.committed || !t.agentId) continue;
-      const k = `${t.agentId}|${t.committed.currency}|${t.committed.decimals}`;
-      let s = series.get(k);
-      if (!s) {
-        s = {
-          agentId: t.agentId,
-          currency: t.committed.currency,
-          decimals: t.committed.decimals,
-          perDay: starts.map(() => 0n),
-        };
-        series.set(k, s);
-      }
-      let day = starts.length - 1;
-      while (day > 0 && t.createdAt < starts[day]!) day--;
-      s.perDay[day] = s.perDay[day]! + BigInt(t.committed.amount);
+  for (const r of await committedPerDay(env, orgId, agentIds, starts)) {
+    const k = `${r.agentId}|${r.currency}|${r.decimals}`;
+    let s = series.get(k);
+    if (!s) {
+      s = { agentId: r.agentId, currency: r.currency, decimals: r.decimals, perDay: starts.map(() => 0n) };
+      series.set(k, s);
     }
-    if (!res.nextCursor) break;
-    cursor = res.nextCursor;
+    s.perDay[r.day] = (s.perDay[r.day] ?? 0n) + r.amount;
   }
   return { starts, series: [...series.values()] };
 }

@@ -3,8 +3,9 @@
 
 import { TRANSACTION_STATUSES } from "../ledger/statuses";
 import { formatAmount, parseDecimal } from "../money";
+import { encodeCursor } from "../services/pages";
 import type { TransactionView } from "../services/schemas/activity";
-import { encodeCursor, listTransactions } from "../services/transactions";
+import { listTransactions } from "../services/transactions";
 import { localInputToInstant } from "./format";
 
 type Status = (typeof TRANSACTION_STATUSES)[number];

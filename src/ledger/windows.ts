@@ -10,6 +10,8 @@ const DAY = 86_400_000;
 
 type Wall = { year: number; month: number; day: number; hour: number; minute: number; second: number };
 
+/** Per zone name as written (any casing is valid, so not a closed set): emptied when full. */
+const ZONES_MAX = 1_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
@@ -25,6 +27,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
       minute: "numeric",
       second: "numeric",
     });
+    if (formatters.size >= ZONES_MAX) formatters.clear();
     formatters.set(timeZone, f);
   }
   return f;
@@ -86,11 +89,12 @@ export function windowBounds(window: WindowName, timeZone: string, now: number):
   const hit = lastBounds.get(key);
   if (hit && hit.start <= now && now < hit.end) return { start: hit.start, end: hit.end };
   const b = computeBounds(window, timeZone, now);
+  if (lastBounds.size >= ZONES_MAX * 4) lastBounds.clear();
   lastBounds.set(key, b);
   return { start: b.start, end: b.end };
 }
 
-/** Last window computed per (window, zone); bounded by the number of valid IANA zones x 5. */
+/** Last window computed per (window, zone): four windows per zone name, emptied when full. */
 const lastBounds = new Map<string, WindowBounds>();
 
 function computeBounds(

@@ -4,6 +4,8 @@
 import { DurableObject } from "cloudflare:workers";
 
 const MAX_WAIT_MS = 120_000;
+/** Early answers kept at most (the oldest goes first): a client posting answers nobody waits for is bounded. */
+const MAX_EARLY = 1_000;
 
 export class ElicitationRelay extends DurableObject<Env> {
   private readonly waiters = new Map<string, (answer: unknown) => void>();
@@ -42,6 +44,10 @@ export class ElicitationRelay extends DurableObject<Env> {
     }
     const now = Date.now();
     for (const [k, v] of this.early) if (now - v.at > MAX_WAIT_MS) this.early.delete(k);
+    if (this.early.size >= MAX_EARLY) {
+      const oldest = this.early.keys().next();
+      if (!oldest.done) this.early.delete(oldest.value);
+    }
     this.early.set(id, { answer, at: now });
     return false;
   }

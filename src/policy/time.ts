@@ -12,6 +12,11 @@ export function parseDuration(text: string): number | null {
   return ms > 0 && ms <= MAX_DURATION_MS ? ms : null;
 }
 
+/**
+ * One formatter per zone name as written. Intl accepts any casing ("europe/paris"), so the names are
+ * not a closed set: the map is emptied when full (a formatter is cheap to make again).
+ */
+const FORMATTERS_MAX = 1_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
@@ -24,6 +29,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
       hour: "2-digit",
       minute: "2-digit",
     });
+    if (formatters.size >= FORMATTERS_MAX) formatters.clear();
     formatters.set(timeZone, f);
   }
   return f;

@@ -1,11 +1,12 @@
 // Agents of an org: CRUD, one default at most, names unique per org.
-import { and, asc, eq, isNull, ne } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne } from "drizzle-orm";
 import { db, newId } from "../db/client";
 import type { AgentRow } from "../db/queries/tenant";
 import { agents, apiKeys, wallets } from "../db/schema";
 import { AppError } from "../errors";
 import { currentMandate } from "./mandates";
 import { requireOwned } from "./owned";
+import { afterCursor, idChunks, pageOf, pageOrder } from "./pages";
 import type { AgentView, CreateAgentBody, MandateView, UpdateAgentBody } from "./schemas/agents";
 import { invalidateOrg } from "./tenant";
 import { fieldError } from "./validate";
@@ -71,14 +72,34 @@ export async function createAgent(
   return agentView(await requireAgent(env, orgId, id));
 }
 
-export async function listAgents(env: Env, orgId: string): Promise<AgentView[]> {
+/** One page of the org's agents, oldest first (index agents_org_time). */
+export async function listAgents(
+  env: Env,
+  orgId: string,
+  q: { cursor?: string | undefined; limit: number },
+): Promise<{ data: AgentView[]; nextCursor: string | null }> {
   const rows = await db(env)
     .select()
     .from(agents)
-    .where(eq(agents.orgId, orgId))
-    .orderBy(asc(agents.createdAt), asc(agents.id))
+    .where(and(eq(agents.orgId, orgId), afterCursor(agents, q.cursor, "asc")))
+    .orderBy(...pageOrder(agents, "asc"))
+    .limit(q.limit + 1)
     .all();
-  return rows.map(agentView);
+  const page = pageOf(rows, q.limit);
+  return { data: page.rows.map(agentView), nextCursor: page.nextCursor };
+}
+
+/** The agents of the org among `ids` (what a page shows names for), by primary key; unknown ids are left out. */
+export async function agentsByIds(env: Env, orgId: string, ids: Iterable<string>): Promise<AgentView[]> {
+  const d = db(env);
+  const [first, ...rest] = idChunks(ids).map((c) =>
+    d
+      .select()
+      .from(agents)
+      .where(and(eq(agents.orgId, orgId), inArray(agents.id, c))),
+  );
+  if (!first) return [];
+  return (await d.batch([first, ...rest])).flat().map(agentView);
 }
 
 export async function getAgent(

@@ -1,14 +1,11 @@
 // Holding an approved price: when a human approves a priced call, the price is reserved at once
 // against the agent's budgets, for the approval's lifetime, so the approved call cannot be starved
 // by other spend before the agent retries it. The retry's challenge is then bound to this hold.
-import { db } from "../db/client";
-import { loadOrgConfig } from "../db/queries/tenant";
 import { ledger } from "../ledger/client";
 import { walletCapLines } from "../wallets";
 import { type ApprovalRow, ceilingOf } from "./call-approvals";
 import { judge } from "./judge";
-import { orgSettings } from "./stored";
-import { decodeOrg, payingWallet, rulesFor } from "./tenant";
+import { freshAgentState, freshOrgState, payingWallet, rulesFor } from "./tenant";
 
 export type HoldResult = { ok: true; reservationId: string | null } | { ok: false; message: string };
 
@@ -23,13 +20,16 @@ export async function holdApprovedPrice(env: Env, row: ApprovalRow, now: number)
   const price = ceilingOf(row);
   if (price === null) return { ok: true, reservationId: null };
   const raised = price.amount > BigInt(row.amount);
-  const config = await loadOrgConfig(db(env), row.orgId);
-  if (!config) return { ok: false, message: "organization not found" };
+  const [org, agent] = await Promise.all([
+    freshOrgState(env, row.orgId),
+    freshAgentState(env, row.orgId, { id: row.agentId }),
+  ]);
+  if (!org) return { ok: false, message: "organization not found" };
   // The hold is judged as the call itself was: its arguments, upstream and session.
   const context = row.callContext ?? { args: {}, upstreamId: null, sessionId: null };
-  const upstream = config.upstreams.find((u) => u.id === context.upstreamId)?.namespace ?? null;
+  const upstream = org.upstreams.find((u) => u.id === context.upstreamId)?.namespace ?? null;
   const decision = judge(
-    rulesFor(decodeOrg(config), row.agentId),
+    rulesFor(org, agent),
     {
       orgId: row.orgId,
       agentId: row.agentId,
@@ -54,8 +54,8 @@ export async function holdApprovedPrice(env: Env, row: ApprovalRow, now: number)
     .map(({ message: _, ...l }) => (l.window === "session" ? { ...l, sessionId } : l));
   // An agent Tollgate pays for spends its wallet too: the hold carries the wallet's caps, or an
   // approval could take the wallet past them.
-  const wallet = payingWallet(config, row.agentId);
-  const caps = wallet ? walletCapLines(wallet, price, orgSettings(config.org.settings).conversions) : null;
+  const wallet = payingWallet(agent);
+  const caps = wallet ? walletCapLines(wallet, price, org.settings.conversions) : null;
   if (caps && !caps.ok) return { ok: false, message: caps.message };
   const lines = [...own, ...(caps?.ok ? caps.lines : [])];
   // One id per attempt: a refused attempt leaves its denied record under its own id, so a later

@@ -1,5 +1,5 @@
 // Human approvals: list, and the one state change pending -> approved | rejected (or expired when late).
-import { and, desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { db } from "../db/client";
 import { approvals } from "../db/schema";
 import { AppError } from "../errors";
@@ -8,6 +8,7 @@ import { currencyDecimals, formatAmount } from "../money";
 import { holdApprovedPrice, releaseHold } from "./approval-hold";
 import { moneyViewOrNull, toBaseUnitString } from "./money";
 import { requireOwned } from "./owned";
+import { afterCursor, pageOf, pageOrder } from "./pages";
 import type { ApprovalsQuery, ApprovalView, MaxPrice } from "./schemas/activity";
 import { fieldError } from "./validate";
 
@@ -34,7 +35,12 @@ export function approvalView(row: ApprovalRow): ApprovalView {
   };
 }
 
-export async function listApprovals(env: Env, orgId: string, q: ApprovalsQuery): Promise<ApprovalView[]> {
+/** One page, newest first: by status through approvals_org_status, every status through approvals_org_time. */
+export async function listApprovals(
+  env: Env,
+  orgId: string,
+  q: ApprovalsQuery,
+): Promise<{ data: ApprovalView[]; nextCursor: string | null }> {
   const rows = await db(env)
     .select()
     .from(approvals)
@@ -43,12 +49,14 @@ export async function listApprovals(env: Env, orgId: string, q: ApprovalsQuery):
         eq(approvals.orgId, orgId),
         q.status === "all" ? undefined : eq(approvals.status, q.status),
         q.agentId ? eq(approvals.agentId, q.agentId) : undefined,
+        afterCursor(approvals, q.cursor, "desc"),
       ),
     )
-    .orderBy(desc(approvals.createdAt), desc(approvals.id))
-    .limit(q.limit)
+    .orderBy(...pageOrder(approvals, "desc"))
+    .limit(q.limit + 1)
     .all();
-  return rows.map(approvalView);
+  const page = pageOf(rows, q.limit);
+  return { data: page.rows.map(approvalView), nextCursor: page.nextCursor };
 }
 
 export async function requireApproval(env: Env, orgId: string, id: string): Promise<ApprovalRow> {

@@ -1,6 +1,7 @@
 // The tollgate_* tools an agent sees next to its upstream tools: names, descriptions written for an
 // LLM, and zod input schemas (exposed as JSON Schema).
 import { z } from "zod";
+import { decodeCursor } from "./pages";
 
 const Money = {
   amount: z
@@ -37,8 +38,34 @@ const FetchInput = z
     path: ["body"],
   });
 
+/** tollgate_list_agents answers a page: each agent listed costs a ledger read for its budgets. */
+export const LIST_AGENTS_PAGE = { default: 20, max: 50 } as const;
+
+const isCursor = (c: string) => {
+  try {
+    decodeCursor(c);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export const INPUTS = {
-  tollgate_list_agents: z.object({}),
+  tollgate_list_agents: z.object({
+    cursor: z
+      .string()
+      .max(500)
+      .refine(isCursor, "not a nextCursor from tollgate_list_agents")
+      .optional()
+      .describe("nextCursor of the previous answer, for the next page"),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(LIST_AGENTS_PAGE.max)
+      .default(LIST_AGENTS_PAGE.default)
+      .describe("How many agents to list (oldest first)"),
+  }),
   tollgate_check_budget: z.object({ ...Agent }),
   tollgate_evaluate: z.object({
     ...Money,
@@ -85,7 +112,7 @@ export type FetchInput = z.infer<typeof FetchInput>;
 
 export const DESCRIPTIONS: Record<GovernanceToolName, string> = {
   tollgate_list_agents:
-    "List the agents of your organization with their purpose, spending mandate and remaining budget. Use it to pick the right agent for a task.",
+    "List the agents of your organization with their purpose, spending mandate and remaining budget. Use it to pick the right agent for a task. Answers a page (oldest first); when nextCursor is not null, call again with it for more.",
   tollgate_check_budget:
     "Check your spending budget before paying for something: for each budget (daily, monthly, per-session...) the limit, amount spent, amount reserved, amount remaining, and when it resets; plus the per-transaction limit.",
   tollgate_evaluate:

@@ -1,11 +1,12 @@
 // API keys of an org: create (secret returned once), list (never hash or secret), revoke.
-import { desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { generateKey } from "../auth/keys";
 import { db, newId } from "../db/client";
 import type { KeyRow } from "../db/queries/tenant";
 import { apiKeys } from "../db/schema";
 import { requireAgent } from "./agents";
 import { requireOwned } from "./owned";
+import { afterCursor, pageOf, pageOrder } from "./pages";
 import type { CreatedKeyView, CreateKeyBody, KeyView } from "./schemas/orgs";
 import { invalidateOrg } from "./tenant";
 
@@ -49,18 +50,35 @@ export async function createKey(
   return { ...keyView(await requireKey(env, orgId, id)), secret: key.secret };
 }
 
-export async function listKeys(env: Env, orgId: string): Promise<KeyView[]> {
+/** One page of the org's keys, newest first (index api_keys_org). */
+export async function listKeys(
+  env: Env,
+  orgId: string,
+  q: { cursor?: string | undefined; limit: number },
+): Promise<{ data: KeyView[]; nextCursor: string | null }> {
   const rows = await db(env)
     .select()
     .from(apiKeys)
-    .where(eq(apiKeys.orgId, orgId))
-    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+    .where(and(eq(apiKeys.orgId, orgId), afterCursor(apiKeys, q.cursor, "desc")))
+    .orderBy(...pageOrder(apiKeys, "desc"))
+    .limit(q.limit + 1)
     .all();
-  return rows.map(keyView);
+  const page = pageOf(rows, q.limit);
+  return { data: page.rows.map(keyView), nextCursor: page.nextCursor };
 }
 
 async function requireKey(env: Env, orgId: string, id: string): Promise<KeyRow> {
   return requireOwned(env, apiKeys, orgId, id, "Key");
+}
+
+/** One key of the org by id (primary key), or null. */
+export async function findKey(env: Env, orgId: string, id: string): Promise<KeyView | null> {
+  const row = await db(env)
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.id, id)))
+    .get();
+  return row ? keyView(row) : null;
 }
 
 /** Idempotent: revoking a revoked key keeps its first revokedAt. */

@@ -1,7 +1,7 @@
 // Agent mandates: append-only versions (a PUT deactivates the current row and inserts version+1).
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { db, newId } from "../db/client";
-import type { MandateRow } from "../db/queries/tenant";
+import { currentMandateQuery, type MandateRow } from "../db/queries/tenant";
 import { agents, mandates } from "../db/schema";
 import { moneyView, resolveDecimals, toBaseUnitString } from "./money";
 import { requireOwned } from "./owned";
@@ -41,13 +41,27 @@ export async function currentMandateRow(
   orgId: string,
   agentId: string,
 ): Promise<MandateRow | null> {
-  const row = await db(env)
+  const [row] = await currentMandateQuery(db(env), orgId, agentId);
+  return row ?? null;
+}
+
+/** The current mandate of each of a page of agents (at most 90 ids: one statement), by agent id. */
+export async function currentMandateRows(
+  env: Env,
+  orgId: string,
+  agentIds: string[],
+): Promise<Map<string, MandateRow>> {
+  if (agentIds.length === 0) return new Map();
+  if (agentIds.length > 90) throw new Error("currentMandateRows: at most 90 agents at a time");
+  const rows = await db(env)
     .select()
     .from(mandates)
-    .where(and(eq(mandates.orgId, orgId), eq(mandates.agentId, agentId), eq(mandates.active, true)))
+    .where(and(eq(mandates.orgId, orgId), inArray(mandates.agentId, agentIds), eq(mandates.active, true)))
     .orderBy(desc(mandates.version))
-    .get();
-  return row ?? null;
+    .all();
+  const byAgent = new Map<string, MandateRow>();
+  for (const r of rows) if (!byAgent.has(r.agentId)) byAgent.set(r.agentId, r);
+  return byAgent;
 }
 
 export async function currentMandate(env: Env, orgId: string, agentId: string): Promise<MandateView | null> {

@@ -1,12 +1,19 @@
 // Resolves the API key in the URL (or bearer header) to the org, agent, policy, mandate and
-// upstreams that serve this request. Cached per isolate so the hot path costs no D1 round trip;
-// admin writes call invalidateOrg() and other isolates pick changes up within CACHE_TTL_MS.
+// upstreams that serve this request. Three bounded per-isolate caches keep the hot path off D1: keys
+// by hash, the org-wide state by org, and one agent's state by (org, agent). None holds a list of an
+// org's agents, so neither memory nor per-request work grows with them (docs/decisions/0023).
+// Admin writes call invalidateOrg(); other isolates pick changes up within CACHE_TTL_MS.
 import { db } from "../db/client";
 import {
+  type AgentConfig,
+  type AgentRow,
+  type AgentSelector,
   findKeyByHash,
   type KeyRow,
+  loadAgentConfig,
   loadOrgConfig,
   type OrgConfig,
+  type OrgRow,
   touchKey,
   type WalletMethodRow,
 } from "../db/queries/tenant";
@@ -19,34 +26,44 @@ import { liveKey, touchDue } from "./key-auth";
 import { mandateFromRow, type OrgSettings, orgSettings, storedPolicy } from "./stored";
 
 export const CACHE_TTL_MS = 30_000;
+/** Entry caps: the oldest entry goes first when full (src/ttl-cache.ts). */
+export const CACHE_LIMITS = { keys: 10_000, orgs: 1_000, agents: 10_000 } as const;
 
-const keyCache = new TtlCache<string, KeyRow | null>(CACHE_TTL_MS, 10_000);
-const orgCache = new TtlCache<string, OrgState | null>(CACHE_TTL_MS, 1_000);
+const keyCache = new TtlCache<string, KeyRow | null>(CACHE_TTL_MS, CACHE_LIMITS.keys);
+const orgCache = new TtlCache<string, OrgState | null>(CACHE_TTL_MS, CACHE_LIMITS.orgs);
+/** Keyed `<orgId>|id:<agentId>`, `<orgId>|name:<name>` or `<orgId>|default`. */
+const agentCache = new TtlCache<string, AgentState | null>(CACHE_TTL_MS, CACHE_LIMITS.agents);
 
-/** An org's configuration with its JSON columns decoded once, when the cache is filled. */
-type OrgState = {
-  config: OrgConfig;
+type TenantUpstream = UpstreamTarget & {
+  toolPrices: Record<string, { amount: string; currency: string; decimals: number }>;
+  /** Put before each tool name this upstream lists; null: names unchanged (see catalog.ts). */
+  toolPrefix: string | null;
+  /** null: every agent of the org may use it. */
+  agentIds: string[] | null;
+};
+
+/** What is the same for every agent of an org, JSON columns decoded once when the cache is filled. */
+export type OrgState = {
+  org: OrgRow;
   settings: OrgSettings;
   policy: CompiledPolicy | null;
-  mandates: ReadonlyMap<string, Mandate>;
+  policyVersion: number | null;
+  upstreams: TenantUpstream[];
 };
+
+/** One agent: its row, its decoded mandate, and the wallet Tollgate pays with for it (if any). */
+export type AgentState = { agent: AgentRow; mandate: Mandate | null; wallet: TenantWallet | null };
 
 export type Tenant = {
   orgId: string;
   keyId: string;
   keyScope: "org" | "agent";
   agent: { id: string; name: string; description: string; governanceTools: boolean };
-  /** All agents of the org (for tollgate_list_agents on org keys). */
-  orgAgents: { id: string; name: string; description: string; status: string }[];
   mandate: Mandate | null;
   policy: CompiledPolicy | null;
   policyVersion: number | null;
   conversions: ConversionTable;
-  upstreams: (UpstreamTarget & {
-    toolPrices: Record<string, { amount: string; currency: string; decimals: number }>;
-    /** Put before each tool name this upstream lists; null: names unchanged (see catalog.ts). */
-    toolPrefix: string | null;
-  })[];
+  upstreams: Omit<TenantUpstream, "agentIds">[];
   timeZone: string;
   /** Percent of a budget at which mandate.budget.warning fires (org setting, default 80). */
   warningThreshold: number;
@@ -72,9 +89,12 @@ export type TenantResult =
   | { ok: true; tenant: Tenant }
   | { ok: false; reason: "unauthorized" | "not_found" | "paused" };
 
+/** Forgets everything cached about the org in this isolate: its keys, its state, each of its agents. */
 export function invalidateOrg(orgId: string): void {
   orgCache.delete(orgId);
   keyCache.deleteWhere((row) => row?.orgId === orgId);
+  const prefix = `${orgId}|`;
+  agentCache.deleteWhere((_, k) => k.startsWith(prefix));
 }
 
 export async function resolveTenant(
@@ -90,60 +110,46 @@ export async function resolveTenant(
     key.lastUsedAt = now;
     ctx.waitUntil(touchKey(db(env), key.id, now).catch(() => undefined));
   }
-  const state = await cachedOrg(env, key.orgId, now);
-  if (!state) return { ok: false, reason: "unauthorized" };
-  const { config, settings } = state;
-
-  const agentRow =
+  const which: AgentSelector | null =
     key.scope === "agent"
-      ? config.agents.find((a) => a.id === key.agentId && (agentName === null || a.name === agentName))
+      ? key.agentId === null
+        ? null
+        : { id: key.agentId }
       : agentName !== null
-        ? config.agents.find((a) => a.name === agentName)
-        : (config.agents.find((a) => a.isDefault) ??
-          (config.agents.length === 1 ? config.agents[0] : undefined));
-  if (!agentRow) return { ok: false, reason: "not_found" };
-  if (agentRow.status !== "active") return { ok: false, reason: "paused" };
+        ? { name: agentName }
+        : { default: true };
+  const [state, agentState] = await Promise.all([
+    cachedOrg(env, key.orgId, now),
+    which ? cachedAgent(env, key.orgId, which, now) : null,
+  ]);
+  if (!state) return { ok: false, reason: "unauthorized" };
+  const a = agentState?.agent;
+  if (!a || (agentName !== null && a.name !== agentName)) return { ok: false, reason: "not_found" };
+  if (a.status !== "active") return { ok: false, reason: "paused" };
+  return { ok: true, tenant: tenantOf(state, agentState, key) };
+}
 
+function tenantOf(state: OrgState, agent: AgentState, key: KeyRow): Tenant {
+  const a = agent.agent;
   return {
-    ok: true,
-    tenant: {
-      orgId: config.org.id,
-      keyId: key.id,
-      keyScope: key.scope === "agent" ? "agent" : "org",
-      agent: {
-        id: agentRow.id,
-        name: agentRow.name,
-        description: agentRow.description,
-        governanceTools: agentRow.governanceTools,
-      },
-      orgAgents: config.agents.map((a) => ({
-        id: a.id,
-        name: a.name,
-        description: a.description,
-        status: a.status,
-      })),
-      mandate: state.mandates.get(agentRow.id) ?? null,
-      policy: state.policy,
-      policyVersion: config.policy?.version ?? null,
-      conversions: settings.conversions,
-      upstreams: config.upstreams
-        .filter((u) => u.agentIds === null || u.agentIds.includes(agentRow.id))
-        .map((u) => ({
-          id: u.id,
-          namespace: u.namespace,
-          url: u.url,
-          headers: u.headers,
-          toolPrices: u.toolPrices ?? {},
-          toolPrefix: u.toolPrefix,
-        })),
-      timeZone: config.org.timeZone,
-      warningThreshold: settings.budgetWarningThreshold,
-      inlineApprovals: agentRow.inlineApprovals ?? settings.inlineApprovals,
-      payer:
-        agentRow.payMode === "tollgate-pays"
-          ? { mode: "tollgate-pays", wallet: tenantWallet(config, agentRow.walletId) }
-          : { mode: "agent-pays" },
-    },
+    orgId: state.org.id,
+    keyId: key.id,
+    keyScope: key.scope === "agent" ? "agent" : "org",
+    agent: { id: a.id, name: a.name, description: a.description, governanceTools: a.governanceTools },
+    mandate: agent.mandate,
+    policy: state.policy,
+    policyVersion: state.policyVersion,
+    conversions: state.settings.conversions,
+    upstreams: state.upstreams
+      .filter((u) => u.agentIds === null || u.agentIds.includes(a.id))
+      .map(({ agentIds: _, ...u }) => u),
+    timeZone: state.org.timeZone,
+    warningThreshold: state.settings.budgetWarningThreshold,
+    inlineApprovals: a.inlineApprovals ?? state.settings.inlineApprovals,
+    payer:
+      a.payMode === "tollgate-pays"
+        ? { mode: "tollgate-pays", wallet: agent.wallet }
+        : { mode: "agent-pays" },
   };
 }
 
@@ -158,47 +164,86 @@ async function cachedKey(env: Env, hash: string, now: number): Promise<KeyRow | 
 async function cachedOrg(env: Env, orgId: string, now: number): Promise<OrgState | null> {
   const hit = orgCache.get(orgId, now);
   if (hit !== undefined) return hit;
-  const config = await loadOrgConfig(db(env), orgId);
-  const state = config && decodeOrg(config);
+  const state = await freshOrgState(env, orgId);
   orgCache.set(orgId, state, now);
   return state;
 }
 
+function agentCacheKey(orgId: string, which: AgentSelector): string {
+  if ("id" in which) return `${orgId}|id:${which.id}`;
+  return "name" in which ? `${orgId}|name:${which.name}` : `${orgId}|default`;
+}
+
+async function cachedAgent(env: Env, orgId: string, which: AgentSelector, now: number) {
+  const cacheKey = agentCacheKey(orgId, which);
+  const hit = agentCache.get(cacheKey, now);
+  if (hit !== undefined) return hit;
+  const state = await freshAgentState(env, orgId, which);
+  agentCache.set(cacheKey, state, now);
+  return state;
+}
+
+/**
+ * Another agent of the caller's org by name (governance tools on org keys), through the same cache
+ * as resolution: one indexed lookup on a miss, none on a hit.
+ */
+export function agentByName(env: Env, orgId: string, name: string, now: number): Promise<AgentState | null> {
+  return cachedAgent(env, orgId, { name }, now);
+}
+
+/** The org-wide state read from D1 now (no cache): approval holds judge with what is current. */
+export async function freshOrgState(env: Env, orgId: string): Promise<OrgState | null> {
+  const config = await loadOrgConfig(db(env), orgId);
+  return config && decodeOrg(config);
+}
+
+export async function freshAgentState(
+  env: Env,
+  orgId: string,
+  which: AgentSelector,
+): Promise<AgentState | null> {
+  const config = await loadAgentConfig(db(env), orgId, which);
+  return config && decodeAgent(config);
+}
+
+/** What the policy engine judges an agent's calls by (a deleted agent: the policy alone). */
+export function rulesFor(state: OrgState, agent: AgentState | null): Rules {
+  return { policy: state.policy, mandate: agent?.mandate ?? null, conversions: state.settings.conversions };
+}
+
 /** The wallet Tollgate pays with for this agent, or null when the agent pays for itself. */
-export function payingWallet(config: OrgConfig, agentId: string): TenantWallet | null {
-  const agent = config.agents.find((a) => a.id === agentId);
-  return agent?.payMode === "tollgate-pays" ? tenantWallet(config, agent.walletId) : null;
-}
-
-function tenantWallet(config: OrgConfig, walletId: string | null): TenantWallet | null {
-  const w = config.wallets.find((row) => row.id === walletId);
-  if (!w) return null;
-  return {
-    id: w.id,
-    name: w.name,
-    active: w.status === "active",
-    caps: { currency: w.capCurrency, decimals: w.capDecimals, daily: w.capDaily, total: w.capTotal },
-    methods: config.walletMethods
-      .filter((m) => m.walletId === w.id)
-      .map((m) => ({ id: m.id, kind: m.kind, envelope: m.secret })),
-  };
-}
-
-/** What the policy engine judges an agent's calls by. */
-export function rulesFor(state: OrgState, agentId: string): Rules {
-  return {
-    policy: state.policy,
-    mandate: state.mandates.get(agentId) ?? null,
-    conversions: state.settings.conversions,
-  };
+export function payingWallet(agent: AgentState | null): TenantWallet | null {
+  return agent?.agent.payMode === "tollgate-pays" ? agent.wallet : null;
 }
 
 export function decodeOrg(config: OrgConfig): OrgState {
-  const names = new Map(config.agents.map((a) => [a.id, a.name]));
   return {
-    config,
+    org: config.org,
     settings: orgSettings(config.org.settings),
     policy: config.policy ? storedPolicy(config.policy) : null,
-    mandates: new Map(config.mandates.map((m) => [m.agentId, mandateFromRow(m, names.get(m.agentId))])),
+    policyVersion: config.policy?.version ?? null,
+    upstreams: config.upstreams.map((u) => ({
+      id: u.id,
+      namespace: u.namespace,
+      url: u.url,
+      headers: u.headers,
+      toolPrices: u.toolPrices ?? {},
+      toolPrefix: u.toolPrefix,
+      agentIds: u.agentIds,
+    })),
   };
+}
+
+export function decodeAgent(config: AgentConfig): AgentState {
+  const { agent, mandate, wallet: w } = config;
+  const wallet: TenantWallet | null = w
+    ? {
+        id: w.id,
+        name: w.name,
+        active: w.status === "active",
+        caps: { currency: w.capCurrency, decimals: w.capDecimals, daily: w.capDaily, total: w.capTotal },
+        methods: config.walletMethods.map((m) => ({ id: m.id, kind: m.kind, envelope: m.secret })),
+      }
+    : null;
+  return { agent, mandate: mandate ? mandateFromRow(mandate, agent.name) : null, wallet };
 }

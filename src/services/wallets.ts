@@ -1,6 +1,6 @@
 // Org wallets: created with their caps, given payment methods whose secrets are sealed at once
 // (AES-GCM under WALLET_KEK, bound to org, wallet and method ids) and never returned.
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import { db, newId } from "../db/client";
 import { agents, walletMethods, wallets } from "../db/schema";
 import { config } from "../env";
@@ -15,6 +15,7 @@ import {
 } from "../wallets";
 import { moneyView, resolveDecimals, toBaseUnitString } from "./money";
 import { requireOwned } from "./owned";
+import { afterCursor, idChunks, pageOf, pageOrder } from "./pages";
 import type {
   AddMethodBody,
   CreateWalletBody,
@@ -94,16 +95,47 @@ export async function createWallet(env: Env, orgId: string, input: CreateWalletB
   return getWallet(env, orgId, id);
 }
 
-export async function listWallets(env: Env, orgId: string): Promise<WalletView[]> {
+/** One page of the org's wallets, oldest first (index wallets_org_time), with their methods. */
+export async function listWallets(
+  env: Env,
+  orgId: string,
+  q: { cursor?: string | undefined; limit: number },
+): Promise<{ data: WalletView[]; nextCursor: string | null }> {
+  const rows = await db(env)
+    .select()
+    .from(wallets)
+    .where(and(eq(wallets.orgId, orgId), afterCursor(wallets, q.cursor, "asc")))
+    .orderBy(...pageOrder(wallets, "asc"))
+    .limit(q.limit + 1)
+    .all();
+  const page = pageOf(rows, q.limit);
+  return { data: await withMethods(env, orgId, page.rows), nextCursor: page.nextCursor };
+}
+
+/** The org's wallets among `ids` (the ones a page names), by primary key; unknown ids are left out. */
+export async function walletsByIds(env: Env, orgId: string, ids: Iterable<string>): Promise<WalletView[]> {
   const d = db(env);
-  const [rows, methods] = await d.batch([
-    d.select().from(wallets).where(eq(wallets.orgId, orgId)).orderBy(asc(wallets.createdAt), asc(wallets.id)),
+  const [first, ...rest] = idChunks(ids).map((c) =>
+    d
+      .select()
+      .from(wallets)
+      .where(and(eq(wallets.orgId, orgId), inArray(wallets.id, c))),
+  );
+  if (!first) return [];
+  return withMethods(env, orgId, (await d.batch([first, ...rest])).flat());
+}
+
+/** The methods of these wallets only (index wallet_methods_wallet), never every method of the org. */
+async function withMethods(env: Env, orgId: string, rows: WalletRow[]): Promise<WalletView[]> {
+  const d = db(env);
+  const [first, ...rest] = idChunks(rows.map((w) => w.id)).map((c) =>
     d
       .select()
       .from(walletMethods)
-      .where(eq(walletMethods.orgId, orgId))
-      .orderBy(asc(walletMethods.createdAt)),
-  ]);
+      .where(and(eq(walletMethods.orgId, orgId), inArray(walletMethods.walletId, c)))
+      .orderBy(asc(walletMethods.createdAt), asc(walletMethods.id)),
+  );
+  const methods = first ? (await d.batch([first, ...rest])).flat() : [];
   return rows.map((w) =>
     walletView(
       w,
@@ -196,7 +228,28 @@ export async function deleteMethod(env: Env, orgId: string, walletId: string, me
  */
 export async function rotateWalletSecrets(env: Env): Promise<{ rotated: number; failed: number }> {
   const keyring = walletKeyring(env);
-  const rows = await db(env).select().from(walletMethods).all();
+  let rotated = 0;
+  let failed = 0;
+  // A page of methods at a time, by primary key: the deployment's methods are never all in memory.
+  for (let after = ""; ; ) {
+    const rows = await db(env)
+      .select()
+      .from(walletMethods)
+      .where(gt(walletMethods.id, after))
+      .orderBy(asc(walletMethods.id))
+      .limit(100)
+      .all();
+    const last = rows[rows.length - 1];
+    if (!last) break;
+    after = last.id;
+    const r = await rotatePage(env, keyring, rows);
+    rotated += r.rotated;
+    failed += r.failed;
+  }
+  return { rotated, failed };
+}
+
+async function rotatePage(env: Env, keyring: Keyring, rows: MethodRow[]) {
   let rotated = 0;
   let failed = 0;
   for (const row of rows) {

@@ -45,6 +45,43 @@ describe("governance tools", () => {
     expect((data.agents as { name: string }[]).map((a) => a.name).sort()).toEqual(["main", "other"]);
   });
 
+  it("list_agents answers a page at a time and follows its cursor to the last agent", async () => {
+    const names = ["main", "a1", "a2", "a3", "a4"];
+    const org = await seedOrg({
+      agents: names.map((name, i) => ({
+        name,
+        isDefault: i === 0,
+        ...(i === 2 ? { mandate: MANDATE } : {}),
+      })),
+    });
+    const client = await connect(org.url(org.orgKey));
+    const listed: { name: string; mandate: unknown; budgets: unknown[] }[] = [];
+    let cursor: string | null = null;
+    const sizes: number[] = [];
+    do {
+      const page = await call(client, "tollgate_list_agents", { limit: 2, ...(cursor ? { cursor } : {}) });
+      expect(page.isError).toBe(false);
+      const agents = page.data.agents as typeof listed;
+      sizes.push(agents.length);
+      listed.push(...agents);
+      cursor = page.data.nextCursor as string | null;
+      if (cursor) expect(page.text).toContain(`cursor "${cursor}"`);
+    } while (cursor !== null && sizes.length < 10);
+    expect(sizes).toEqual([2, 2, 1]);
+    expect(listed.map((a) => a.name).sort()).toEqual([...names].sort());
+    // The other agents' mandates and budgets come with the page, as before.
+    const a2 = listed.find((a) => a.name === "a2");
+    expect(a2?.mandate).toMatchObject({ perTransactionLimit: "5.000000 PATHUSD" });
+    expect(a2?.budgets).not.toEqual([]);
+    // Without arguments: the first page (the default size holds all five), no next cursor.
+    const all = await call(client, "tollgate_list_agents");
+    expect((all.data.agents as unknown[]).length).toBe(5);
+    expect(all.data.nextCursor).toBeNull();
+    await expect(
+      client.callTool({ name: "tollgate_list_agents", arguments: { cursor: "nope" } }),
+    ).rejects.toThrow(/-32602.*cursor/);
+  });
+
   it("check_budget reports spend after a paid call, with the next reset", async () => {
     const org = await seedOrg({ agents: [{ name: "main", isDefault: true, mandate: MANDATE }] });
     const client = withPayer(await connect(org.url(org.agentKeys.main!)));

@@ -13,7 +13,7 @@ import {
   TransactionsQuery,
   TransactionView,
 } from "../../services/schemas/activity";
-import { listOf } from "../../services/schemas/common";
+import { paged } from "../../services/schemas/common";
 import { getTransaction, listTransactions } from "../../services/transactions";
 import { type AdminApp, adminRoute, body, ok } from "../define";
 
@@ -56,9 +56,9 @@ const getApprovals = adminRoute({
   path: "/approvals",
   tag: "approvals",
   access: "org",
-  summary: "List approvals (default: pending)",
+  summary: "List approvals (default: pending), newest first, a page at a time (opaque cursor)",
   request: { query: ApprovalsQuery },
-  responses: ok(listOf(ApprovalView)),
+  responses: ok(paged(ApprovalView)),
 });
 
 const approve = adminRoute({
@@ -95,7 +95,7 @@ export function activityRoutes(app: AdminApp): void {
     c.json(await agentBudgets(c.env, c.var.orgId, c.req.valid("query").agentId, c.var.now), 200),
   );
   app.openapi(getApprovals, async (c) =>
-    c.json({ data: await listApprovals(c.env, c.var.orgId, c.req.valid("query")) }, 200),
+    c.json(await listApprovals(c.env, c.var.orgId, c.req.valid("query")), 200),
   );
   approvalRoutes(app);
 }

@@ -10,7 +10,7 @@ import {
   PutMandateBody,
   UpdateAgentBody,
 } from "../../services/schemas/agents";
-import { Deleted, listOf } from "../../services/schemas/common";
+import { Deleted, listOf, PageQuery, paged } from "../../services/schemas/common";
 import { type AdminApp, adminRoute, body, created, ok } from "../define";
 
 const AgentParams = z.object({ agentId: z.string() });
@@ -31,8 +31,9 @@ const getAgents = adminRoute({
   path: "/agents",
   tag: "agents",
   access: "org",
-  summary: "List agents",
-  responses: ok(listOf(AgentView)),
+  summary: "List agents, oldest first, a page at a time (opaque cursor)",
+  request: { query: PageQuery },
+  responses: ok(paged(AgentView)),
 });
 
 const getAgentRoute = adminRoute({
@@ -105,7 +106,9 @@ export function agentRoutes(app: AdminApp): void {
   app.openapi(postAgent, async (c) =>
     c.json(await createAgent(c.env, c.var.orgId, c.req.valid("json"), c.var.now), 201),
   );
-  app.openapi(getAgents, async (c) => c.json({ data: await listAgents(c.env, c.var.orgId) }, 200));
+  app.openapi(getAgents, async (c) =>
+    c.json(await listAgents(c.env, c.var.orgId, c.req.valid("query")), 200),
+  );
   app.openapi(getAgentRoute, async (c) =>
     c.json(await getAgent(c.env, c.var.orgId, c.req.valid("param").agentId), 200),
   );

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { createKey, listKeys, revokeKey } from "../../services/keys";
 import { createOrg, getOrg, listOrgs, updateOrg } from "../../services/orgs";
-import { listOf } from "../../services/schemas/common";
+import { listOf, PageQuery, paged } from "../../services/schemas/common";
 import {
   CreatedKeyView,
   CreatedOrgView,
@@ -73,8 +73,9 @@ const getKeys = adminRoute({
   path: "/keys",
   tag: "keys",
   access: "org",
-  summary: "List API keys (never the secret or its hash)",
-  responses: ok(listOf(KeyView)),
+  summary: "List API keys, newest first, a page at a time (never the secret or its hash)",
+  request: { query: PageQuery },
+  responses: ok(paged(KeyView)),
 });
 
 const revokeKeyRoute = adminRoute({
@@ -94,7 +95,7 @@ export function orgRoutes(app: AdminApp): void {
   app.openapi(postKey, async (c) =>
     c.json(await createKey(c.env, c.var.orgId, c.req.valid("json"), c.var.now), 201),
   );
-  app.openapi(getKeys, async (c) => c.json({ data: await listKeys(c.env, c.var.orgId) }, 200));
+  app.openapi(getKeys, async (c) => c.json(await listKeys(c.env, c.var.orgId, c.req.valid("query")), 200));
   app.openapi(revokeKeyRoute, async (c) =>
     c.json(await revokeKey(c.env, c.var.orgId, c.req.valid("param").keyId, c.var.now), 200),
   );

@@ -1,6 +1,6 @@
 // Routes: org wallets for tollgate-pays mode. Method secrets are write-only: no route returns one.
 import { z } from "@hono/zod-openapi";
-import { Deleted, listOf } from "../../services/schemas/common";
+import { Deleted, PageQuery, paged } from "../../services/schemas/common";
 import {
   AddMethodBody,
   CreateWalletBody,
@@ -38,8 +38,10 @@ const getWallets = adminRoute({
   path: "/wallets",
   tag: "wallets",
   access: "org",
-  summary: "List wallets and their payment methods (kinds and addresses, never secrets)",
-  responses: ok(listOf(WalletView)),
+  summary:
+    "List wallets, oldest first, a page at a time, with their payment methods (kinds and addresses, never secrets)",
+  request: { query: PageQuery },
+  responses: ok(paged(WalletView)),
 });
 
 const getWalletRoute = adminRoute({
@@ -115,7 +117,9 @@ export function walletRoutes(app: AdminApp): void {
   app.openapi(postWallet, async (c) =>
     c.json(await createWallet(c.env, c.var.orgId, c.req.valid("json"), c.var.now), 201),
   );
-  app.openapi(getWallets, async (c) => c.json({ data: await listWallets(c.env, c.var.orgId) }, 200));
+  app.openapi(getWallets, async (c) =>
+    c.json(await listWallets(c.env, c.var.orgId, c.req.valid("query")), 200),
+  );
   app.openapi(getWalletRoute, async (c) =>
     c.json(await getWallet(c.env, c.var.orgId, c.req.valid("param").walletId), 200),
   );

@@ -6,17 +6,30 @@ import { createAgent, getAgent, listAgents, updateAgent } from "../../services/a
 import { putMandate } from "../../services/mandates";
 import { CreateAgentBody, PutMandateBody, UpdateAgentBody } from "../../services/schemas/agents";
 import { validate } from "../../services/validate";
-import { listWallets } from "../../services/wallets";
+import { listWallets, walletsByIds } from "../../services/wallets";
 import { act, type Form, field, form } from "../actions";
 import { type DashEnv, view } from "../context";
 import { AgentPage, AgentsPage, INLINE_CHOICES, type InlineChoice } from "../views/agents";
+import { nextPageHref } from "../views/pager";
 
 type App = Hono<DashEnv>;
+/** Agents per page, and wallets offered in an agent's payment form (the org's first page of them). */
+const PAGE = 50;
+const WALLET_CHOICES = 200;
 
 function listRoutes(app: App) {
   app.get("/agents", async (c) => {
-    const agents = await listAgents(c.env, c.get("session").orgId);
-    return c.html(<AgentsPage v={view(c)} agents={agents} />);
+    const page = await listAgents(c.env, c.get("session").orgId, {
+      cursor: c.req.query("cursor"),
+      limit: PAGE,
+    });
+    return c.html(
+      <AgentsPage
+        v={view(c)}
+        agents={page.data}
+        nextHref={nextPageHref("/dashboard/agents", page.nextCursor)}
+      />,
+    );
   });
 
   app.post("/agents", async (c) => {
@@ -38,9 +51,12 @@ function agentRoutesById(app: App) {
     const orgId = c.get("session").orgId;
     const [a, wallets] = await Promise.all([
       getAgent(c.env, orgId, c.req.param("id")),
-      listWallets(c.env, orgId),
+      listWallets(c.env, orgId, { limit: WALLET_CHOICES }),
     ]);
-    return c.html(<AgentPage v={view(c)} a={a} wallets={wallets} />);
+    // The agent's own wallet is always a choice, even past the first page.
+    const own = a.walletId && !wallets.data.some((w) => w.id === a.walletId) ? [a.walletId] : [];
+    const choices = [...wallets.data, ...(await walletsByIds(c.env, orgId, own))];
+    return c.html(<AgentPage v={view(c)} a={a} wallets={choices} />);
   });
 
   app.post("/agents/:id", async (c) => {

@@ -2,11 +2,11 @@
 // for a call asked before its price was known, a max price), and render views/approvals.tsx.
 import type { Hono } from "hono";
 import { AppError } from "../../errors";
-import { listAgents } from "../../services/agents";
+import { agentsByIds } from "../../services/agents";
 import { approvalView, decideApproval, listApprovals, requireApproval } from "../../services/approvals";
-import { MaxPrice } from "../../services/schemas/activity";
+import { type ApprovalView, MaxPrice } from "../../services/schemas/activity";
 import { validate } from "../../services/validate";
-import { listWallets } from "../../services/wallets";
+import { walletsByIds } from "../../services/wallets";
 import { act, field, form } from "../actions";
 import { type DashContext, type DashEnv, view } from "../context";
 import { ApprovalPage, ApprovalsPage, decidedText, PendingTable } from "../views/approvals";
@@ -14,10 +14,22 @@ import { type Payers, payingWallet } from "../views/paid-by";
 
 type App = Hono<DashEnv>;
 
-/** Agents' names, and the wallet each one's calls are paid from (its current pay mode). */
-async function agentsOf(c: DashContext): Promise<{ names: Map<string, string>; payers: Payers }> {
+/**
+ * The names of the agents these approvals are for, and the wallet each one's calls are paid from (its
+ * current pay mode): only those agents and wallets are read, by id.
+ */
+async function agentsOf(
+  c: DashContext,
+  rows: ApprovalView[],
+): Promise<{ names: Map<string, string>; payers: Payers }> {
   const orgId = c.get("session").orgId;
-  const [agents, wallets] = await Promise.all([listAgents(c.env, orgId), listWallets(c.env, orgId)]);
+  const agents = await agentsByIds(
+    c.env,
+    orgId,
+    rows.map((r) => r.agentId),
+  );
+  const paying = agents.flatMap((a) => (a.walletId ? [a.walletId] : []));
+  const wallets = await walletsByIds(c.env, orgId, paying);
   return {
     names: new Map(agents.map((a) => [a.id, a.name])),
     payers: {
@@ -27,8 +39,8 @@ async function agentsOf(c: DashContext): Promise<{ names: Map<string, string>; p
   };
 }
 
-function pending(c: DashContext) {
-  return listApprovals(c.env, c.get("session").orgId, { status: "pending", limit: 200 });
+async function pending(c: DashContext) {
+  return (await listApprovals(c.env, c.get("session").orgId, { status: "pending", limit: 200 })).data;
 }
 
 /** The form's max price, validated like the API body (400s become the flash message). */
@@ -40,17 +52,18 @@ function maxPriceOf(amount: string, currency: string): MaxPrice | undefined {
 function readRoutes(app: App) {
   app.get("/approvals", async (c) => {
     const v = view(c);
-    const [rows, recent, { names, payers }] = await Promise.all([
+    const [rows, recent] = await Promise.all([
       pending(c),
       listApprovals(c.env, c.get("session").orgId, { status: "all", limit: 30 }),
-      agentsOf(c),
     ]);
-    const decided = recent.filter((a) => a.status !== "pending");
+    const decided = recent.data.filter((a) => a.status !== "pending");
+    const { names, payers } = await agentsOf(c, [...rows, ...decided]);
     return c.html(<ApprovalsPage v={v} pending={rows} decided={decided} names={names} payers={payers} />);
   });
 
   app.get("/approvals/fragment", async (c) => {
-    const [rows, { names, payers }] = await Promise.all([pending(c), agentsOf(c)]);
+    const rows = await pending(c);
+    const { names, payers } = await agentsOf(c, rows);
     return c.html(
       <PendingTable rows={rows} names={names} payers={payers} csrf={c.get("csrf")} now={Date.now()} />,
     );
@@ -59,7 +72,7 @@ function readRoutes(app: App) {
   app.get("/approvals/:id", async (c) => {
     const v = view(c);
     const a = approvalView(await requireApproval(c.env, c.get("session").orgId, c.req.param("id")));
-    const { names, payers } = await agentsOf(c);
+    const { names, payers } = await agentsOf(c, [a]);
     return c.html(<ApprovalPage v={v} a={a} name={names.get(a.agentId) ?? a.agentId} payers={payers} />);
   });
 }

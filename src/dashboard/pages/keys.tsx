@@ -1,7 +1,7 @@
 // API keys: list, create (the secret is shown once, on the response page, never in a URL), revoke;
 // the view is views/keys.tsx.
 import type { Hono } from "hono";
-import { listAgents } from "../../services/agents";
+import { agentsByIds, listAgents } from "../../services/agents";
 import { createKey, listKeys, revokeKey } from "../../services/keys";
 import type { KeyView } from "../../services/schemas/orgs";
 import { CreateKeyBody } from "../../services/schemas/orgs";
@@ -10,11 +10,32 @@ import { act, field, form, userFacing } from "../actions";
 import { type DashContext, type DashEnv, setFlash, view } from "../context";
 import { forgetKeyCheck } from "../session";
 import { KeysPage } from "../views/keys";
+import { nextPageHref } from "../views/pager";
+
+/** Keys shown per page, and agents offered in the new-key form. */
+const PAGE = 100;
+const AGENT_CHOICES = 200;
 
 async function keysPage(c: DashContext, created: (KeyView & { secret: string }) | null) {
   const { orgId, keyId } = c.get("session");
-  const [keys, agents] = await Promise.all([listKeys(c.env, orgId), listAgents(c.env, orgId)]);
-  return c.html(<KeysPage v={view(c)} keys={keys} agents={agents} sessionKeyId={keyId} created={created} />);
+  const [keys, choices] = await Promise.all([
+    listKeys(c.env, orgId, { cursor: c.req.query("cursor"), limit: PAGE }),
+    listAgents(c.env, orgId, { limit: AGENT_CHOICES }),
+  ]);
+  const served = keys.data.flatMap((k) => (k.agentId ? [k.agentId] : []));
+  const names = new Map((await agentsByIds(c.env, orgId, served)).map((a) => [a.id, a.name]));
+  return c.html(
+    <KeysPage
+      v={view(c)}
+      keys={keys.data}
+      names={names}
+      agents={choices.data}
+      moreAgents={choices.nextCursor !== null}
+      sessionKeyId={keyId}
+      created={created}
+      nextHref={nextPageHref("/dashboard/keys", keys.nextCursor)}
+    />,
+  );
 }
 
 export function keyRoutes(app: Hono<DashEnv>) {

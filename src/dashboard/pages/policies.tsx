@@ -19,6 +19,8 @@ import { type EditorState, PoliciesPage, PolicyPage } from "../views/policies";
 import type { CompileError, DryRun } from "../views/policy-parts";
 
 type App = Hono<DashEnv>;
+/** Agents offered by the dry run: the org's first page of them. */
+const AGENT_CHOICES = 200;
 
 const TEMPLATE =
   'version: "1"\ndescription: "My policy"\ndefault: allow\ntools:\n  "*":\n    rules:\n      - name: "daily budget"\n        spend:\n          daily: 50.00\n';
@@ -29,11 +31,11 @@ async function editorPage(c: DashContext, s: EditorState, status: 200 | 422 = 20
   const orgId = c.get("session").orgId;
   const [versions, agents, active] = await Promise.all([
     listPolicies(c.env, orgId),
-    listAgents(c.env, orgId),
+    listAgents(c.env, orgId, { limit: AGENT_CHOICES }),
     activePolicyRow(c.env, orgId),
   ]);
   return c.html(
-    <PoliciesPage v={view(c)} s={s} versions={versions} agents={agents} active={active} />,
+    <PoliciesPage v={view(c)} s={s} versions={versions} agents={agents.data} active={active} />,
     status,
   );
 }

@@ -8,10 +8,12 @@ import { validate } from "../../services/validate";
 import { addMethod, createWallet, deleteMethod, listWallets, updateWallet } from "../../services/wallets";
 import { act, type Form, field, form } from "../actions";
 import { type DashEnv, view } from "../context";
+import { nextPageHref } from "../views/pager";
 import { METHOD_KIND_OPTIONS, WalletsPage } from "../views/wallets";
 
 type App = Hono<DashEnv>;
 const BACK = "/dashboard/wallets";
+const PAGE = 50;
 
 /** The create form as the API body: an empty cap is no cap. */
 function walletInput(f: Form) {
@@ -38,8 +40,12 @@ function methodInput(f: Form) {
 
 function walletListRoutes(app: App) {
   app.get("/wallets", async (c) => {
-    const wallets = await listWallets(c.env, c.get("session").orgId);
-    return c.html(<WalletsPage v={view(c)} wallets={wallets} />);
+    const page = await listWallets(c.env, c.get("session").orgId, {
+      cursor: c.req.query("cursor"),
+      limit: PAGE,
+    });
+    const nextHref = nextPageHref("/dashboard/wallets", page.nextCursor);
+    return c.html(<WalletsPage v={view(c)} wallets={page.data} nextHref={nextHref} />);
   });
 
   app.post("/wallets", async (c) => {

@@ -8,6 +8,7 @@ import { time } from "../format";
 import { Amount } from "./amount";
 import { Input, Select } from "./field";
 import { Csrf, Layout } from "./layout";
+import { NextPage } from "./pager";
 
 type AgentRow = Pick<AgentView, "id" | "name" | "status" | "description" | "isDefault" | "createdAt">;
 
@@ -15,7 +16,15 @@ function Status({ status }: { status: string }) {
   return <span class={`status ${status === "paused" ? "denied" : "allowed"}`}>{status}</span>;
 }
 
-export function AgentsPage({ v, agents }: { v: View; agents: AgentRow[] }) {
+export function AgentsPage({
+  v,
+  agents,
+  nextHref,
+}: {
+  v: View;
+  agents: AgentRow[];
+  nextHref: string | null;
+}) {
   return (
     <Layout v={v} title="Agents">
       <div class="table-wrap">
@@ -45,6 +54,7 @@ export function AgentsPage({ v, agents }: { v: View; agents: AgentRow[] }) {
           </tbody>
         </table>
       </div>
+      <NextPage href={nextHref} label="More agents" />
       <NewAgentForm csrf={v.csrf} />
     </Layout>
   );

@@ -5,18 +5,23 @@ import type { View } from "../context";
 import { time } from "../format";
 import { Input, Select } from "./field";
 import { Csrf, Layout, SecretOnce } from "./layout";
+import { NextPage } from "./pager";
 
 type Agent = { id: string; name: string };
 
 export function KeysPage(props: {
   v: View;
   keys: KeyView[];
+  /** Names of the agents the listed keys serve. */
+  names: ReadonlyMap<string, string>;
+  /** The agents offered for a new agent key: the org's first page of them. */
   agents: Agent[];
+  moreAgents: boolean;
   sessionKeyId: string;
   created: (KeyView & { secret: string }) | null;
+  nextHref: string | null;
 }) {
-  const { v, created } = props;
-  const names = new Map(props.agents.map((a) => [a.id, a.name]));
+  const { v, created, names } = props;
   return (
     <Layout v={v} title="API keys">
       {created ? (
@@ -58,7 +63,8 @@ export function KeysPage(props: {
           </tbody>
         </table>
       </div>
-      <NewKeyForm csrf={v.csrf} agents={props.agents} />
+      <NextPage href={props.nextHref} label="Older keys" />
+      <NewKeyForm csrf={v.csrf} agents={props.agents} more={props.moreAgents} />
     </Layout>
   );
 }
@@ -82,7 +88,7 @@ const SCOPES = [
   { value: "admin", label: "admin (API and dashboard)" },
 ];
 
-function NewKeyForm({ csrf, agents }: { csrf: string; agents: Agent[] }) {
+function NewKeyForm({ csrf, agents, more }: { csrf: string; agents: Agent[]; more: boolean }) {
   return (
     <form method="post" action="/dashboard/keys" class="stack card" aria-labelledby="new-key-h">
       <h2 id="new-key-h">New key</h2>
@@ -93,6 +99,11 @@ function NewKeyForm({ csrf, agents }: { csrf: string; agents: Agent[] }) {
         id="k-agent"
         name="agentId"
         label="Agent (for agent keys)"
+        hint={
+          more
+            ? `The first ${agents.length} agents; create keys for the others with the admin API.`
+            : undefined
+        }
         options={[{ value: "", label: "—" }, ...agents.map((a) => ({ value: a.id, label: a.name }))]}
       />
       <button type="submit">Create key</button>

@@ -9,6 +9,7 @@ import type { SpendSeries } from "../spend";
 import { Amount } from "./amount";
 import { BudgetBar, SpendChart } from "./charts";
 import { Layout } from "./layout";
+import { NextPage } from "./pager";
 
 export type AgentCard = {
   agent: Pick<AgentView, "id" | "name" | "status">;
@@ -23,7 +24,9 @@ export function OverviewPage(props: {
   cards: AgentCard[];
   dayStarts: number[];
   denials: TransactionView[];
-  names: Map<string, string>;
+  names: ReadonlyMap<string, string>;
+  /** The next page of agent cards, when the org has more agents than one page shows. */
+  nextHref: string | null;
 }) {
   const { v, pendingCount: n } = props;
   return (
@@ -43,6 +46,7 @@ export function OverviewPage(props: {
           <AgentSection card={card} starts={props.dayStarts} v={v} />
         ))}
       </div>
+      <NextPage href={props.nextHref} label="More agents" />
       <h2>Recent denials</h2>
       <Denials rows={props.denials} names={props.names} tz={v.tz} />
     </Layout>
@@ -95,7 +99,8 @@ function Balances({ balances, tz, now }: { balances: BalanceView[] | null; tz: s
   );
 }
 
-function Denials({ rows, names, tz }: { rows: TransactionView[]; names: Map<string, string>; tz: string }) {
+function Denials(props: { rows: TransactionView[]; names: ReadonlyMap<string, string>; tz: string }) {
+  const { rows, names, tz } = props;
   if (rows.length === 0) return <p class="muted">No denials.</p>;
   return (
     <div class="table-wrap">

@@ -15,14 +15,16 @@ type Agent = { id: string; name: string };
 export function TransactionsPage(props: {
   v: View;
   f: TxFilter;
+  /** The agents offered by the agent filter (a first page of them, plus the one filtered on). */
   agents: Agent[];
+  /** Names of the agents of the rows shown. */
+  names: ReadonlyMap<string, string>;
   wallets: WalletNames;
   rows: TransactionView[];
   csvHref: string;
   nextHref: string | null;
 }) {
-  const { v, f } = props;
-  const names = new Map(props.agents.map((a) => [a.id, a.name]));
+  const { v, f, names } = props;
   return (
     <Layout v={v} title="Transactions">
       <Filters f={f} agents={props.agents} />
@@ -52,7 +54,7 @@ export function TransactionsPage(props: {
 
 function TxTable(props: {
   rows: TransactionView[];
-  names: Map<string, string>;
+  names: ReadonlyMap<string, string>;
   wallets: WalletNames;
   tz: string;
 }) {

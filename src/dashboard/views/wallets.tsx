@@ -6,6 +6,7 @@ import { time } from "../format";
 import { Amount } from "./amount";
 import { Input, Select } from "./field";
 import { Csrf, Layout } from "./layout";
+import { NextPage } from "./pager";
 
 export const METHOD_KIND_OPTIONS = [
   { value: "mpp-test", label: "mpp-test (the demo's test charge; no key)" },
@@ -13,7 +14,8 @@ export const METHOD_KIND_OPTIONS = [
   { value: "x402-evm", label: "x402-evm (x402 exact, EIP-3009, EVM key)" },
 ] as const;
 
-export function WalletsPage({ v, wallets }: { v: View; wallets: WalletView[] }) {
+export function WalletsPage(props: { v: View; wallets: WalletView[]; nextHref: string | null }) {
+  const { v, wallets } = props;
   return (
     <Layout v={v} title="Wallets">
       <p class="muted">
@@ -27,6 +29,7 @@ export function WalletsPage({ v, wallets }: { v: View; wallets: WalletView[] }) 
           <WalletCard w={w} v={v} />
         ))}
       </div>
+      <NextPage href={props.nextHref} label="More wallets" />
       <NewWalletForm csrf={v.csrf} />
     </Layout>
   );

@@ -1,4 +1,4 @@
-import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, id } from "./columns";
 
 /** An agent of an org; its description is what an LLM reads when routing between agents. */
@@ -26,5 +26,11 @@ export const agents = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer("updated_at"),
   },
-  (t) => [uniqueIndex("agents_org_name").on(t.orgId, t.name)],
+  (t) => [
+    uniqueIndex("agents_org_name").on(t.orgId, t.name),
+    // An org key's default agent without reading the org's other agents.
+    index("agents_org_default").on(t.orgId, t.isDefault),
+    // Lists a page at a time in (created_at, id) order.
+    index("agents_org_time").on(t.orgId, t.createdAt, t.id),
+  ],
 );

@@ -38,6 +38,9 @@ export const approvals = sqliteTable(
   },
   (t) => [
     index("approvals_org_status").on(t.orgId, t.status, t.createdAt),
+    // The queue with every status ("all"), newest first. No `id` column, like approvals_org_status:
+    // with it the planner would prefer this index for a status filter too and read every status.
+    index("approvals_org_time").on(t.orgId, t.createdAt),
     index("approvals_agent_call").on(t.agentId, t.tool, t.argsHash),
   ],
 );

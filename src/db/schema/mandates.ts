@@ -30,8 +30,7 @@ export const mandates = sqliteTable(
     rateLimits: json<unknown[]>("rate_limits"),
     createdAt: createdAt(),
   },
-  (t) => [
-    index("mandates_agent").on(t.agentId, t.active),
-    index("mandates_org_active").on(t.orgId, t.active),
-  ],
+  // No (org_id, active) index: nothing reads an org's mandates at once, and with one the planner
+  // would search it for one agent's mandate (every active mandate of the org) instead of this one.
+  (t) => [index("mandates_agent").on(t.agentId, t.active)],
 );

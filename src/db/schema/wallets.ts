@@ -21,7 +21,10 @@ export const wallets = sqliteTable(
     capTotal: baseUnits("cap_total"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("wallets_org_name").on(t.orgId, t.name)],
+  (t) => [
+    uniqueIndex("wallets_org_name").on(t.orgId, t.name),
+    index("wallets_org_time").on(t.orgId, t.createdAt, t.id),
+  ],
 );
 
 /**

@@ -6,14 +6,13 @@ import { ledger } from "../../ledger/client";
 import { currencyDecimals, formatAmount, normalizeCurrency, parseNonNegativeDecimal } from "../../money";
 import { parseMoneyUnit } from "../../policy";
 import { requireApproval } from "../../services/approvals";
-import { budgetBalances } from "../../services/budgets";
 import type { GovernanceToolName, INPUTS } from "../../services/governance-tools";
 import { judge as judgeCall } from "../../services/judge";
 import { listTransactions } from "../../services/transactions";
 import { txRecord } from "../call-record";
 import type { GatewayCtx } from "../context";
 import { reserveLines } from "../ledger-calls";
-import { type TargetAgent, targetAgent } from "./agents";
+import { budgetsOf, listAgentsPage, mandateBrief, targetAgent } from "./agents";
 import { fail, ok } from "./results";
 
 /** What an agent is told when the ledger cannot answer: nothing was settled, try again. */
@@ -32,37 +31,6 @@ function priceOf(amount: string, currency: string): Price | string {
 }
 
 const show = (p: Price) => `${formatAmount(p.amount, p.decimals)} ${p.currency}`;
-
-async function budgetsOf(g: GatewayCtx, agent: TargetAgent) {
-  // The tenant already holds the policy and the target's mandate: no D1 reads here.
-  const balances = await budgetBalances(g.env, g.tenant.orgId, agent.mandate, g.tenant.policy, Date.now());
-  return balances.map((b) => ({
-    scope: b.label,
-    window: b.window,
-    kind: b.kind,
-    limit: b.limit,
-    spent: b.committed,
-    reserved: b.reserved,
-    remaining: b.remaining,
-    currency: b.currency,
-    decimals: b.decimals,
-    display: b.display,
-    nextReset: b.windowEnd ? new Date(b.windowEnd).toISOString() : null,
-  }));
-}
-
-function mandateBrief(agent: TargetAgent) {
-  const m = agent.mandate;
-  if (!m) return null;
-  const fmt = (v: string | undefined) =>
-    v === undefined ? null : `${formatAmount(BigInt(v), m.decimals)} ${m.currency}`;
-  return {
-    currency: m.currency,
-    perTransactionLimit: fmt(m.perTransactionLimit),
-    budgets: Object.fromEntries(Object.entries(m.budgets).map(([k, v]) => [k, fmt(v)])),
-    approvalAbove: fmt(m.approvalThreshold),
-  };
-}
 
 /** Policy + mandate + current balances for a hypothetical spend; reserves nothing. */
 async function judge(g: GatewayCtx, input: In<"tollgate_evaluate">) {
@@ -120,24 +88,7 @@ async function judge(g: GatewayCtx, input: In<"tollgate_evaluate">) {
 export const HANDLERS: {
   [N in Exclude<GovernanceToolName, "tollgate_fetch">]: (g: GatewayCtx, input: In<N>) => Promise<unknown>;
 } = {
-  async tollgate_list_agents(g) {
-    const agents = await Promise.all(
-      g.tenant.orgAgents.map(async (a) => {
-        const target = await targetAgent(g, a.name);
-        return {
-          name: a.name,
-          description: a.description,
-          status: a.status,
-          mandate: target ? mandateBrief(target) : null,
-          budgets: target ? await budgetsOf(g, target) : [],
-        };
-      }),
-    );
-    const text = agents
-      .map((a) => `- ${a.name} (${a.status}): ${a.description || "no description"}`)
-      .join("\n");
-    return ok(`Agents of this organization:\n${text}`, { agents });
-  },
+  tollgate_list_agents: listAgentsPage,
 
   async tollgate_check_budget(g, input) {
     const agent = await targetAgent(g, input.agent);

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { TRANSACTION_STATUSES } from "../../ledger/statuses";
 import { Currency, MajorAmount, MoneyView } from "../money";
-import { EpochMs } from "./common";
+import { Cursor, EpochMs, MAX_PAGE } from "./common";
 
 /** Epoch milliseconds or an ISO 8601 date-time, as a query string. */
 export const TimeParam = z
@@ -23,8 +23,8 @@ export const TransactionsQuery = z.strictObject({
   status: z.enum(TRANSACTION_STATUSES).optional(),
   from: TimeParam.optional().describe("inclusive lower bound on createdAt"),
   to: TimeParam.optional().describe("exclusive upper bound on createdAt"),
-  cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: Cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
 });
 export type TransactionsQuery = z.infer<typeof TransactionsQuery>;
 
@@ -65,7 +65,8 @@ export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired", 
 export const ApprovalsQuery = z.strictObject({
   status: z.enum([...APPROVAL_STATUSES, "all"]).default("pending"),
   agentId: z.string().min(1).max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(100),
+  cursor: Cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
 });
 export type ApprovalsQuery = z.infer<typeof ApprovalsQuery>;
 const Note = z.string().max(2000);

@@ -21,4 +21,16 @@ export const ErrorBody = z.object({
 });
 
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item) });
+
+/** The largest page any list answers: a page reads about this many rows, whatever the org holds. */
+export const MAX_PAGE = 200;
+export const Cursor = z.string().max(500).describe("nextCursor of the previous page");
+export const PageQuery = z.strictObject({
+  cursor: Cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
+});
+export type PageQuery = z.infer<typeof PageQuery>;
+/** A list page: `nextCursor` is null on the last page. */
+export const paged = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), nextCursor: z.string().nullable() });
 export const Deleted = z.object({ id: z.string(), deleted: z.literal(true) });
