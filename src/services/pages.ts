@@ -1,7 +1,7 @@
 // Keyset pagination shared by every list: rows in (createdAt, id) order, an opaque cursor naming the
 // last row of a page, and one more row read than asked to know whether a next page exists. Each list
 // walks an index that starts with (org_id, created_at), so a page reads about `limit` rows however
-// many the org has (docs/decisions/0023-tenant-memory.md).
+// many the org has (docs/decisions/0024-tenant-memory.md).
 import { and, asc, desc, eq, gt, gte, lt, lte, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { AppError } from "../errors";

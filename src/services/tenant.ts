@@ -1,7 +1,7 @@
 // Resolves the API key in the URL (or bearer header) to the org, agent, policy, mandate and
 // upstreams that serve this request. Three bounded per-isolate caches keep the hot path off D1: keys
 // by hash, the org-wide state by org, and one agent's state by (org, agent). None holds a list of an
-// org's agents, so neither memory nor per-request work grows with them (docs/decisions/0023).
+// org's agents, so neither memory nor per-request work grows with them (docs/decisions/0024).
 // Admin writes call invalidateOrg(); other isolates pick changes up within CACHE_TTL_MS.
 import { db } from "../db/client";
 import {
