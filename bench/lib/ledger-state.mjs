@@ -13,24 +13,17 @@ async function openDb(file) {
 
 /**
  * One entry per ledger object: { org, active, activeIds, pastExpiry: [{ id, expiresAt }], latestExpiry,
- * reservedDrift: [{ key, instance, bucket, holds }], outboxPending, alarmAt }. `reservedDrift` lists
+ * reservedDrift: [{ key, instance, bucket, holds }], outboxPending }. `reservedDrift` lists
  * buckets whose `reserved` differs from the sum of the active holds on them (verify()'s rule for holds).
  */
 export async function readLedgers(persist, now) {
   const dir = path.join(persist, LEDGER_DIR);
   if (!existsSync(dir)) return [];
-  const alarms = new Map();
-  const meta = await openDb(path.join(dir, "metadata.sqlite"));
-  try {
-    for (const r of meta.prepare("SELECT actor_id, scheduled_time FROM _cf_ALARM").all())
-      alarms.set(r.actor_id, r.scheduled_time);
-  } catch {} // no alarm table yet
-  meta.close();
   const out = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite")) {
     const db = await openDb(path.join(dir, file));
     try {
-      out.push({ ...readOne(db, now), alarmAt: alarms.get(file.replace(/\.sqlite$/, "")) ?? null });
+      out.push(readOne(db, now));
     } finally {
       db.close();
     }

@@ -7,6 +7,9 @@ import { challengeOf, paying, pct, resultText, round, rpc } from "./rpc.mjs";
 const DENIAL_CODES = new Set([-32010, -32011]);
 /** A client that hangs up on its paid retry does so this soon (ms, uniform), mid-flight. */
 const DISCONNECT_MAX_MS = 40;
+/** Under full load a call queues for seconds; only a call this slow counts as failed. */
+const CALL_TIMEOUT_MS = 60_000;
+const timeout = () => AbortSignal.timeout(CALL_TIMEOUT_MS);
 
 const denialOf = (m) =>
   DENIAL_CODES.has(m.error?.code) ? (m.error.data?.tollgate?.reason ?? `code ${m.error.code}`) : null;
@@ -73,7 +76,12 @@ export async function freeCall(url, tally) {
   const t = performance.now();
   try {
     tally.requests++;
-    const m = await rpc(url, "tools/call", { name: "echo", arguments: { text: "load" } });
+    const m = await rpc(
+      url,
+      "tools/call",
+      { name: "echo", arguments: { text: "load" } },
+      { signal: timeout() },
+    );
     const reason = denialOf(m);
     if (resultText(m) === "load") tally.ok("free", performance.now() - t);
     else if (reason) tally.refused("free", reason, performance.now() - t);
@@ -93,7 +101,12 @@ export async function paidCall(agent, tally, seen, leave = null) {
   const t = performance.now();
   try {
     tally.requests++;
-    const first = await rpc(agent.url, "tools/call", { name: "paid_echo", arguments: args });
+    const first = await rpc(
+      agent.url,
+      "tools/call",
+      { name: "paid_echo", arguments: args },
+      { signal: timeout() },
+    );
     const refused = denialOf(first);
     if (refused) return tally.refused("paid", refused, performance.now() - t);
     const challenge = challengeOf(first);
@@ -107,18 +120,16 @@ export async function paidCall(agent, tally, seen, leave = null) {
     }
     const retry = { name: "paid_echo", arguments: args, _meta: paying(challenge) };
     facts.outcome = "retry sent, no answer";
-    let signal;
-    if (leave === "disconnect") {
-      const ac = new AbortController();
-      setTimeout(() => ac.abort(), Math.random() * DISCONNECT_MAX_MS);
-      signal = ac.signal;
-    }
+    const hangUp = new AbortController();
+    if (leave === "disconnect") setTimeout(() => hangUp.abort(), Math.random() * DISCONNECT_MAX_MS);
     tally.requests++;
     let paid;
     try {
-      paid = await rpc(agent.url, "tools/call", retry, { signal });
+      paid = await rpc(agent.url, "tools/call", retry, {
+        signal: AbortSignal.any([timeout(), hangUp.signal]),
+      });
     } catch (err) {
-      if (!signal?.aborted) throw err;
+      if (!hangUp.signal.aborted) throw err;
       facts.outcome = "disconnected";
       tally.counts.paid.disconnected++;
       return;

@@ -26,53 +26,54 @@ async function transactions(gateway, org) {
 const sum = (xs) => xs.reduce((a, b) => a + b, 0n);
 const over = (amount, limit) => (amount > limit ? amount - limit : 0n);
 
-/**
- * Overspend per configured limit (org daily, each agent's daily): the largest excess that any of the
- * three views shows. Ledger lines of other kinds (counters) over their limit are added as found.
- */
-async function overspend(gateway, orgs, txs, settledBy) {
+/** One org's configured limits, each with what the ledger, D1 and the upstream say was spent. */
+async function orgLimits(gateway, org, txs, settledBy, ledgerSeen) {
+  const committed = txs.filter((t) => t.orgId === org.orgId && t.status === "committed");
+  const d1By = (agentId) =>
+    sum(
+      committed.filter((t) => !agentId || t.agentId === agentId).map((t) => BigInt(t.committed?.amount ?? 0)),
+    );
   const lines = [];
-  const ledgerSeen = new Map();
-  for (const org of orgs) {
-    const committed = txs.filter((t) => t.orgId === org.orgId && t.status === "committed");
-    const d1By = (agentId) =>
-      sum(
-        committed
-          .filter((t) => !agentId || t.agentId === agentId)
-          .map((t) => BigInt(t.committed?.amount ?? 0)),
-      );
-    let orgLedger = null;
-    for (const agent of org.agents) {
-      const view = await admin(
-        gateway,
-        "GET",
-        `/orgs/${org.orgId}/budgets?agentId=${agent.id}`,
-        org.adminKey,
-      );
-      for (const b of view.balances) ledgerSeen.set(`${org.orgId} ${b.key}`, b);
-      const own = view.balances.find((b) => b.key.startsWith(agentLine(agent.id)));
-      orgLedger ??= view.balances.find((b) => b.key.startsWith(ORG_LINE)) ?? null;
-      lines.push({
-        what: `${org.name}/${agent.name} daily`,
-        limit: agent.limit,
-        ledger: own ? BigInt(own.committed) : null,
-        d1: d1By(agent.id),
-        settled: settledBy.get(agent.id) ?? 0n,
-      });
-    }
+  let orgLedger = null;
+  for (const agent of org.agents) {
+    const q = `/orgs/${org.orgId}/budgets?agentId=${agent.id}`;
+    const { balances } = await admin(gateway, "GET", q, org.adminKey);
+    for (const b of balances) ledgerSeen.set(`${org.orgId} ${b.key}`, b);
+    const own = balances.find((b) => b.key.startsWith(agentLine(agent.id)));
+    orgLedger ??= balances.find((b) => b.key.startsWith(ORG_LINE)) ?? null;
     lines.push({
-      what: `${org.name} org daily`,
-      limit: org.limit,
-      ledger: orgLedger ? BigInt(orgLedger.committed) : null,
-      d1: d1By(null),
-      settled: settledBy.get(org.orgId) ?? 0n,
+      what: `${org.name}/${agent.name} daily`,
+      limit: agent.limit,
+      ledger: own ? BigInt(own.committed) : null,
+      d1: d1By(agent.id),
+      settled: settledBy.get(agent.id) ?? 0n,
     });
   }
+  lines.push({
+    what: `${org.name} org daily`,
+    limit: org.limit,
+    ledger: orgLedger ? BigInt(orgLedger.committed) : null,
+    d1: d1By(null),
+    settled: settledBy.get(org.orgId) ?? 0n,
+  });
+  return lines;
+}
+
+/**
+ * Overspend per configured limit (org daily, each agent's daily): the largest excess that any of the
+ * three views shows. Other ledger lines (rate counters) over their limit are listed too.
+ */
+async function overspend(gateway, orgs, txs, settledBy) {
+  const ledgerSeen = new Map();
+  const lines = [];
+  for (const org of orgs) lines.push(...(await orgLimits(gateway, org, txs, settledBy, ledgerSeen)));
   let excess = 0n;
   const broken = [];
   for (const l of lines) {
-    const worst = [l.ledger ?? 0n, l.d1, l.settled].reduce((a, b) => (b > a ? b : a));
-    const e = over(worst, l.limit);
+    const e = over(
+      [l.ledger ?? 0n, l.d1, l.settled].reduce((a, b) => (b > a ? b : a)),
+      l.limit,
+    );
     excess += e;
     if (e > 0n) broken.push(l);
   }
@@ -119,16 +120,20 @@ function lost(settlements, txs, seen) {
     else if (tx.receiptRef !== s.reference) receiptMismatch++;
     if (tx.committed?.amount !== s.amount) amountMismatch++;
   }
+  return { missing, receiptMismatch, amountMismatch, unconfirmed, ...coverage(settlements, committed, seen) };
+}
+
+/**
+ * A call the client saw paid must be in the upstream's log, or the log is incomplete (a restarted
+ * upstream loses it) and `missing` would undercount. `phantom`: committed payments never settled.
+ */
+function coverage(settlements, committed, seen) {
   const settledIds = new Set(settlements.map((s) => s.challengeId));
-  // A call the client saw paid must be in the upstream's log, or the log is incomplete (a restarted
-  // upstream loses it) and `missing` would undercount.
-  const unwitnessed = [...seen]
-    .filter(([id, f]) => f.outcome === "paid" && !settledIds.has(id))
-    .map(([id]) => id);
+  const unwitnessed = [...seen].filter(([id, f]) => f.outcome === "paid" && !settledIds.has(id));
   const phantom = [...committed.values()].filter(
     (t) => t.kind === "payment" && !settledIds.has(t.challengeId),
   );
-  return { missing, receiptMismatch, amountMismatch, unconfirmed, phantom, unwitnessed };
+  return { unwitnessed: unwitnessed.map(([id]) => id), phantom };
 }
 
 /** Holds active past their expiry, buckets whose reserved figure disagrees with the holds on them. */
