@@ -8,7 +8,26 @@ const LEDGER_DIR = "v3/do/tollgate-TenantLedger";
 
 async function openDb(file) {
   const { DatabaseSync } = await import("node:sqlite");
-  return new DatabaseSync(file, { readOnly: true });
+  // workerd writes these files meanwhile (the expiry alarm, the outbox): wait out its locks.
+  return new DatabaseSync(file, { readOnly: true, timeout: 5_000 });
+}
+
+/** One consistent read of one object's file, retried while workerd holds a lock on it. */
+async function readFile(file, now) {
+  for (let attempt = 1; ; attempt++) {
+    const db = await openDb(file);
+    try {
+      db.exec("BEGIN");
+      const state = readOne(db, now);
+      db.exec("COMMIT");
+      return state;
+    } catch (err) {
+      if (attempt >= 10 || !/locked|busy/i.test(err.message)) throw err;
+    } finally {
+      db.close();
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 /**
@@ -21,12 +40,7 @@ export async function readLedgers(persist, now) {
   if (!existsSync(dir)) return [];
   const out = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite")) {
-    const db = await openDb(path.join(dir, file));
-    try {
-      out.push(readOne(db, now));
-    } finally {
-      db.close();
-    }
+    out.push(await readFile(path.join(dir, file), now));
   }
   return out;
 }

@@ -136,14 +136,19 @@ function coverage(settlements, committed, seen) {
   return { unwitnessed: unwitnessed.map(([id]) => id), phantom };
 }
 
-/** Holds active past their expiry, buckets whose reserved figure disagrees with the holds on them. */
+/**
+ * Holds active past their expiry, buckets whose reserved figure disagrees with the holds on them.
+ * `ledgers` may be the Error that kept the ledgers' files from being read: then nothing is measured.
+ */
 function leaked(ledgers, txs) {
+  if (ledgers instanceof Error) return { error: ledgers.message };
   const active = new Set(ledgers.flatMap((l) => l.activeIds));
   return {
     pastExpiry: ledgers.flatMap((l) => l.pastExpiry.map((r) => ({ org: l.org, ...r }))),
     stillHeld: ledgers.reduce((n, l) => n + l.active - l.pastExpiry.length, 0),
     reservedDrift: ledgers.flatMap((l) => l.reservedDrift.map((d) => ({ org: l.org, ...d }))),
     outboxPending: ledgers.reduce((n, l) => n + l.outboxPending, 0),
+    objects: ledgers.length,
     // D1 rows still "reserved" whose hold the ledger no longer has: the outbox missed a change.
     staleD1: txs.filter((t) => t.status === "reserved" && !active.has(t.id)).map((t) => t.id),
   };

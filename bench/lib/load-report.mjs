@@ -59,14 +59,10 @@ export function printLoad({ tally, secs, orgs, agents }) {
 
 const loud = (n) => (n === 0 ? "" : "   <-- MUST BE 0");
 
-export function printChecks({ checks, wait, ledgers, crossedMidnight }) {
-  const { overspend, lost, leaked } = checks;
-  const overspendPathUsd = pathUsd(overspend.excess);
-  console.log("");
-  console.log("Invariants (after the run; the hold wait was bounded):");
-  if (crossedMidnight) console.log("  WARNING: the run crossed UTC midnight; daily windows reset mid-run.");
+function printOverspend(overspend) {
+  const excess = pathUsd(overspend.excess);
   console.log(
-    `  overspend ${overspendPathUsd} pathUSD${loud(overspendPathUsd)}: committed above a limit, over ` +
+    `  overspend ${excess} pathUSD${loud(excess)}: committed above a limit, over ` +
       `${overspend.lines.length} daily limits, each read three ways (ledger balances, D1 transactions, ` +
       "the upstream's settlements)",
   );
@@ -74,9 +70,15 @@ export function printChecks({ checks, wait, ledgers, crossedMidnight }) {
     console.log(
       `    ${l.what}: limit ${l.limit}, ledger ${show(l.ledger)}, D1 ${show(l.d1)}, settled ${show(l.settled)}`,
     );
+  for (const l of overspend.ledgerVsD1.slice(0, 5))
+    console.log(`    ledger vs D1 (!): ${l.what}: ledger ${l.ledger}, D1 ${l.d1}`);
+  return excess;
+}
+
+function printLost(lost, settlements, committedTxs) {
   console.log(
-    `  lost      ${lost.missing.length}${loud(lost.missing.length)}: of ${checks.settlements} payments the ` +
-      `upstream settled, those without a committed transaction (matched by challenge id; ${checks.committedTxs} committed)`,
+    `  lost      ${lost.missing.length}${loud(lost.missing.length)}: of ${settlements} payments the upstream ` +
+      `settled, those without a committed transaction (matched by challenge id; ${committedTxs} committed)`,
   );
   for (const m of lost.missing.slice(0, 10)) console.log(`    ${JSON.stringify(m)}`);
   if (lost.unwitnessed.length)
@@ -84,51 +86,71 @@ export function printChecks({ checks, wait, ledgers, crossedMidnight }) {
       `    !! the upstream's log lacks ${lost.unwitnessed.length} payments the client saw succeed ` +
         `(e.g. ${lost.unwitnessed.slice(0, 3).join(", ")}): lost is not measured`,
     );
-  console.log(
-    `  leaked    ${leaked.pastExpiry.length}${loud(leaked.pastExpiry.length)}: holds still active past their ` +
-      `expiry in the ${ledgers} ledgers' own SQLite, read ${wait.waited_s} s after the run` +
-      (wait.capped ? ` (wait capped: ${leaked.stillHeld} holds not yet expired)` : ""),
-  );
-  for (const r of leaked.pastExpiry.slice(0, 10))
-    console.log(`    ${r.id} (org ${r.org}) expired ${new Date(r.expiresAt).toISOString()}`);
-  const side = {
-    ledger_vs_d1_mismatch: overspend.ledgerVsD1.length,
-    reserved_drift_buckets: leaked.reservedDrift.length,
-    stale_d1_reserved: leaked.staleD1.length,
-    outbox_pending: leaked.outboxPending,
-    receipt_mismatch: lost.receiptMismatch,
-    unwitnessed_paid: lost.unwitnessed.length,
-    amount_mismatch: lost.amountMismatch,
-  };
-  console.log(
-    `  also: ${Object.entries(side)
-      .map(([k, v]) => `${k} ${v}${v ? " (!)" : ""}`)
-      .join(", ")}`,
-  );
-  console.log(
-    `  info: ${lost.unconfirmed} settled payments committed unconfirmed (no receipt seen), ` +
-      `${lost.phantom.length} committed payments the upstream never settled, ${leaked.stillHeld} holds not yet expired`,
-  );
-  for (const l of overspend.ledgerVsD1.slice(0, 5))
-    console.log(`    ledger vs D1: ${l.what}: ledger ${l.ledger}, D1 ${l.d1}`);
-  for (const d of leaked.reservedDrift.slice(0, 5)) console.log(`    reserved drift: ${JSON.stringify(d)}`);
-  for (const id of leaked.staleD1.slice(0, 5)) console.log(`    D1 still 'reserved': ${id}`);
   for (const t of lost.phantom.slice(0, 5))
     console.log(
       `    committed, never settled: ${t.id} challenge ${t.challengeId} unconfirmed ${t.unconfirmed}`,
     );
+  return lost.unwitnessed.length ? null : lost.missing.length;
+}
+
+function printLeaked(leaked, wait) {
+  if (leaked.error) {
+    console.log(`  leaked    not measured: the ledgers' files could not be read (${leaked.error})`);
+    return null;
+  }
+  const n = leaked.pastExpiry.length;
+  console.log(
+    `  leaked    ${n}${loud(n)}: holds still active past their expiry in the ${leaked.objects} ledgers' ` +
+      `own SQLite, read ${wait.waited_s} s after the run` +
+      (wait.capped ? ` (wait capped: ${leaked.stillHeld} holds not yet expired)` : ""),
+  );
+  for (const r of leaked.pastExpiry.slice(0, 10))
+    console.log(`    ${r.id} (org ${r.org}) expired ${new Date(r.expiresAt).toISOString()}`);
+  for (const d of leaked.reservedDrift.slice(0, 5))
+    console.log(`    reserved drift (!): ${JSON.stringify(d)}`);
+  for (const id of leaked.staleD1.slice(0, 5)) console.log(`    D1 still 'reserved' (!): ${id}`);
+  return n;
+}
+
+export function printChecks({ checks, wait, crossedMidnight }) {
+  const { overspend, lost, leaked } = checks;
+  console.log("");
+  console.log("Invariants (after the run; the hold wait was bounded):");
+  if (crossedMidnight) console.log("  WARNING: the run crossed UTC midnight; daily windows reset mid-run.");
+  const figures = {
+    overspend: printOverspend(overspend),
+    lost: printLost(lost, checks.settlements, checks.committedTxs),
+    leaked: printLeaked(leaked, wait),
+  };
+  const side = {
+    ledger_vs_d1_mismatch: overspend.ledgerVsD1.length,
+    reserved_drift_buckets: leaked.reservedDrift?.length ?? null,
+    stale_d1_reserved: leaked.staleD1?.length ?? null,
+    outbox_pending: leaked.outboxPending ?? null,
+    receipt_mismatch: lost.receiptMismatch,
+    amount_mismatch: lost.amountMismatch,
+    unwitnessed_paid: lost.unwitnessed.length,
+  };
+  const flag = ([k, v]) => `${k} ${show(v)}${v ? " (!)" : ""}`;
+  console.log(`  also: ${Object.entries(side).map(flag).join(", ")}`);
+  const info = {
+    unconfirmed: lost.unconfirmed,
+    committed_never_settled: lost.phantom.length,
+    holds_not_yet_expired: leaked.stillHeld ?? null,
+  };
+  console.log(
+    `  info: ${info.unconfirmed} settled payments committed unconfirmed (no receipt seen), ` +
+      `${info.committed_never_settled} committed payments the upstream never settled, ` +
+      `${show(info.holds_not_yet_expired)} holds not yet expired`,
+  );
   return {
-    overspend: overspendPathUsd,
-    lost: lost.unwitnessed.length ? null : lost.missing.length,
-    leaked: leaked.pastExpiry.length,
+    ...figures,
     checks: {
       limits: overspend.lines.length,
       settlements: checks.settlements,
       committed_txs: checks.committedTxs,
       ...side,
-      unconfirmed: lost.unconfirmed,
-      committed_never_settled: lost.phantom.length,
-      holds_not_yet_expired: leaked.stillHeld,
+      ...info,
       hold_wait_s: wait.waited_s,
       hold_wait_capped: wait.capped,
     },
