@@ -112,6 +112,7 @@ async function agentLoop(agent, tally, seen, end, leave) {
   }
 }
 
+/** Until `until`, picks for each paid call whether the client leaves it: abandon, disconnect or not. */
 function leaveNow(until) {
   return () => {
     if (Date.now() >= until) return null;
