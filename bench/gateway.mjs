@@ -1,20 +1,15 @@
 // Benchmark: latency of a free MCP tool call and of a paid one (the -32042 answer plus the paid retry),
 // made directly to the demo upstream, through a bare forwarding Worker, and through Tollgate, all three
 // under local `wrangler dev` in one run. Last line of output is one JSON object. Run: npm run bench:gateway
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 
-const root = path.resolve(import.meta.dirname, "..");
+import { challengeOf, paying, pct, resultText, round, rpc } from "./lib/rpc.mjs";
+import { runBench, seedOrg, startServers } from "./lib/servers.mjs";
+
 const FREE_N = Number(process.env.FREE_N ?? 300);
 const PAID_N = Number(process.env.PAID_N ?? 150);
 const WARMUP = Number(process.env.WARMUP ?? 30);
 /** The whole run (start-up included) stops here, measured or not. */
 const DEADLINE = Date.now() + Number(process.env.BENCH_TIMEOUT_MS ?? 15 * 60_000);
-const REQUEST_TIMEOUT_MS = 15_000;
 const TARGET_RATIO = 1.5;
 /**
  * Failed requests tolerated per way and call kind before the run is declared broken. wrangler dev
@@ -22,108 +17,7 @@ const TARGET_RATIO = 1.5;
  */
 const MAX_FAILURES = 20;
 const FAILURE_PAUSE_MS = 300;
-const PROTOCOL_VERSION = "2025-06-18";
-const CREDENTIAL_KEY = "org.paymentauth/credential";
 const WAYS = ["direct", "bare", "tollgate"];
-
-const wranglerBin = path.join(root, "node_modules/.bin/wrangler");
-const tmp = mkdtempSync(path.join(tmpdir(), "tollgate-bench-"));
-const secrets = {
-  ADMIN_TOKEN: randomBytes(24).toString("base64url"),
-  SESSION_SECRET: randomBytes(32).toString("base64url"),
-};
-// Logs and the dev registry go to the temp dir too, so a developer's own `npm start` is left alone.
-const childEnv = {
-  ...process.env,
-  WRANGLER_SEND_METRICS: "false",
-  WRANGLER_LOG_PATH: path.join(tmp, "logs"),
-  WRANGLER_REGISTRY_PATH: path.join(tmp, "registry"),
-  CI: "true",
-};
-const children = [];
-
-function killAll(signal = "SIGTERM") {
-  for (const c of children) {
-    if (c.exitCode !== null || c.signalCode !== null) continue;
-    try {
-      process.kill(-c.pid, signal); // the process group: wrangler and the workerd it started
-    } catch {}
-  }
-}
-process.on("exit", () => {
-  killAll("SIGKILL");
-  rmSync(tmp, { recursive: true, force: true });
-});
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => process.exit(130));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Runs wrangler to completion (migrations). */
-function wrangler(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(wranglerBin, args, { cwd: root, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("exit", (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`wrangler ${args.join(" ")} exited ${code}\n${out}`)),
-    );
-  });
-}
-
-/** Starts `wrangler dev` in its own process group; keeps the tail of its output for error reports. */
-function serve(name, args) {
-  const child = spawn(wranglerBin, ["dev", "--ip", "127.0.0.1", ...args], {
-    cwd: root,
-    env: childEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  child.tail = "";
-  const keep = (d) => {
-    child.tail = (child.tail + d).slice(-4000);
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  child.label = name;
-  children.push(child);
-  return child;
-}
-
-async function waitUp(child, url) {
-  const until = Math.min(DEADLINE, Date.now() + 120_000);
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`${child.label} exited ${child.exitCode}:\n${child.tail}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      await res.arrayBuffer();
-      if (res.status < 500) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${child.label} did not come up at ${url}:\n${child.tail}`);
-}
-
-async function admin(base, method, p, token, body) {
-  const res = await fetch(`${base}/api/v1${p}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-  });
-  const json = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(`${method} ${p} -> ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 const POLICY = `version: "1"
 description: "gateway bench: generous budgets so every paid call is allowed"
@@ -141,77 +35,26 @@ tools:
           daily: 1000000.00
 `;
 
-async function seed(gateway, upstreamUrl) {
-  const created = await admin(gateway, "POST", "/orgs", secrets.ADMIN_TOKEN, {
-    name: "Bench Org",
-    timeZone: "UTC",
-  });
-  const orgId = created.org.id;
-  const key = (created.key ?? created.adminKey).secret;
-  const agent = await admin(gateway, "POST", `/orgs/${orgId}/agents`, key, {
-    name: "bench-agent",
-    isDefault: true,
-  });
-  await admin(gateway, "PUT", `/orgs/${orgId}/agents/${agent.id}/mandate`, key, {
+/** The bench org: one agent with a generous mandate, the policy above, the upstream's JSON endpoint. */
+async function seed(gateway, adminToken, upstreamUrl) {
+  const mandate = {
     currency: "PATHUSD",
     timeZone: "UTC",
     budgets: { daily: "1000000.00" },
     perTransactionLimit: "100.00",
+  };
+  const org = await seedOrg(gateway, adminToken, {
+    name: "Bench Org",
+    policy: POLICY,
+    upstreamUrl,
+    agents: [{ name: "bench-agent", mandate }],
   });
-  await admin(gateway, "POST", `/orgs/${orgId}/policies`, key, {
-    source: POLICY,
-    format: "yaml",
-    activate: true,
-  });
-  await admin(gateway, "POST", `/orgs/${orgId}/upstreams`, key, { namespace: "demo", url: upstreamUrl });
-  const agentKey = await admin(gateway, "POST", `/orgs/${orgId}/keys`, key, {
-    scope: "agent",
-    agentId: agent.id,
-    name: "bench",
-  });
-  return agentKey.secret;
-}
-
-let nextId = 1;
-
-/** One JSON-RPC request; answers the response message for its id (JSON or SSE body). */
-async function rpc(url, method, params) {
-  const id = nextId++;
-  const res = await fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": PROTOCOL_VERSION,
-    },
-    body: JSON.stringify({ jsonrpc: "2.0", id, method, params }),
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-  }).catch((err) => {
-    throw new Error(`${err.message} (${err.cause?.code ?? err.cause?.message ?? "no cause"})`);
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`);
-  const sse = (res.headers.get("content-type") ?? "").includes("text/event-stream");
-  const bodies = sse
-    ? text.split(/\r?\n\r?\n/).map((block) =>
-        block
-          .split(/\r?\n/)
-          .filter((l) => l.startsWith("data:"))
-          .map((l) => l.slice(5).trimStart())
-          .join("\n"),
-      )
-    : [text];
-  for (const body of bodies) {
-    if (!body) continue;
-    const message = JSON.parse(body);
-    if (message.id === id) return message;
-  }
-  throw new Error(`no response for id ${id} in: ${text.slice(0, 300)}`);
+  return org.agents[0].key;
 }
 
 async function freeCall(url) {
   const m = await rpc(url, "tools/call", { name: "echo", arguments: { text: "bench" } });
-  if (m.error || m.result?.isError || m.result?.content?.[0]?.text !== "bench") {
+  if (resultText(m) !== "bench") {
     throw new Error(`free call failed: ${JSON.stringify(m).slice(0, 400)}`);
   }
 }
@@ -219,22 +62,13 @@ async function freeCall(url) {
 async function paidPair(url) {
   const args = { text: "bench", price: "1.00" };
   const first = await rpc(url, "tools/call", { name: "paid_echo", arguments: args });
-  const challenge = first.error?.code === -32042 ? first.error.data?.challenges?.[0] : undefined;
+  const challenge = challengeOf(first);
   if (!challenge) throw new Error(`expected a -32042 challenge, got: ${JSON.stringify(first).slice(0, 400)}`);
-  const credential = { challenge, payload: { token: "ok" } };
-  const paid = await rpc(url, "tools/call", {
-    name: "paid_echo",
-    arguments: args,
-    _meta: { [CREDENTIAL_KEY]: credential },
-  });
-  if (paid.error || paid.result?.isError || paid.result?.content?.[0]?.text !== "bench") {
+  const paid = await rpc(url, "tools/call", { name: "paid_echo", arguments: args, _meta: paying(challenge) });
+  if (resultText(paid) !== "bench") {
     throw new Error(`paid retry failed: ${JSON.stringify(paid).slice(0, 400)}`);
   }
 }
-
-/** Nearest-rank percentile of sorted samples. */
-const pct = (sorted, p) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-const round = (x, d = 2) => (x === null || x === undefined ? null : Math.round(x * 10 ** d) / 10 ** d);
 
 /**
  * Measures `op` against every way, interleaved (each iteration visits all ways, in rotating order) so
@@ -321,71 +155,9 @@ function printTable(free, paid) {
     console.log(r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "));
 }
 
-async function main() {
-  const [upPort, barePort, gwPort, i1, i2, i3] = await Promise.all(Array.from({ length: 6 }, freePort));
-  const persist = path.join(tmp, "state");
-  const envFile = path.join(tmp, "bench.env"); // --env-file also keeps a developer's .dev.vars out
-  writeFileSync(
-    envFile,
-    `ADMIN_TOKEN=${secrets.ADMIN_TOKEN}\nSESSION_SECRET=${secrets.SESSION_SECRET}\nALLOW_PRIVATE_UPSTREAMS=true\n`,
-  );
-  const vars = [
-    "--var",
-    `ADMIN_TOKEN:${secrets.ADMIN_TOKEN}`,
-    "--var",
-    `SESSION_SECRET:${secrets.SESSION_SECRET}`,
-    "--var",
-    "ALLOW_PRIVATE_UPSTREAMS:true",
-  ];
-  const upstream = `http://127.0.0.1:${upPort}`;
-  const bare = `http://127.0.0.1:${barePort}`;
-  const gateway = `http://127.0.0.1:${gwPort}`;
-
-  console.log(`Temp state in ${tmp}; applying migrations…`);
-  await wrangler(["d1", "migrations", "apply", "tollgate", "--local", "--persist-to", persist]);
-  // One persist dir per server: workerd instances sharing one dir race on its SQLite files.
-  const common = (dir) => [
-    "--persist-to",
-    dir,
-    "--env-file",
-    envFile,
-    "--show-interactive-dev-session=false",
-  ];
-  const up = serve("demo upstream", [
-    "-c",
-    "demo/wrangler.jsonc",
-    "--port",
-    String(upPort),
-    "--inspector-port",
-    String(i1),
-    ...common(path.join(tmp, "upstream")),
-  ]);
-  const bareChild = serve("bare forwarder", [
-    "-c",
-    "bench/bare-forwarder/wrangler.jsonc",
-    "--port",
-    String(barePort),
-    "--inspector-port",
-    String(i2),
-    ...common(path.join(tmp, "bare")),
-    "--var",
-    `UPSTREAM_URL:${upstream}/json/mcp`,
-  ]);
-  const gw = serve("tollgate", [
-    "--port",
-    String(gwPort),
-    "--inspector-port",
-    String(i3),
-    ...common(persist),
-    ...vars,
-  ]);
-  await Promise.all([
-    waitUp(up, `${upstream}/`),
-    waitUp(bareChild, `${bare}/`),
-    waitUp(gw, `${gateway}/healthz`),
-  ]);
+async function main({ upstream, bare, gateway, adminToken }) {
   console.log("Servers up; seeding the bench org…");
-  const agentKey = await seed(gateway, `${upstream}/json/mcp`);
+  const agentKey = await seed(gateway, adminToken, `${upstream}/json/mcp`);
 
   // JSON responses on all three ways, so parsing costs the same everywhere.
   const urls = {
@@ -441,28 +213,4 @@ async function main() {
   console.log(JSON.stringify(figures));
 }
 
-async function stopAll() {
-  killAll("SIGTERM");
-  const exits = children
-    .filter((c) => c.exitCode === null && c.signalCode === null)
-    .map((c) => new Promise((r) => c.once("exit", r)));
-  const timer = setTimeout(() => killAll("SIGKILL"), 5_000);
-  await Promise.all(exits);
-  clearTimeout(timer);
-  rmSync(tmp, { recursive: true, force: true });
-}
-
-let code = 0;
-try {
-  await main();
-} catch (err) {
-  console.error(`bench:gateway failed: ${err instanceof Error ? err.message : err}`);
-  for (const c of children) {
-    if (c.exitCode !== null)
-      console.error(`${c.label} had exited (${c.exitCode}); its last output:\n${c.tail}`);
-  }
-  code = 1;
-} finally {
-  await stopAll();
-}
-process.exit(code);
+await runBench("bench:gateway", () => startServers({ bare: true, deadline: DEADLINE }), main);
