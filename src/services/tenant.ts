@@ -1,4 +1,4 @@
-// Resolves the API key in the URL (or bearer header) to the org, agent, policy, mandate and
+// Resolves the API key in the URL (or bearer header), or an OAuth grant, to the org, agent, policy, mandate and
 // upstreams that serve this request. Cached per isolate so the hot path costs no D1 round trip;
 // admin writes call invalidateOrg() and other isolates pick changes up within CACHE_TTL_MS.
 import { db } from "../db/client";
@@ -70,12 +70,15 @@ export type TenantWallet = {
 
 export type TenantResult =
   | { ok: true; tenant: Tenant }
-  | { ok: false; reason: "unauthorized" | "not_found" | "paused" };
+  | { ok: false; reason: "unauthorized" | "not_found" | "paused" | "oauth_required" };
 
 export function invalidateOrg(orgId: string): void {
   orgCache.delete(orgId);
   keyCache.deleteWhere((row) => row?.orgId === orgId);
 }
+
+/** How the key arrived: in the URL path (`/<key>/mcp`) or in the Authorization header. */
+export type KeyCarrier = "path" | "header";
 
 export async function resolveTenant(
   env: Env,
@@ -83,6 +86,7 @@ export async function resolveTenant(
   secret: string,
   agentName: string | null,
   now: number,
+  carrier: KeyCarrier = "header",
 ): Promise<TenantResult> {
   const key = await liveKey(secret, (hash) => cachedKey(env, hash, now));
   if (!key || key.scope === "admin") return { ok: false, reason: "unauthorized" };
@@ -92,15 +96,57 @@ export async function resolveTenant(
   }
   const state = await cachedOrg(env, key.orgId, now);
   if (!state) return { ok: false, reason: "unauthorized" };
-  const { config, settings } = state;
+  if (carrier === "path" && state.settings.requireOAuth) return { ok: false, reason: "oauth_required" };
+  const { config } = state;
 
   const agentRow =
     key.scope === "agent"
       ? config.agents.find((a) => a.id === key.agentId && (agentName === null || a.name === agentName))
-      : agentName !== null
-        ? config.agents.find((a) => a.name === agentName)
-        : (config.agents.find((a) => a.isDefault) ??
-          (config.agents.length === 1 ? config.agents[0] : undefined));
+      : pickAgent(config, agentName);
+  return tenantOf(state, key.id, key.scope === "agent" ? "agent" : "org", agentRow, true);
+}
+
+/**
+ * The tenant an OAuth access token acts as: the org and agent the operator chose at consent (agentId
+ * null: org-wide, the default agent as with an org key). `governance` is the token's governance scope.
+ */
+export async function resolveOAuthTenant(
+  env: Env,
+  grant: { orgId: string; agentId: string | null; grantId: string },
+  governance: boolean,
+  now: number,
+): Promise<TenantResult> {
+  const state = await cachedOrg(env, grant.orgId, now);
+  if (!state) return { ok: false, reason: "unauthorized" };
+  const agentRow =
+    grant.agentId === null
+      ? pickAgent(state.config, null)
+      : state.config.agents.find((a) => a.id === grant.agentId);
+  // The agent the grant names is gone: the token is worth nothing (not "unknown agent").
+  if (grant.agentId !== null && !agentRow) return { ok: false, reason: "unauthorized" };
+  return tenantOf(
+    state,
+    `oauth:${grant.grantId}`,
+    grant.agentId === null ? "org" : "agent",
+    agentRow,
+    governance,
+  );
+}
+
+function pickAgent(config: OrgConfig, agentName: string | null) {
+  return agentName !== null
+    ? config.agents.find((a) => a.name === agentName)
+    : (config.agents.find((a) => a.isDefault) ?? (config.agents.length === 1 ? config.agents[0] : undefined));
+}
+
+function tenantOf(
+  state: OrgState,
+  keyId: string,
+  keyScope: "org" | "agent",
+  agentRow: OrgConfig["agents"][number] | undefined,
+  governance: boolean,
+): TenantResult {
+  const { config, settings } = state;
   if (!agentRow) return { ok: false, reason: "not_found" };
   if (agentRow.status !== "active") return { ok: false, reason: "paused" };
 
@@ -108,13 +154,13 @@ export async function resolveTenant(
     ok: true,
     tenant: {
       orgId: config.org.id,
-      keyId: key.id,
-      keyScope: key.scope === "agent" ? "agent" : "org",
+      keyId,
+      keyScope,
       agent: {
         id: agentRow.id,
         name: agentRow.name,
         description: agentRow.description,
-        governanceTools: agentRow.governanceTools,
+        governanceTools: agentRow.governanceTools && governance,
       },
       orgAgents: config.agents.map((a) => ({
         id: a.id,
