@@ -64,14 +64,19 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
   }
 }
 
-/** An org admin key for an org seeded by seedOrg (the dashboard signs in with admin keys only). */
-export async function adminCookie(orgId: string): Promise<string> {
+/** A new org admin key for an org seeded by seedOrg (seedOrg makes MCP keys only). */
+export async function adminKey(orgId: string): Promise<string> {
   const key = await generateKey("admin");
   await db(env)
     .insert(apiKeys)
     .values({ id: newId("key"), orgId, scope: "admin", prefix: key.prefix, hash: key.hash })
     .run();
-  return signIn(key.secret);
+  return key.secret;
+}
+
+/** A dashboard session (the dashboard signs in with admin keys only). */
+export async function adminCookie(orgId: string): Promise<string> {
+  return signIn(await adminKey(orgId));
 }
 
 export type ConsentAnswer = { agent: string; decision?: "approve" | "deny"; governance?: boolean };
