@@ -1,3 +1,4 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright Locator.innerText() calls, not the DOM property
 // OAuth in the browser: `tollgate connect` (bin/connect.mjs) started as a stdio MCP server by the SDK's
 // stdio client, its consent page answered in Chromium by the signed-in operator, then a paid tool call
 // relayed to the gateway; a second run reuses the saved token without any browser step.
