@@ -316,6 +316,30 @@ describe("hostile OAuth clients", () => {
     );
   });
 
+  it("a cross-site arrival without the Strict cookie gets one same-origin hop, not a sign-in loop", async () => {
+    const url = authorizeUrl({ response_type: "code", client_id: "x" });
+    const res = await exports.default.fetch(
+      new Request(url, { headers: { "sec-fetch-site": "cross-site" } }),
+    );
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const path = url.slice(GW.length).replace(/&/g, "&amp;");
+    expect(html).toContain(`<meta http-equiv="refresh" content="0;url=${path}"`);
+  });
+
+  it("sign-in's next accepts the authorize page only (no open redirect)", async () => {
+    for (const next of [
+      "https://evil.example/x",
+      "//evil.example/dashboard/oauth/authorize?a=1",
+      "/dashboard/keys",
+    ]) {
+      const page = await exports.default.fetch(
+        new Request(`${GW}/dashboard/signin?next=${encodeURIComponent(next)}`),
+      );
+      expect(await page.text(), next).not.toContain('name="next"');
+    }
+  });
+
   it("the upstream never saw any client's token or a bearer header", async () => {
     const seen = await witness(upstreamHost);
     for (const r of seen.requests) expect(r.headerValues.toLowerCase()).not.toContain("bearer");
