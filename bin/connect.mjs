@@ -31,13 +31,13 @@ class FileOAuthProvider {
     this.redirect = redirectUrl;
     this.pendingUrl = null;
     try {
-      this.state = JSON.parse(readFileSync(this.file, "utf8"));
+      this.data = JSON.parse(readFileSync(this.file, "utf8"));
     } catch {
-      this.state = { serverUrl };
+      this.data = { serverUrl };
     }
   }
   save() {
-    writeFileSync(this.file, JSON.stringify(this.state, null, 2), { mode: 0o600 });
+    writeFileSync(this.file, JSON.stringify(this.data, null, 2), { mode: 0o600 });
   }
   get redirectUrl() {
     return this.redirect;
@@ -53,33 +53,33 @@ class FileOAuthProvider {
     };
   }
   clientInformation() {
-    return this.state.client;
+    return this.data.client;
   }
   saveClientInformation(client) {
-    this.state.client = client;
+    this.data.client = client;
     this.save();
   }
   tokens() {
-    return this.state.tokens;
+    return this.data.tokens;
   }
   saveTokens(tokens) {
-    this.state.tokens = tokens;
+    this.data.tokens = tokens;
     this.save();
   }
   redirectToAuthorization(url) {
     this.pendingUrl = url;
   }
   saveCodeVerifier(v) {
-    this.state.verifier = v;
+    this.data.verifier = v;
     this.save();
   }
   codeVerifier() {
-    return this.state.verifier;
+    return this.data.verifier;
   }
   invalidateCredentials(scope) {
-    if (scope === "all" || scope === "client") delete this.state.client;
-    if (scope === "all" || scope === "tokens") delete this.state.tokens;
-    if (scope === "all" || scope === "verifier") delete this.state.verifier;
+    if (scope === "all" || scope === "client") delete this.data.client;
+    if (scope === "all" || scope === "tokens") delete this.data.tokens;
+    if (scope === "all" || scope === "verifier") delete this.data.verifier;
     this.save();
   }
 }
@@ -128,7 +128,7 @@ async function oauthProvider(serverUrl) {
   const cb = await callbackServer();
   const provider = new FileOAuthProvider(serverUrl, cb.redirectUrl);
   // The redirect URI's port changes per run; the gateway matches loopback URIs port-free (RFC 8252).
-  if (provider.state.client) provider.state.client.redirect_uris = [cb.redirectUrl];
+  if (provider.data.client) provider.data.client.redirect_uris = [cb.redirectUrl];
   let result = await auth(provider, { serverUrl });
   if (result === "REDIRECT") {
     const url = String(provider.pendingUrl);

@@ -48,6 +48,8 @@ export async function oauthTests({ test, page, s, shot }) {
   await test("tollgate connect: consent page in the browser, then a paid call over stdio", async () => {
     const b = bridge(s.gateway, configHome);
     const connecting = b.client.connect(b.transport);
+    // Awaited below; a bridge that dies first must fail this test, not crash the runner.
+    connecting.catch(() => undefined);
     const url = await Promise.race([
       b.authorizeUrl,
       new Promise((_, reject) => setTimeout(() => reject(new Error(`no URL: ${b.stderr()}`)), 30_000)),
@@ -61,7 +63,9 @@ export async function oauthTests({ test, page, s, shot }) {
     await page.locator("#consent-allow").click();
     await page.waitForURL(/127\.0\.0\.1:\d+\/callback\?/);
     assert.match(await page.locator("body").innerText(), /Connected/);
-    await connecting;
+    await connecting.catch((err) => {
+      throw new Error(`${err.message}; bridge stderr: ${b.stderr()}`);
+    });
     const tools = await b.client.listTools();
     assert.ok(
       tools.tools.some((t) => t.name === "paid_echo"),
