@@ -20,6 +20,7 @@ export const gatewayFetch: typeof fetch = (input, init) => exports.default.fetch
 
 /** An in-memory OAuthClientProvider; `authorizationUrl` is where the SDK would open the browser. */
 export class MemoryOAuthProvider implements OAuthClientProvider {
+  clientMetadataUrl?: string;
   info: OAuthClientInformationMixed | undefined;
   saved: OAuthTokens | undefined;
   verifier = "";
@@ -130,12 +131,14 @@ export async function connectWithOAuth(
   cookie: string,
   answer: ConsentAnswer,
   provider = new MemoryOAuthProvider(),
+  inspect?: (consentHtml: string) => void,
 ): Promise<MemoryOAuthProvider> {
   const serverUrl = `${GW}/mcp`;
   const first = await auth(provider, { serverUrl, fetchFn: gatewayFetch });
   if (first !== "REDIRECT" || !provider.authorizationUrl)
     throw new Error(`expected a redirect, got ${first}`);
   const answered = await answerConsent(provider.authorizationUrl, cookie, answer);
+  inspect?.(answered.page.html);
   if (!answered.location)
     throw new Error(
       `consent failed: ${answered.status} ${answered.body ?? answered.page.html.slice(0, 500)}`,

@@ -13,7 +13,7 @@ import {
   connectWithOAuth,
   GW,
   gatewayFetch,
-  type MemoryOAuthProvider,
+  MemoryOAuthProvider,
 } from "../helpers/oauth-client";
 import { seedOrg } from "../helpers/seed";
 import { witness, witnessHost } from "../helpers/witness";
@@ -121,5 +121,21 @@ describe("sign in with OAuth", () => {
     );
     const govNames = (await withGov.listTools()).tools.map((t) => t.name);
     expect(govNames).toContain("tollgate_check_budget");
+  });
+});
+
+describe("Client ID Metadata Documents", () => {
+  it("a client identified by its metadata URL completes the flow; the page shows its domain", async () => {
+    const org = await seedOrg();
+    const cookie = await adminCookie(org.orgId);
+    const provider = new MemoryOAuthProvider();
+    provider.clientMetadataUrl = "https://client-app.example/oauth/client.json";
+    const done = await connectWithOAuth(cookie, { agent: org.agentIds.main! }, provider, (html) => {
+      expect(html).toContain("Metadata Document Client");
+      expect(html).toContain('id="consent-client-domain">client-app.example<');
+    });
+    expect(done.info?.client_id).toBe("https://client-app.example/oauth/client.json");
+    const client = await connectAs(done);
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
   });
 });
