@@ -15,6 +15,7 @@ import {
   mcpResourceServer,
   type OAuthContext,
   OAuthProps,
+  privateClientIdUrl,
   REGISTER_PATH,
   SCOPE_GOVERNANCE,
   SCOPE_TOOLS,
@@ -66,12 +67,35 @@ function oauthEndpoints(app: Hono<AppEnv>) {
     );
   }
   for (const path of ["/.well-known/oauth-authorization-server", TOKEN_PATH, REGISTER_PATH]) {
-    app.all(path, (c) =>
-      served(c.req.raw, c.env)
-        ? authServer(new URL(c.req.url).origin).fetch(c.req.raw, c.env, c.executionCtx as ExecutionContext)
-        : misdirected(),
-    );
+    app.all(path, async (c) => {
+      if (!served(c.req.raw, c.env)) return misdirected();
+      if (path === TOKEN_PATH && (await privateClientAtTokenEndpoint(c.req.raw, c.env)))
+        return jsonResponse(
+          { error: "invalid_client", error_description: "Client not found" },
+          undefined,
+          401,
+        );
+      return authServer(new URL(c.req.url).origin).fetch(
+        c.req.raw,
+        c.env,
+        c.executionCtx as ExecutionContext,
+      );
+    });
   }
+}
+
+/**
+ * The token endpoint resolves a metadata-document client_id by fetching it, like the authorize page:
+ * refuse one on a private or internal address before the provider fetches it (the same answer as an
+ * unknown client). Reads a clone, so the provider still gets the body.
+ */
+async function privateClientAtTokenEndpoint(req: Request, env: Env): Promise<boolean> {
+  if (req.method !== "POST") return false;
+  if (!(req.headers.get("content-type") ?? "").includes("application/x-www-form-urlencoded")) return false;
+  const text = await readBodyText(req.clone(), config(env).MAX_BODY_BYTES);
+  if (text === null) return false;
+  const clientId = new URLSearchParams(text).get("client_id");
+  return privateClientIdUrl(clientId, config(env).ALLOW_PRIVATE_UPSTREAMS);
 }
 
 function httpError(status: number, code: string, message: string): Response {
@@ -103,14 +127,9 @@ async function handleOAuth(req: Request, env: Env, exec: ExecutionContext) {
   const cfg = config(env);
   const refused = transportRefusal(req, cfg.ALLOWED_HOSTS, cfg.ALLOWED_ORIGINS);
   if (refused) return refused;
-  const now = Date.now();
-  const client = req.headers.get("cf-connecting-ip") ?? "local";
-  if (isLockedOut(client, now))
-    return httpError(429, "RATE_LIMITED", "Too many failed key lookups; try later");
-  const res = await resourceFor(new URL(req.url).origin).fetch(req, env, exec);
-  // A presented token that failed (unknown, expired, revoked, another resource's) counts like a bad key.
-  if (res.status === 401 && req.headers.has("authorization")) noteFailure(client, now);
-  return res;
+  // No failed-lookup lockout on this path: tokens (256-bit secrets) cannot be guessed, and expired ones
+  // are routine from hosted assistants whose users share egress addresses; keys keep their lockout.
+  return resourceFor(new URL(req.url).origin).fetch(req, env, exec);
 }
 
 const resources = new Map<string, ReturnType<typeof mcpResourceServer>>();

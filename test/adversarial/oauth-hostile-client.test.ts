@@ -247,6 +247,38 @@ describe("hostile OAuth clients", () => {
     }
   });
 
+  it("the token endpoint refuses a metadata URL on a private address as an unknown client", async () => {
+    for (const clientId of ["https://127.0.0.1/client.json", "https://metadata.internal/c"]) {
+      const res = await gatewayFetch(`${GW}/oauth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "authorization_code", code: "a:b:c", client_id: clientId }),
+      });
+      expect(res.status, clientId).toBe(401);
+      expect(((await res.json()) as { error: string }).error).toBe("invalid_client");
+    }
+  });
+
+  it("stale tokens from one shared address do not lock out a valid token from it", async () => {
+    const provider = await connectWithOAuth(cookie, { agent: org.agentIds.alpha! });
+    const shared = { "cf-connecting-ip": "198.51.100.77" };
+    const send = (token: string) =>
+      exports.default.fetch(
+        new Request(`${GW}/mcp`, {
+          method: "POST",
+          headers: {
+            ...shared,
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+          },
+          body: INIT,
+        }),
+      );
+    for (let i = 0; i < 40; i++) expect((await send(`org_x.agt_y:g${i}:stale${i}`)).status).toBe(401);
+    expect((await send(provider.saved!.access_token)).status).toBe(200);
+  });
+
   it("a token for agent alpha acts as alpha only: it is no key in a path and no key for beta", async () => {
     const provider = await connectWithOAuth(cookie, { agent: org.agentIds.alpha! });
     const token = provider.saved!.access_token;
