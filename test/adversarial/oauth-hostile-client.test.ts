@@ -38,12 +38,12 @@ function mcpPost(token: string, url = `${GW}/mcp`) {
   );
 }
 
-async function register(redirect = REDIRECT): Promise<string> {
+async function register(redirect = REDIRECT, name = "Hostile Client"): Promise<string> {
   const res = await gatewayFetch(`${GW}/oauth/register`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
-      client_name: "Hostile Client",
+      client_name: name,
       redirect_uris: [redirect],
       token_endpoint_auth_method: "none",
       grant_types: ["authorization_code", "refresh_token"],
@@ -105,6 +105,30 @@ describe("hostile OAuth clients", () => {
     expect(r.page.location).toBeNull();
     expect(r.page.html).toContain("invalid_request");
     expect(r.status).toBeUndefined();
+  });
+
+  it("a client name carrying markup is shown as text on the consent page", async () => {
+    const clientId = await register(REDIRECT, '<img src=x onerror="alert(1)">Claude');
+    const { challenge } = await pkce();
+    const r = await answerConsent(
+      authorizeUrl({
+        response_type: "code",
+        client_id: clientId,
+        redirect_uri: REDIRECT,
+        code_challenge: challenge,
+        code_challenge_method: "S256",
+        resource: `${GW}/mcp`,
+      }),
+      cookie,
+      { agent: org.agentIds.alpha!, decision: "deny" },
+    );
+    expect(r.page.status).toBe(200);
+    expect(r.page.html).not.toContain("<img src=x");
+    expect(r.page.html).toContain("&lt;img src=x");
+    // Deny goes back to the client with access_denied and no code.
+    const back = new URL(r.location ?? "");
+    expect(back.searchParams.get("error")).toBe("access_denied");
+    expect(back.searchParams.get("code")).toBeNull();
   });
 
   it("a public client without PKCE is sent back with invalid_request and the issuer (RFC 9207)", async () => {
