@@ -4,6 +4,7 @@
 //   npx tollgate validate policy.yaml
 //   npx tollgate evaluate policy.yaml --tool generate_image --price 6.00 --currency PATHUSD [--decimals 6]
 //        [--args '{"prompt":"x"}'] [--vendor 0xabc] [--mandate mandate.json] [--agent a1] [--at 2026-11-23T10:00:00Z]
+//   npx tollgate connect https://tollgate.example.com/mcp   (stdio bridge; bin/connect.mjs)
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
@@ -41,6 +42,8 @@ async function loadEngine() {
 
 function usage(code) {
   console.log(`Usage:
+  tollgate connect <https://gateway/mcp>   stdio MCP server relaying to the gateway (OAuth in the
+                    browser the first time, or TOLLGATE_KEY as a Bearer key)
   tollgate validate <policy.yaml|policy.json>
   tollgate evaluate <policy> --tool <name> [--args JSON] [--price 5.00 --currency USD [--decimals N]]
                     [--vendor V] [--category C] [--mandate mandate.json] [--agent ID] [--at ISO-time]`);
@@ -49,73 +52,87 @@ function usage(code) {
 
 const [command, file, ...rest] = process.argv.slice(2);
 if (!command || command === "--help" || command === "-h") usage(0);
-if (!file || !["validate", "evaluate"].includes(command)) usage(2);
-
-const engine = await loadEngine();
-const source = readFileSync(file, "utf8");
-const compiled = engine.compilePolicy(source, { format: extname(file) === ".json" ? "json" : "yaml" });
-if (!compiled.ok) {
-  for (const e of compiled.errors) {
-    console.error(`${file}:${e.line ?? "?"}:${e.column ?? "?"} ${e.path || "(root)"}: ${e.message}`);
+if (command === "connect") {
+  const { connect } = await import("./connect.mjs");
+  try {
+    await connect(file);
+  } catch (err) {
+    console.error(`tollgate: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
   }
-  console.error(`${compiled.errors.length} error(s)`);
-  process.exit(1);
-}
-if (command === "validate") {
-  console.log(`${file}: valid (mode ${compiled.policy.mode})`);
-  process.exit(0);
+} else {
+  await policyCommand();
 }
 
-const { values } = parseArgs({
-  args: rest,
-  options: {
-    tool: { type: "string" },
-    args: { type: "string", default: "{}" },
-    price: { type: "string" },
-    currency: { type: "string" },
-    decimals: { type: "string" },
-    vendor: { type: "string" },
-    category: { type: "string" },
-    mandate: { type: "string" },
-    agent: { type: "string", default: "cli-agent" },
-    at: { type: "string" },
-  },
-});
-if (!values.tool) usage(2);
-let price = null;
-if (values.price !== undefined) {
-  const currency = engine.normalizeCurrency(values.currency ?? "USD");
-  const decimals =
-    values.decimals !== undefined ? Number(values.decimals) : engine.currencyDecimals(currency);
-  if (decimals === null) {
-    console.error(`Unknown currency ${currency}: pass --decimals`);
-    process.exit(2);
+async function policyCommand() {
+  if (!file || !["validate", "evaluate"].includes(command)) usage(2);
+
+  const engine = await loadEngine();
+  const source = readFileSync(file, "utf8");
+  const compiled = engine.compilePolicy(source, { format: extname(file) === ".json" ? "json" : "yaml" });
+  if (!compiled.ok) {
+    for (const e of compiled.errors) {
+      console.error(`${file}:${e.line ?? "?"}:${e.column ?? "?"} ${e.path || "(root)"}: ${e.message}`);
+    }
+    console.error(`${compiled.errors.length} error(s)`);
+    process.exit(1);
   }
-  const parsed = engine.parseNonNegativeDecimal(values.price, decimals);
-  if (!parsed.ok) {
-    console.error(`--price: ${parsed.error}`);
-    process.exit(2);
+  if (command === "validate") {
+    console.log(`${file}: valid (mode ${compiled.policy.mode})`);
+    process.exit(0);
   }
-  price = { amount: parsed.value, currency, decimals };
+
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      tool: { type: "string" },
+      args: { type: "string", default: "{}" },
+      price: { type: "string" },
+      currency: { type: "string" },
+      decimals: { type: "string" },
+      vendor: { type: "string" },
+      category: { type: "string" },
+      mandate: { type: "string" },
+      agent: { type: "string", default: "cli-agent" },
+      at: { type: "string" },
+    },
+  });
+  if (!values.tool) usage(2);
+  let price = null;
+  if (values.price !== undefined) {
+    const currency = engine.normalizeCurrency(values.currency ?? "USD");
+    const decimals =
+      values.decimals !== undefined ? Number(values.decimals) : engine.currencyDecimals(currency);
+    if (decimals === null) {
+      console.error(`Unknown currency ${currency}: pass --decimals`);
+      process.exit(2);
+    }
+    const parsed = engine.parseNonNegativeDecimal(values.price, decimals);
+    if (!parsed.ok) {
+      console.error(`--price: ${parsed.error}`);
+      process.exit(2);
+    }
+    price = { amount: parsed.value, currency, decimals };
+  }
+  const mandate = values.mandate
+    ? engine.MandateSchema.parse(JSON.parse(readFileSync(values.mandate, "utf8")))
+    : null;
+  const decision = engine.evaluate({
+    policy: compiled.policy,
+    mandate,
+    call: {
+      orgId: "cli",
+      agentId: values.agent,
+      sessionId: null,
+      tool: values.tool,
+      upstream: null,
+      args: JSON.parse(values.args),
+      price,
+      vendor: values.vendor ?? null,
+      category: values.category ?? null,
+    },
+    now: values.at ? Date.parse(values.at) : Date.now(),
+  });
+  console.log(JSON.stringify(decision, null, 2));
+  process.exit(decision.action === "deny" && !decision.shadow ? 1 : 0);
 }
-const mandate = values.mandate
-  ? engine.MandateSchema.parse(JSON.parse(readFileSync(values.mandate, "utf8")))
-  : null;
-const decision = engine.evaluate({
-  policy: compiled.policy,
-  mandate,
-  call: {
-    orgId: "cli",
-    agentId: values.agent,
-    sessionId: null,
-    tool: values.tool,
-    upstream: null,
-    args: JSON.parse(values.args),
-    price,
-    vendor: values.vendor ?? null,
-    category: values.category ?? null,
-  },
-  now: values.at ? Date.parse(values.at) : Date.now(),
-});
-console.log(JSON.stringify(decision, null, 2));
-process.exit(decision.action === "deny" && !decision.shadow ? 1 : 0);

@@ -27,6 +27,7 @@ payload is {"token":"ok"}.
 Plain HTTP paid API (no MCP), for tollgate_fetch:
 ${HTTP_HELP}
 GET /_witness    what this host's endpoints received, ran and settled (for tests)
+GET /oauth/client.json  an OAuth Client ID Metadata Document for this URL (loopback redirect; for tests)
 
 Fixtures: /elicit/mcp (-32042 URL elicitation), /garbage/mcp, /slow/mcp?delay=ms, /error500/mcp,
 /big/mcp?bytes=N[&sse=1&events=K] (a huge answer), /multiline/mcp (pretty-printed JSON over SSE),
@@ -66,12 +67,26 @@ async function refuse(request: Request, status: 404 | 405): Promise<Response> {
   return new Response("Method Not Allowed", { status, headers: { allow: "POST" } });
 }
 
+/** A Client ID Metadata Document whose client_id is its own URL, as an MCP client would publish. */
+function clientMetadata(request: Request): Response {
+  const url = new URL(request.url);
+  return Response.json({
+    client_id: `${url.origin}${url.pathname}`,
+    client_name: "Metadata Document Client",
+    redirect_uris: ["http://127.0.0.1:33418/callback"],
+    grant_types: ["authorization_code", "refresh_token"],
+    response_types: ["code"],
+    token_endpoint_auth_method: "none",
+  });
+}
+
 export default {
   async fetch(request: Request, env: DemoEnv): Promise<Response> {
     if (new URL(request.url).host === HOOKS_HOST) return serveHooks(request);
     const { pathname } = new URL(request.url);
     if (pathname === "/" && request.method === "GET") return new Response(HOME);
     if (pathname === "/_witness" && request.method === "GET") return serveWitness(request);
+    if (pathname === "/oauth/client.json" && request.method === "GET") return clientMetadata(request);
     const http = httpRoute(pathname, env.MPP_SECRET_KEY);
     if (http) return witnessed(request, () => http(request));
     const routes: Record<string, (req: Request) => Promise<Response> | Response> = {

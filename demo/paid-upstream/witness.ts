@@ -13,6 +13,8 @@ export type WitnessRequest = {
   metaKeys: string[];
   /** Request headers that carry a payment credential (lowercased names), for the HTTP paid routes. */
   paymentHeaders: string[];
+  /** Every request header value, joined: a test looks for a client's token the gateway must not forward. */
+  headerValues: string;
 };
 export type WitnessRun = { tool: string; args: unknown };
 export type WitnessSettlement = {
@@ -66,6 +68,7 @@ export async function witnessed<T>(request: Request, fn: () => Promise<T>): Prom
     hasId: "id" in msg,
     metaKeys: Object.keys(params._meta ?? {}),
     paymentHeaders: PAYMENT_HEADERS.filter((name) => paymentHeader(request.headers, name)),
+    headerValues: [...request.headers].map(([k, v]) => `${k}: ${v}`).join("\n"),
   });
   return current.run({ host: url.host, path: url.pathname }, fn);
 }

@@ -6,6 +6,7 @@ import { type AdminEnv, limitBody } from "./middleware";
 import { serveDocument } from "./openapi";
 import { activityRoutes } from "./routes/activity";
 import { agentRoutes } from "./routes/agents";
+import { oauthClientRoutes } from "./routes/oauth";
 import { deploymentOrgRoutes, orgRoutes } from "./routes/orgs";
 import { policyRoutes } from "./routes/policies";
 import { upstreamRoutes } from "./routes/upstreams";
@@ -20,6 +21,7 @@ const ORG_RESOURCES = [
   webhookRoutes,
   walletRoutes,
   activityRoutes,
+  oauthClientRoutes,
 ];
 
 export function adminRoutes() {

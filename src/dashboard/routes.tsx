@@ -1,12 +1,13 @@
 // The operator dashboard (/dashboard): middleware order at a glance, then one module per page.
 // Handlers (pages/) read input and call the services with the session's org id; views/ render.
-import { type ErrorHandler, Hono, type MiddlewareHandler } from "hono";
+import { type Context, type ErrorHandler, Hono, type MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { timingSafeEqual } from "../auth/keys";
 import { codeToStatus } from "../errors";
 import { isValidTimeZone } from "../policy/time";
+import { AUTHORIZE_PATH } from "../services/oauth";
 import { getOrg } from "../services/orgs";
 import { field, form, safeBack, userFacing } from "./actions";
 import { COOKIE_BASE, type DashEnv, view } from "./context";
@@ -14,6 +15,7 @@ import { agentRoutes } from "./pages/agents";
 import { approvalRoutes } from "./pages/approvals";
 import { integrationRoutes } from "./pages/integrations";
 import { keyRoutes } from "./pages/keys";
+import { oauthRoutes } from "./pages/oauth";
 import { overviewRoutes } from "./pages/overview";
 import { policyRoutes } from "./pages/policies";
 import { signinRoutes } from "./pages/signin";
@@ -22,6 +24,7 @@ import { walletRoutes } from "./pages/wallets";
 import { csrfToken, SESSION_COOKIE, sessionKeyActive, verifySession } from "./session";
 import { SCRIPT, STYLE } from "./static";
 import { ErrorPage, NotFoundPage } from "./views/errors";
+import { SameSiteHop } from "./views/signin";
 
 type App = Hono<DashEnv>;
 
@@ -32,7 +35,8 @@ const CSP =
 
 const securityHeaders: MiddlewareHandler<DashEnv> = async (c, next) => {
   await next();
-  c.header("content-security-policy", CSP);
+  // A page may widen its own policy (the OAuth consent page posts to the client's redirect URI).
+  if (!c.res.headers.has("content-security-policy")) c.header("content-security-policy", CSP);
   c.header("x-content-type-options", "nosniff");
   c.header("referrer-policy", "no-referrer");
   if (!c.res.headers.has("cache-control")) c.header("cache-control", "no-store");
@@ -46,6 +50,7 @@ const requireSession: MiddlewareHandler<DashEnv> = async (c, next) => {
   if (!session || !raw || !(await sessionKeyActive(c.env, session, now))) {
     if (raw) deleteCookie(c, SESSION_COOKIE, COOKIE_BASE);
     if (c.req.path.endsWith("/fragment")) return c.text("Session expired", 401);
+    if (c.req.path === AUTHORIZE_PATH && c.req.method === "GET") return toSignIn(c, raw);
     return c.redirect("/dashboard/signin", 303);
   }
   const token = await csrfToken(c.env, raw);
@@ -61,6 +66,20 @@ const requireSession: MiddlewareHandler<DashEnv> = async (c, next) => {
   c.set("tz", tz && isValidTimeZone(tz) ? tz : org.timeZone);
   await next();
 };
+
+/**
+ * An OAuth client sends the operator here from another site, and the SameSite=Strict session cookie
+ * does not come along on that first navigation: a same-origin refresh of the same URL brings it. With
+ * no session even then, sign in and come back (the authorize URL is the only `next` allowed).
+ */
+async function toSignIn(c: Context<DashEnv>, raw: string | undefined): Promise<Response> {
+  const url = new URL(c.req.url);
+  const back = `${url.pathname}${url.search}`;
+  if (!raw && c.req.header("sec-fetch-site") === "cross-site") {
+    return c.html(<SameSiteHop href={back} />);
+  }
+  return c.redirect(`/dashboard/signin?next=${encodeURIComponent(back)}`, 303);
+}
 
 /** The stylesheet and script, cacheable: they change only with a deploy. */
 function staticRoutes(app: App) {
@@ -115,6 +134,7 @@ export function dashboardRoutes() {
   policyRoutes(app);
   integrationRoutes(app);
   walletRoutes(app);
+  oauthRoutes(app);
   app.all("*", (c) => c.html(<NotFoundPage v={view(c)} />, 404));
   app.onError(onError);
   return app;

@@ -65,6 +65,7 @@ export async function updateOrg(env: Env, orgId: string, input: UpdateOrgBody): 
   if (input.settings?.inlineApprovals !== undefined) {
     settings.inlineApprovals = input.settings.inlineApprovals;
   }
+  if (input.settings?.requireOAuth !== undefined) settings.requireOAuth = input.settings.requireOAuth;
   await db(env)
     .update(orgs)
     .set({

@@ -1,4 +1,4 @@
-// Resolves the API key in the URL (or bearer header) to the org, agent, policy, mandate and
+// Resolves the API key in the URL (or bearer header), or an OAuth grant, to the org, agent, policy, mandate and
 // upstreams that serve this request. Three bounded per-isolate caches keep the hot path off D1: keys
 // by hash, the org-wide state by org, and one agent's state by (org, agent). None holds a list of an
 // org's agents, so neither memory nor per-request work grows with them (docs/decisions/0024).
@@ -87,7 +87,7 @@ export type TenantWallet = {
 
 export type TenantResult =
   | { ok: true; tenant: Tenant }
-  | { ok: false; reason: "unauthorized" | "not_found" | "paused" };
+  | { ok: false; reason: "unauthorized" | "not_found" | "paused" | "oauth_required" };
 
 /** Forgets everything cached about the org in this isolate: its keys, its state, each of its agents. */
 export function invalidateOrg(orgId: string): void {
@@ -97,12 +97,16 @@ export function invalidateOrg(orgId: string): void {
   agentCache.deleteWhere((_, k) => k.startsWith(prefix));
 }
 
+/** How the key arrived: in the URL path (`/<key>/mcp`) or in the Authorization header. */
+export type KeyCarrier = "path" | "header";
+
 export async function resolveTenant(
   env: Env,
   ctx: ExecutionContext,
   secret: string,
   agentName: string | null,
   now: number,
+  carrier: KeyCarrier = "header",
 ): Promise<TenantResult> {
   const key = await liveKey(secret, (hash) => cachedKey(env, hash, now));
   if (!key || key.scope === "admin") return { ok: false, reason: "unauthorized" };
@@ -123,19 +127,68 @@ export async function resolveTenant(
     which ? cachedAgent(env, key.orgId, which, now) : null,
   ]);
   if (!state) return { ok: false, reason: "unauthorized" };
-  const a = agentState?.agent;
-  if (!a || (agentName !== null && a.name !== agentName)) return { ok: false, reason: "not_found" };
-  if (a.status !== "active") return { ok: false, reason: "paused" };
-  return { ok: true, tenant: tenantOf(state, agentState, key) };
+  if (carrier === "path" && state.settings.requireOAuth) return { ok: false, reason: "oauth_required" };
+  if (!agentState || (agentName !== null && agentState.agent.name !== agentName))
+    return { ok: false, reason: "not_found" };
+  return tenantOf(
+    state,
+    agentState,
+    { keyId: key.id, keyScope: key.scope === "agent" ? "agent" : "org" },
+    true,
+  );
 }
 
-function tenantOf(state: OrgState, agent: AgentState, key: KeyRow): Tenant {
+/**
+ * The tenant an OAuth access token acts as: the org and agent the operator chose at consent (agentId
+ * null: org-wide, the default agent as with an org key). `governance` is the token's governance scope.
+ */
+export async function resolveOAuthTenant(
+  env: Env,
+  grant: { orgId: string; agentId: string | null; grantId: string },
+  governance: boolean,
+  now: number,
+): Promise<TenantResult> {
+  const which: AgentSelector = grant.agentId === null ? { default: true } : { id: grant.agentId };
+  const [state, agentState] = await Promise.all([
+    cachedOrg(env, grant.orgId, now),
+    cachedAgent(env, grant.orgId, which, now),
+  ]);
+  if (!state) return { ok: false, reason: "unauthorized" };
+  // The agent the grant names is gone: the token is worth nothing (not "unknown agent").
+  if (grant.agentId !== null && !agentState) return { ok: false, reason: "unauthorized" };
+  if (!agentState) return { ok: false, reason: "not_found" };
+  const keyScope = grant.agentId === null ? "org" : "agent";
+  return tenantOf(state, agentState, { keyId: `oauth:${grant.grantId}`, keyScope }, governance);
+}
+
+function tenantOf(
+  state: OrgState,
+  agent: AgentState,
+  cred: { keyId: string; keyScope: "org" | "agent" },
+  governance: boolean,
+): TenantResult {
+  const a = agent.agent;
+  if (a.status !== "active") return { ok: false, reason: "paused" };
+  return { ok: true, tenant: tenantFields(state, agent, cred, governance) };
+}
+
+function tenantFields(
+  state: OrgState,
+  agent: AgentState,
+  cred: { keyId: string; keyScope: "org" | "agent" },
+  governance: boolean,
+): Tenant {
   const a = agent.agent;
   return {
     orgId: state.org.id,
-    keyId: key.id,
-    keyScope: key.scope === "agent" ? "agent" : "org",
-    agent: { id: a.id, name: a.name, description: a.description, governanceTools: a.governanceTools },
+    keyId: cred.keyId,
+    keyScope: cred.keyScope,
+    agent: {
+      id: a.id,
+      name: a.name,
+      description: a.description,
+      governanceTools: a.governanceTools && governance,
+    },
     mandate: agent.mandate,
     policy: state.policy,
     policyVersion: state.policyVersion,

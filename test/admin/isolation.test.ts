@@ -2,6 +2,8 @@
 // new route is covered or this suite fails) against org B's paths and ids. Every answer is 404 and
 // never carries B's data; afterwards B is unchanged.
 import { beforeAll, describe, expect, it } from "vitest";
+import { signIn } from "../dashboard/helpers";
+import { connectWithOAuth } from "../helpers/oauth-client";
 import {
   type ApiResult,
   api,
@@ -81,8 +83,12 @@ async function seed(org: Org, tag: string): Promise<{ ids: Ids; secrets: string[
     token: t,
     body: { secret: { kind: "mpp-test", token: `wtok-${tag}` } },
   });
+  // An OAuth client connected as the agent, through the whole flow (its grant id is a route param).
+  await connectWithOAuth(await signIn(t), { agent: agentId });
+  const grants = await api("GET", `/org/agents/${agentId}/oauth-clients`, { token: t });
   return {
     ids: {
+      grantId: grants.body.data[0].grantId,
       orgId: org.orgId,
       agentId,
       keyId: key.body.id,

@@ -53,7 +53,12 @@ describe("orgs", () => {
     expect((await api("GET", "/org", { token: adminKey })).body.settings.inlineApprovals).toBe(false);
     const on = await api("PATCH", "/org", { token: adminKey, body: { settings: { inlineApprovals: true } } });
     expect(on.status).toBe(200);
-    expect(on.body.settings).toEqual({ conversions: [], budgetWarningThreshold: 80, inlineApprovals: true });
+    expect(on.body.settings).toEqual({
+      conversions: [],
+      budgetWarningThreshold: 80,
+      inlineApprovals: true,
+      requireOAuth: false,
+    });
     const other = await api("PATCH", "/org", {
       token: adminKey,
       body: { settings: { budgetWarningThreshold: 50 } },
@@ -70,6 +75,11 @@ describe("orgs", () => {
     });
     expectError(bad, 400, "VALIDATION_FAILED");
     expect(bad.body.error.details[0].path).toBe("settings.inlineApprovals");
+    const oauthOnly = await api("PATCH", "/org", {
+      token: adminKey,
+      body: { settings: { requireOAuth: true } },
+    });
+    expect(oauthOnly.body.settings).toMatchObject({ requireOAuth: true, budgetWarningThreshold: 50 });
   });
 
   it("rejects a zero rate, an out-of-range threshold and an unknown settings key", async () => {

@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { Webhook } from "standardwebhooks";
+import { oauthTests } from "./oauth.mjs";
 import { agent, seed } from "./seed.mjs";
 import { OUT, ROOT, startServers } from "./servers.mjs";
 
@@ -292,6 +293,8 @@ try {
     );
     assert.equal(unlabeled, 0, "every field has a label");
   });
+
+  await oauthTests({ test, page, s, shot });
 
   await test("sign-out ends the session", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();

@@ -11,6 +11,7 @@ const NAV = [
   ["/dashboard/agents", "Agents"],
   ["/dashboard/wallets", "Wallets"],
   ["/dashboard/keys", "Keys"],
+  ["/dashboard/connected", "Connected apps"],
   ["/dashboard/policies", "Policies"],
   ["/dashboard/integrations", "Upstreams & webhooks"],
 ] as const;
@@ -37,7 +38,7 @@ export function SecretOnce(props: { id: string; title: string; note: string; sec
   );
 }
 
-export function Shell(props: { title: string; children: Child; refreshSeconds?: number }) {
+export function Shell(props: { title: string; children: Child; refreshSeconds?: number; goTo?: string }) {
   return (
     <html lang="en">
       <head>
@@ -50,6 +51,7 @@ export function Shell(props: { title: string; children: Child; refreshSeconds?: 
             <meta http-equiv="refresh" content={String(props.refreshSeconds)} />
           </noscript>
         ) : null}
+        {props.goTo ? <meta http-equiv="refresh" content={`0;url=${props.goTo}`} /> : null}
         <script src="/dashboard/static/app.js" defer />
       </head>
       <body>{props.children}</body>

@@ -2,7 +2,7 @@
 import { Input } from "./field";
 import { Shell } from "./layout";
 
-export function SignInPage({ error }: { error?: string }) {
+export function SignInPage({ error, next }: { error?: string; next?: string }) {
   return (
     <Shell title="Sign in">
       <main id="main" class="signin">
@@ -12,7 +12,9 @@ export function SignInPage({ error }: { error?: string }) {
             {error}
           </p>
         ) : null}
+        {next ? <p id="signin-next">Sign in to review the app that asked to connect.</p> : null}
         <form method="post" action="/dashboard/signin" class="stack">
+          {next ? <input type="hidden" name="next" value={next} /> : null}
           <Input
             id="key"
             name="key"
@@ -26,6 +28,21 @@ export function SignInPage({ error }: { error?: string }) {
           <button type="submit">Sign in</button>
         </form>
         <p class="muted">The key is checked once; the browser keeps only a signed session cookie.</p>
+      </main>
+    </Shell>
+  );
+}
+
+/** One same-origin hop to the page the operator was sent to, so the session cookie comes along. */
+export function SameSiteHop({ href }: { href: string }) {
+  return (
+    <Shell title="Continue" goTo={href}>
+      <main id="main" class="signin">
+        <p>
+          <a href={href} id="continue">
+            Continue to Tollgate
+          </a>
+        </p>
       </main>
     </Shell>
   );

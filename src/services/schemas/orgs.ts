@@ -9,6 +9,8 @@ export const OrgSettings = z.object({
   conversions: z.array(ConversionSchema).max(100).default([]),
   budgetWarningThreshold: z.number().int().min(0).max(100).default(80).describe("percent of a budget"),
   inlineApprovals: z.boolean().default(false),
+  /** Refuse API keys in the URL path (/<key>/mcp): agents connect with OAuth or a bearer header. */
+  requireOAuth: z.boolean().default(false),
 });
 
 const InlineApprovals = z
@@ -16,6 +18,10 @@ const InlineApprovals = z
   .describe(
     "ask approvals inline through the agent's own client (elicitation); trusts the person at the client",
   );
+
+const RequireOAuth = z
+  .boolean()
+  .describe("refuse API keys in the URL path (/<key>/mcp); agents connect with OAuth or a bearer header");
 
 export const CreateOrgBody = z.strictObject({ name: Name, timeZone: TimeZone.default("UTC") });
 export type CreateOrgBody = z.infer<typeof CreateOrgBody>;
@@ -28,6 +34,7 @@ export const UpdateOrgBody = z.strictObject({
       conversions: z.array(ConversionSchema).max(100).optional(),
       budgetWarningThreshold: z.number().int().min(0).max(100).optional(),
       inlineApprovals: InlineApprovals.optional(),
+      requireOAuth: RequireOAuth.optional(),
     })
     .optional(),
 });
@@ -41,6 +48,7 @@ export const OrgView = z.object({
     conversions: z.array(z.object({ from: z.string(), to: z.string(), rate: z.string() })),
     budgetWarningThreshold: z.number(),
     inlineApprovals: InlineApprovals,
+    requireOAuth: RequireOAuth,
   }),
   createdAt: EpochMs,
 });
