@@ -6,6 +6,7 @@ import { type AdminEnv, limitBody } from "./middleware";
 import { serveDocument } from "./openapi";
 import { activityRoutes } from "./routes/activity";
 import { agentRoutes } from "./routes/agents";
+import { auditRoutes } from "./routes/audit";
 import { deploymentOrgRoutes, orgRoutes } from "./routes/orgs";
 import { policyRoutes } from "./routes/policies";
 import { upstreamRoutes } from "./routes/upstreams";
@@ -20,7 +21,10 @@ const ORG_RESOURCES = [
   webhookRoutes,
   walletRoutes,
   activityRoutes,
+  auditRoutes,
 ];
+
+export { wellKnownRoutes } from "./well-known";
 
 export function adminRoutes() {
   const root = adminApp();

@@ -108,6 +108,21 @@ const MIGRATIONS: string[] = [
    ALTER TABLE offer_bindings ADD COLUMN session_id TEXT;
    ALTER TABLE offer_bindings ADD COLUMN terms TEXT NOT NULL DEFAULT '';
    ALTER TABLE reservations ADD COLUMN claimed_at INTEGER;`,
+  // 5: the receipt chain (receipts.ts): one body per final decision, hash-linked in decision order;
+  // `signed` once its JWS reached D1 (receipt-flush.ts).
+  `CREATE TABLE receipts (
+     seq INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     tx_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     body TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     prev_hash TEXT,
+     signed INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX receipts_tx ON receipts (tx_id);
+   CREATE INDEX receipts_unsigned ON receipts (seq) WHERE signed = 0;`,
 ];
 
 export const LEDGER_SCHEMA_VERSION = MIGRATIONS.length;

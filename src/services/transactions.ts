@@ -5,11 +5,13 @@ import { transactions } from "../db/schema";
 import { AppError } from "../errors";
 import { moneyViewOrNull } from "./money";
 import { requireOwned } from "./owned";
+import { receiptsByTx } from "./receipts";
 import type { TransactionsQuery, TransactionView } from "./schemas/activity";
+import type { ReceiptView } from "./schemas/receipts";
 
 type TxRow = typeof transactions.$inferSelect;
 
-export function transactionView(row: TxRow): TransactionView {
+export function transactionView(row: TxRow, receipts: ReceiptView[] = []): TransactionView {
   return {
     id: row.id,
     agentId: row.agentId,
@@ -33,6 +35,7 @@ export function transactionView(row: TxRow): TransactionView {
     walletId: row.walletId,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    receipts,
   };
 }
 
@@ -86,12 +89,18 @@ export async function listTransactions(
     .all();
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
+  const receipts = await receiptsByTx(
+    env,
+    orgId,
+    page.map((r) => r.id),
+  );
   return {
-    data: page.map(transactionView),
+    data: page.map((r) => transactionView(r, receipts.get(r.id))),
     nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null,
   };
 }
 
 export async function getTransaction(env: Env, orgId: string, id: string): Promise<TransactionView> {
-  return transactionView(await requireOwned(env, transactions, orgId, id, "Transaction"));
+  const row = await requireOwned(env, transactions, orgId, id, "Transaction");
+  return transactionView(row, (await receiptsByTx(env, orgId, [id])).get(id));
 }
