@@ -4,6 +4,8 @@
 //   npx tollgate validate policy.yaml
 //   npx tollgate evaluate policy.yaml --tool generate_image --price 6.00 --currency PATHUSD [--decimals 6]
 //        [--args '{"prompt":"x"}'] [--vendor 0xabc] [--mandate mandate.json] [--agent a1] [--at 2026-11-23T10:00:00Z]
+//   npx tollgate verify export.jsonl --jwks https://gw.example/.well-known/jwks/<org>.json|jwks.json
+//        (every receipt's signature and the hash chain, offline; exit 1 naming the first bad row)
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
@@ -13,12 +15,14 @@ import { build } from "esbuild";
 
 const root = new URL("..", import.meta.url).pathname;
 
-async function loadEngine() {
+async function loadEngine(
+  entry = 'export * from "./src/policy/index.ts"; export * from "./src/money/index.ts";',
+) {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-cli-"));
   const outfile = join(dir, "engine.mjs");
   await build({
     stdin: {
-      contents: 'export * from "./src/policy/index.ts"; export * from "./src/money/index.ts";',
+      contents: entry,
       resolveDir: root,
       loader: "ts",
     },
@@ -43,13 +47,15 @@ function usage(code) {
   console.log(`Usage:
   tollgate validate <policy.yaml|policy.json>
   tollgate evaluate <policy> --tool <name> [--args JSON] [--price 5.00 --currency USD [--decimals N]]
-                    [--vendor V] [--category C] [--mandate mandate.json] [--agent ID] [--at ISO-time]`);
+                    [--vendor V] [--category C] [--mandate mandate.json] [--agent ID] [--at ISO-time]
+  tollgate verify <export.jsonl> --jwks <URL|file>`);
   process.exit(code);
 }
 
 const [command, file, ...rest] = process.argv.slice(2);
 if (!command || command === "--help" || command === "-h") usage(0);
-if (!file || !["validate", "evaluate"].includes(command)) usage(2);
+if (!file || !["validate", "evaluate", "verify"].includes(command)) usage(2);
+if (command === "verify") await verify(file, rest);
 
 const engine = await loadEngine();
 const source = readFileSync(file, "utf8");
@@ -119,3 +125,30 @@ const decision = engine.evaluate({
 });
 console.log(JSON.stringify(decision, null, 2));
 process.exit(decision.action === "deny" && !decision.shadow ? 1 : 0);
+
+async function verify(exportFile, args) {
+  const { values } = parseArgs({ args, options: { jwks: { type: "string" } } });
+  if (!values.jwks) usage(2);
+  const jwks = /^https?:\/\//.test(values.jwks)
+    ? await (await fetch(values.jwks)).json()
+    : JSON.parse(readFileSync(values.jwks, "utf8"));
+  const { verifyExport } = await loadEngine(
+    'export { verifyExport } from "./src/receipts/verify-export.ts";',
+  );
+  const report = await verifyExport(readFileSync(exportFile, "utf8").split("\n"), jwks);
+  for (const c of report.chains) {
+    const from = c.anchoredAtGenesis ? "genesis" : `seq ${c.firstSeq} (prev hash taken on trust)`;
+    console.log(`chain ${c.chain}: ${c.rows} receipts, ${from} .. seq ${c.lastSeq}`);
+  }
+  if (report.ok) {
+    console.log(`${exportFile}: ${report.rows} receipts, every signature and link verified`);
+    process.exit(0);
+  }
+  for (const p of report.problems.slice(0, 20))
+    console.error(`${exportFile}:${p.line} ${p.id ?? "?"}: ${p.problem}`);
+  const b = report.firstBad;
+  console.error(
+    `FAILED: first bad row is line ${b.line} (${b.id ?? "unreadable"}): ${b.problem}; ${report.problems.length} problem(s)`,
+  );
+  process.exit(1);
+}
