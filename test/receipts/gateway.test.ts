@@ -49,8 +49,9 @@ describe("receipt ids on the MCP path", () => {
     // seedOrg writes D1 directly (no createOrg): the key is made as on first flush, here up front.
     await ensureSigningKey(env, org.orgId, Date.now());
     const admin = (await createKey(env, org.orgId, { scope: "admin", name: "auditor" }, Date.now())).secret;
-    const client = withPayer(await connectMcp(org.url(org.agentKeys.main!)));
-    clients.push(client);
+    const raw = await connectMcp(org.url(org.agentKeys.main!));
+    clients.push(raw);
+    const client = withPayer(raw);
 
     const free = await client.callTool({ name: "echo", arguments: { text: "hi" } });
     const freeReceipt = free._meta?.["tollgate/receipt"];
