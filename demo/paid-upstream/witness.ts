@@ -13,6 +13,9 @@ export type WitnessRequest = {
   metaKeys: string[];
   /** Request headers that carry a payment credential (lowercased names), for the HTTP paid routes. */
   paymentHeaders: string[];
+  /** W3C trace context headers as received (null when absent). */
+  traceparent: string | null;
+  tracestate: string | null;
 };
 export type WitnessRun = { tool: string; args: unknown };
 export type WitnessSettlement = {
@@ -66,6 +69,8 @@ export async function witnessed<T>(request: Request, fn: () => Promise<T>): Prom
     hasId: "id" in msg,
     metaKeys: Object.keys(params._meta ?? {}),
     paymentHeaders: PAYMENT_HEADERS.filter((name) => paymentHeader(request.headers, name)),
+    traceparent: request.headers.get("traceparent"),
+    tracestate: request.headers.get("tracestate"),
   });
   return current.run({ host: url.host, path: url.pathname }, fn);
 }

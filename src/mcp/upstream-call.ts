@@ -2,6 +2,7 @@
 // whether the request (and any credential in it) may have reached the tool.
 
 import { type JsonRpcId, type JsonRpcResponse, RPC, rpcError } from "../protocol/jsonrpc";
+import { traceFromBody } from "../trace/context";
 import { forward, readReply } from "../upstream/forward";
 import type { CallTarget } from "./call-target";
 import { forwardOptions, type GatewayCtx } from "./context";
@@ -23,7 +24,7 @@ export type Answered = { ok: true; message: JsonRpcResponse } | { ok: false; fai
  * credential is on its way and only the answer says whether money moved).
  */
 export async function send(g: GatewayCtx, target: CallTarget, detach = false): Promise<Sent> {
-  const opts = forwardOptions(g, target.upstream.id);
+  const opts = { ...forwardOptions(g, target.upstream.id), trace: traceFromBody(target.upstreamBody) };
   const sent = await forward(
     target.upstream,
     target.upstreamBody,
