@@ -27,7 +27,13 @@ export type WitnessSettlement = {
   amount: string | null;
   reference: string;
 };
-export type Witness = { requests: WitnessRequest[]; runs: WitnessRun[]; settlements: WitnessSettlement[] };
+export type Witness = {
+  requests: WitnessRequest[];
+  runs: WitnessRun[];
+  settlements: WitnessSettlement[];
+  /** OTLP/HTTP JSON export bodies posted to /v1/traces (a fake collector for trace tests). */
+  traces?: unknown[];
+};
 
 const byHost = new Map<string, Witness>();
 const current = new AsyncLocalStorage<{ host: string; path: string }>();
@@ -84,6 +90,14 @@ export function recordSettlement(s: WitnessSettlement): void {
   const at = current.getStore();
   // The plain HTTP routes share the MPP method with the MCP tools: the path says which one was paid.
   if (at) witnessOf(at.host).settlements.push(at.path.startsWith("/http/") ? { ...s, path: at.path } : s);
+}
+
+/** POST /v1/traces: keeps the OTLP JSON body for this host's witness. */
+export async function collectTraces(request: Request): Promise<Response> {
+  const body: unknown = await request.json().catch(() => null);
+  const w = witnessOf(new URL(request.url).host);
+  w.traces = [...(w.traces ?? []), body];
+  return Response.json({});
 }
 
 export function serveWitness(request: Request): Response {

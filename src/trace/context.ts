@@ -3,7 +3,14 @@
 // gateway's own span as the parent, so the upstream's spans join the agent's trace.
 import { hex } from "../auth/encoding";
 
-export type TraceContext = { traceId: string; spanId: string; flags: string; state: string | null };
+export type TraceContext = {
+  traceId: string;
+  spanId: string;
+  /** The caller's span (the agent's), this span's parent. */
+  parentId: string | null;
+  flags: string;
+  state: string | null;
+};
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const ZERO_TRACE = "0".repeat(32);
@@ -29,6 +36,7 @@ export function childOf(traceparent: unknown, tracestate: unknown): TraceContext
   return {
     traceId: parent.traceId,
     spanId: hex(crypto.getRandomValues(new Uint8Array(8))),
+    parentId: parent.parentId,
     flags: parent.flags,
     state,
   };
@@ -51,4 +59,16 @@ export function traceFromBody(body: string | null): TraceContext | null {
   } catch {
     return null;
   }
+}
+
+/** A new trace with the gateway as its root (an exporter is configured but the agent sent none). */
+export function rootTrace(): TraceContext {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return {
+    traceId: hex(bytes.subarray(0, 16)),
+    spanId: hex(bytes.subarray(16)),
+    parentId: null,
+    flags: "01",
+    state: null,
+  };
 }
