@@ -2,7 +2,8 @@
 // `npm run lint` runs this; a forbidden import fails CI.
 const ROUTES = "^src/(admin|dashboard|mcp)/";
 const SERVICES = "^src/services/";
-const INFRA = "^src/(ledger|db|events|auth|upstream|net|wallets)/|^src/(env|errors|ttl-cache)\\.ts$";
+const INFRA =
+  "^src/(ledger|db|events|auth|upstream|net|wallets|receipts|trace)/|^src/(env|errors|ttl-cache)\\.ts$";
 const CORE = "^src/(payments|money|policy|protocol)/";
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -5,6 +5,8 @@
 //   npx tollgate evaluate policy.yaml --tool generate_image --price 6.00 --currency PATHUSD [--decimals 6]
 //        [--args '{"prompt":"x"}'] [--vendor 0xabc] [--mandate mandate.json] [--agent a1] [--at 2026-11-23T10:00:00Z]
 //   npx tollgate connect https://tollgate.example.com/mcp   (stdio bridge; bin/connect.mjs)
+//   npx tollgate verify export.jsonl --jwks https://gw.example/.well-known/jwks/<org>.json|jwks.json
+//        (every receipt's signature and the hash chain, offline; exit 1 naming the first bad row)
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
@@ -14,12 +16,14 @@ import { build } from "esbuild";
 
 const root = new URL("..", import.meta.url).pathname;
 
-async function loadEngine() {
+async function loadEngine(
+  entry = 'export * from "./src/policy/index.ts"; export * from "./src/money/index.ts";',
+) {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-cli-"));
   const outfile = join(dir, "engine.mjs");
   await build({
     stdin: {
-      contents: 'export * from "./src/policy/index.ts"; export * from "./src/money/index.ts";',
+      contents: entry,
       resolveDir: root,
       loader: "ts",
     },
@@ -46,7 +50,8 @@ function usage(code) {
                     browser the first time, or TOLLGATE_KEY as a Bearer key)
   tollgate validate <policy.yaml|policy.json>
   tollgate evaluate <policy> --tool <name> [--args JSON] [--price 5.00 --currency USD [--decimals N]]
-                    [--vendor V] [--category C] [--mandate mandate.json] [--agent ID] [--at ISO-time]`);
+                    [--vendor V] [--category C] [--mandate mandate.json] [--agent ID] [--at ISO-time]
+  tollgate verify <export.jsonl> --jwks <URL|file>`);
   process.exit(code);
 }
 
@@ -60,6 +65,9 @@ if (command === "connect") {
     console.error(`tollgate: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
+} else if (command === "verify") {
+  if (!file) usage(2);
+  await verify(file, rest);
 } else {
   await policyCommand();
 }
@@ -135,4 +143,31 @@ async function policyCommand() {
   });
   console.log(JSON.stringify(decision, null, 2));
   process.exit(decision.action === "deny" && !decision.shadow ? 1 : 0);
+}
+
+async function verify(exportFile, args) {
+  const { values } = parseArgs({ args, options: { jwks: { type: "string" } } });
+  if (!values.jwks) usage(2);
+  const jwks = /^https?:\/\//.test(values.jwks)
+    ? await (await fetch(values.jwks)).json()
+    : JSON.parse(readFileSync(values.jwks, "utf8"));
+  const { verifyExport } = await loadEngine(
+    'export { verifyExport } from "./src/receipts/verify-export.ts";',
+  );
+  const report = await verifyExport(readFileSync(exportFile, "utf8").split("\n"), jwks);
+  for (const c of report.chains) {
+    const from = c.anchoredAtGenesis ? "genesis" : `seq ${c.firstSeq} (prev hash taken on trust)`;
+    console.log(`chain ${c.chain}: ${c.rows} receipts, ${from} .. seq ${c.lastSeq}`);
+  }
+  if (report.ok) {
+    console.log(`${exportFile}: ${report.rows} receipts, every signature and link verified`);
+    process.exit(0);
+  }
+  for (const p of report.problems.slice(0, 20))
+    console.error(`${exportFile}:${p.line} ${p.id ?? "?"}: ${p.problem}`);
+  const b = report.firstBad;
+  console.error(
+    `FAILED: first bad row is line ${b.line} (${b.id ?? "unreadable"}): ${b.problem}; ${report.problems.length} problem(s)`,
+  );
+  process.exit(1);
 }

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
-import { adminRoutes } from "./admin/routes";
+import { adminRoutes, wellKnownRoutes } from "./admin/routes";
 import { dashboardRoutes } from "./dashboard/routes";
 import type { AppEnv } from "./env";
 import { AppError, codeForStatus, codeToStatus, errorBody } from "./errors";
@@ -23,6 +23,8 @@ export function createApp() {
   app.use("/api/*", secure);
 
   app.get("/healthz", (c) => c.json({ ok: true }));
+  // Receipt verification keys (public; docs/decisions/0033-receipts.md).
+  app.route("/.well-known", wellKnownRoutes());
   // The MCP gateway last: its "/:key/mcp" pattern must not shadow /api or /dashboard.
   app.route("/dashboard", dashboardRoutes());
   app.route("/api/v1", adminRoutes());

@@ -42,6 +42,8 @@ export const ConfigSchema = z.object({
   ALLOWED_HOSTS: csv,
   /** Further browser origins allowed on /mcp, compared as full origins (comma-separated). */
   ALLOWED_ORIGINS: csv,
+  /** OTLP/HTTP collector base URL (e.g. https://otel.example:4318): spans are exported when set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

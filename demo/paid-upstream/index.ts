@@ -7,7 +7,7 @@ import { HTTP_HELP, httpRoute } from "./http";
 import { createPayments } from "./payments";
 import { serveRpc } from "./rpc";
 import { type CallOutcome, createServer } from "./tools";
-import { serveWitness, witnessed } from "./witness";
+import { collectTraces, serveWitness, witnessed } from "./witness";
 import { x402Tools, x402UptoTools, x402V1Tools } from "./x402";
 
 export type DemoEnv = { MPP_SECRET_KEY?: string };
@@ -28,6 +28,7 @@ Plain HTTP paid API (no MCP), for tollgate_fetch:
 ${HTTP_HELP}
 GET /_witness    what this host's endpoints received, ran and settled (for tests)
 GET /oauth/client.json  an OAuth Client ID Metadata Document for this URL (loopback redirect; for tests)
+POST /v1/traces  a fake OTLP/HTTP collector (bodies shown in /_witness as traces)
 
 Fixtures: /elicit/mcp (-32042 URL elicitation), /garbage/mcp, /slow/mcp?delay=ms, /error500/mcp,
 /big/mcp?bytes=N[&sse=1&events=K] (a huge answer), /multiline/mcp (pretty-printed JSON over SSE),
@@ -87,6 +88,7 @@ export default {
     if (pathname === "/" && request.method === "GET") return new Response(HOME);
     if (pathname === "/_witness" && request.method === "GET") return serveWitness(request);
     if (pathname === "/oauth/client.json" && request.method === "GET") return clientMetadata(request);
+    if (pathname === "/v1/traces" && request.method === "POST") return collectTraces(request);
     const http = httpRoute(pathname, env.MPP_SECRET_KEY);
     if (http) return witnessed(request, () => http(request));
     const routes: Record<string, (req: Request) => Promise<Response> | Response> = {

@@ -15,6 +15,9 @@ export type WitnessRequest = {
   paymentHeaders: string[];
   /** Every request header value, joined: a test looks for a client's token the gateway must not forward. */
   headerValues: string;
+  /** W3C trace context headers as received (null when absent). */
+  traceparent: string | null;
+  tracestate: string | null;
 };
 export type WitnessRun = { tool: string; args: unknown };
 export type WitnessSettlement = {
@@ -26,7 +29,13 @@ export type WitnessSettlement = {
   amount: string | null;
   reference: string;
 };
-export type Witness = { requests: WitnessRequest[]; runs: WitnessRun[]; settlements: WitnessSettlement[] };
+export type Witness = {
+  requests: WitnessRequest[];
+  runs: WitnessRun[];
+  settlements: WitnessSettlement[];
+  /** OTLP/HTTP JSON export bodies posted to /v1/traces (a fake collector for trace tests). */
+  traces?: unknown[];
+};
 
 const byHost = new Map<string, Witness>();
 const current = new AsyncLocalStorage<{ host: string; path: string }>();
@@ -69,6 +78,8 @@ export async function witnessed<T>(request: Request, fn: () => Promise<T>): Prom
     metaKeys: Object.keys(params._meta ?? {}),
     paymentHeaders: PAYMENT_HEADERS.filter((name) => paymentHeader(request.headers, name)),
     headerValues: [...request.headers].map(([k, v]) => `${k}: ${v}`).join("\n"),
+    traceparent: request.headers.get("traceparent"),
+    tracestate: request.headers.get("tracestate"),
   });
   return current.run({ host: url.host, path: url.pathname }, fn);
 }
@@ -82,6 +93,14 @@ export function recordSettlement(s: WitnessSettlement): void {
   const at = current.getStore();
   // The plain HTTP routes share the MPP method with the MCP tools: the path says which one was paid.
   if (at) witnessOf(at.host).settlements.push(at.path.startsWith("/http/") ? { ...s, path: at.path } : s);
+}
+
+/** POST /v1/traces: keeps the OTLP JSON body for this host's witness. */
+export async function collectTraces(request: Request): Promise<Response> {
+  const body: unknown = await request.json().catch(() => null);
+  const w = witnessOf(new URL(request.url).host);
+  w.traces = [...(w.traces ?? []), body];
+  return Response.json({});
 }
 
 export function serveWitness(request: Request): Response {

@@ -6,6 +6,7 @@ import { type AdminEnv, limitBody } from "./middleware";
 import { serveDocument } from "./openapi";
 import { activityRoutes } from "./routes/activity";
 import { agentRoutes } from "./routes/agents";
+import { auditRoutes } from "./routes/audit";
 import { oauthClientRoutes } from "./routes/oauth";
 import { deploymentOrgRoutes, orgRoutes } from "./routes/orgs";
 import { policyRoutes } from "./routes/policies";
@@ -22,7 +23,10 @@ const ORG_RESOURCES = [
   walletRoutes,
   activityRoutes,
   oauthClientRoutes,
+  auditRoutes,
 ];
+
+export { wellKnownRoutes } from "./well-known";
 
 export function adminRoutes() {
   const root = adminApp();

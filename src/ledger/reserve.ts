@@ -4,6 +4,7 @@
 import type { z } from "zod";
 import { canonicalJson, sha256HexSync } from "./canonical";
 import { bindOffers } from "./claim";
+import { chainReceipt, type ReceiptBalance } from "./receipts";
 import type { Balance, DeniedScope, ReserveResult } from "./results";
 import { type Bucket, type Delta, type Instance, instanceFor, type LedgerStore } from "./store";
 import type { ParsedBalanceLine, ParsedScopeLine, ReserveInput } from "./types";
@@ -30,6 +31,11 @@ export function balancesOp(store: LedgerStore, lines: ParsedBalanceLine[], now: 
     const inst = instanceFor(line, now);
     return balanceOf(line, inst, store.bucket(line.key, inst.instance));
   });
+}
+
+function receiptBalance(b: Balance, inst: Instance): ReceiptBalance {
+  const { key, window, unit, limit, committed, reserved, remaining } = b;
+  return { key, window, instance: inst.instance, unit, limit, committed, reserved, remaining };
 }
 
 function deniedScope(line: ParsedScopeLine, inst: Instance, b: Bucket): DeniedScope {
@@ -78,12 +84,15 @@ export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
       audit,
     );
     store.journal("deny", tx.id, now, [], { key: line.key, instance: insts[refusing]!.instance });
-    return {
-      ok: false,
-      reason: "budget_exceeded",
-      scope,
-      balances: lines.map((l, i) => balanceOf(l, insts[i]!, buckets[i]!)),
-    };
+    const balances = lines.map((l, i) => balanceOf(l, insts[i]!, buckets[i]!));
+    chainReceipt(
+      store,
+      tx.id,
+      now,
+      null,
+      balances.map((b, i) => receiptBalance(b, insts[i]!)),
+    );
+    return { ok: false, reason: "budget_exceeded", scope, balances };
   }
 
   const expiresAt = now + input.ttlMs;

@@ -126,6 +126,21 @@ const MIGRATIONS: string[] = [
    ALTER TABLE journal_v5 RENAME TO journal;
    CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
    CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;`,
+  // 6: the receipt chain (receipts.ts): one body per final decision, hash-linked in decision order;
+  // `signed` once its JWS reached D1 (receipt-flush.ts).
+  `CREATE TABLE receipts (
+     seq INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     tx_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     body TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     prev_hash TEXT,
+     signed INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX receipts_tx ON receipts (tx_id);
+   CREATE INDEX receipts_unsigned ON receipts (seq) WHERE signed = 0;`,
 ];
 
 export const LEDGER_SCHEMA_VERSION = MIGRATIONS.length;

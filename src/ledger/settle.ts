@@ -3,6 +3,7 @@
 
 import type { z } from "zod";
 import { LedgerInputError } from "./errors";
+import { chainReceipt } from "./receipts";
 import type { CommitLine, CommitResult, ExtendResult, ReleaseResult } from "./results";
 import type { Delta, LedgerStore, LineRow } from "./store";
 import type { CommitInput, PaidAmount } from "./types";
@@ -48,6 +49,7 @@ function close(
     id,
   );
   store.setTxStatus(id, now, status);
+  chainReceipt(store, id, now, "reserved");
 }
 
 /**
@@ -167,6 +169,7 @@ export function commitOp(store: LedgerStore, input: Commit): CommitResult {
     receiptRef: input.receiptRef ?? null,
     unconfirmed: input.unconfirmed ?? false,
   });
+  chainReceipt(store, id, now, "reserved");
   return result;
 }
 

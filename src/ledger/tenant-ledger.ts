@@ -5,6 +5,7 @@ import { attachOffersOp, claimOp } from "./claim";
 import { CommitGroup } from "./commit-group";
 import { parseInput } from "./errors";
 import { flushOutbox } from "./outbox";
+import { flushReceipts, unsignedCount } from "./receipt-flush";
 import { balancesOp, reserveFingerprint, reserveOnce } from "./reserve";
 import type {
   AttachOffersResult,
@@ -55,6 +56,8 @@ export class TenantLedger extends DurableObject<Env> {
   /** Mirror of the armed alarm, so the hot path only calls setAlarm when it must move earlier. */
   private alarmAt: number | null = null;
   private flushing: Promise<number> | null = null;
+  /** False once signing was found unavailable here (no WALLET_KEK): unsigned receipts then wait unarmed. */
+  private canSign = true;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -226,13 +229,21 @@ export class TenantLedger extends DurableObject<Env> {
 
   private async flushSerial(): Promise<number> {
     while (this.flushing) await this.flushing.catch(() => 0);
-    const run = flushOutbox(this.store, this.env.DB);
+    const run = this.flushAll();
     this.flushing = run;
     try {
       return await run;
     } finally {
       if (this.flushing === run) this.flushing = null;
     }
+  }
+
+  /** The tx outbox, then the receipts (signed off the hot path, in chain order). */
+  private async flushAll(): Promise<number> {
+    const txs = await flushOutbox(this.store, this.env.DB);
+    const receipts = await flushReceipts(this.store, this.env);
+    this.canSign = receipts !== null;
+    return txs;
   }
 
   /** Run one decision atomically (own nested transactionSync, shared commit); `dirty`: re-arm after. */
@@ -266,7 +277,8 @@ export class TenantLedger extends DurableObject<Env> {
       )
       .one();
     const delay = Math.min(MAX_RETRY_DELAY_MS, OUTBOX_DELAY_MS * 2 ** Math.min(row.a ?? 0, 6));
-    await this.arm(row.n > 0, delay);
+    const receipts = this.canSign ? unsignedCount(this.store) : 0;
+    await this.arm(row.n > 0 || receipts > 0, delay);
     return row.n;
   }
 }

@@ -1,6 +1,7 @@
 // Budget-free decisions (policy denials, free calls, pending approvals) and later facts attached to
 // any tx. Both go through the txs table and the outbox like reservation-backed rows.
 import { canonicalJson } from "./canonical";
+import { chainReceipt } from "./receipts";
 import type { RecordResult, UpdateTxResult } from "./results";
 import type { LedgerStore } from "./store";
 import type { TxPatch, TxRecord } from "./types";
@@ -14,6 +15,7 @@ export function recordOp(store: LedgerStore, tx: TxRecord, now: number): RecordR
   if (store.reservation(tx.id)) return { ok: false, reason: "idempotency_conflict" };
   store.insertTx(tx, now, null);
   store.journal("record", tx.id, now, [], { status: tx.status });
+  chainReceipt(store, tx.id, now, null);
   return { ok: true, id: tx.id };
 }
 
@@ -27,5 +29,6 @@ export function updateTxOp(store: LedgerStore, id: string, patch: TxPatch, now: 
   const record = store.txRecord(prev);
   store.replaceTx({ ...record, ...patch, id: record.id, orgId: record.orgId }, now);
   store.journal("update", id, now, [], Object.keys(patch).sort());
+  chainReceipt(store, id, now, prev.status);
   return { ok: true, id };
 }

@@ -78,6 +78,12 @@ export const TxRecord = z.strictObject({
   approvalId: z.string().max(255).nullable(),
   /** The org wallet Tollgate paid with (tollgate-pays mode); absent when the agent paid. */
   walletId: Id.nullable().optional(),
+  /** sha256 hex of the call's canonical arguments, carried into its receipt. */
+  argsHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable()
+    .optional(),
 });
 export type TxRecord = z.infer<typeof TxRecord>;
 export type TxStatus = TxRecord["status"];

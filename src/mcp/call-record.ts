@@ -48,6 +48,7 @@ export function txRecord(
     rules: decision?.rules ?? [],
     challengeId: null,
     approvalId: call.approval?.id ?? null,
+    argsHash: call.argsHash || null,
     ...fields,
   };
 }

@@ -1,6 +1,7 @@
 // The denial contract: every refusal by Tollgate (policy, budget, rate limit, approval, challenge
 // checks, fail-closed faults) is a JSON-RPC error with code -32010 (ledger outage: -32011) whose
 // `data.tollgate` has the same machine-readable shape. Tool failures never use these codes.
+import { receiptIdFor } from "../ledger/receipts";
 import { formatAmount } from "../money";
 import { type JsonRpcId, RPC, rpcError } from "../protocol/jsonrpc";
 
@@ -66,6 +67,11 @@ export function priceText(p: Price): string {
   return `${formatAmount(BigInt(p.amount), p.decimals)} ${p.currency}`;
 }
 
+function receiptIdOf(d: Denial): string | null {
+  if (d.reason === "approval_required" || d.reason === "ledger_unavailable") return null;
+  return receiptIdFor(d.transactionId);
+}
+
 export function denialError(id: JsonRpcId, d: Denial) {
   const code = d.reason === "ledger_unavailable" ? RPC.LEDGER_UNAVAILABLE : RPC.SPEND_DENIED;
   const hint =
@@ -97,6 +103,9 @@ export function denialError(id: JsonRpcId, d: Denial) {
       retryAfter: d.retryAfter ? new Date(d.retryAfter).toISOString() : null,
       hint,
       transactionId: d.transactionId,
+      // The signed receipt the ledger chains for this denial (none for a pending approval or an
+      // unreachable ledger); fetch it with the transaction from the admin API.
+      receiptId: receiptIdOf(d),
     },
   };
   const label = d.reason === "approval_required" ? "Approval required" : "Denied";

@@ -12,6 +12,7 @@ import type { GatewayCtx } from "./context";
 import type { Denial } from "./denial";
 import { paidRetry } from "./paid-retry";
 import { priced } from "./priced";
+import { withReceipt } from "./receipt-meta";
 import { refuse } from "./refuse";
 import { answer, jsonResponse } from "./respond";
 import { tollgatePays } from "./tollgate-pays";
@@ -66,7 +67,7 @@ export async function meteredCall(
       if (!payment) {
         const failed = failedAnswer(reply.message);
         await settleHold(failed ? "failed" : "success", failed ? "tool_error" : null);
-        return reply.message;
+        return cleared ? withReceipt(reply.message, target.call.txId) : reply.message;
       }
       // The attempt counts against rate limits; a configured estimate is replaced by the real price.
       await settleHold("priced");

@@ -3,6 +3,7 @@
 // offer's terms, or it never reaches the upstream. Once claimed, the hold outlives a slow settlement,
 // the forward runs detached from the client (a disconnect cannot lose the settlement), and the
 // upstream's answer settles the reservation by what it proves.
+
 import { type Credential, classifyPaidResponse, detectPaymentRequired } from "../payments";
 import type { JsonRpcId, JsonRpcResponse } from "../protocol/jsonrpc";
 import type { CallTarget } from "./call-target";
@@ -17,6 +18,7 @@ import {
   walletRefused,
 } from "./paid-settle";
 import { priced } from "./priced";
+import { withReceipt } from "./receipt-meta";
 import { detached, Relay } from "./relay";
 import { answer, type Emit } from "./respond";
 import { type Answered, read, send, upstreamError } from "./upstream-call";
@@ -103,8 +105,10 @@ async function settleByAnswer(
 ): Promise<unknown> {
   const { call } = target;
   const settled = await settleOutcome(g, call, hold, classifyPaidResponse(message));
-  if (settled.kind !== "refused")
-    return mode.payer ? withPayment(message, paymentEntry(hold, settled)) : message;
+  if (settled.kind !== "refused") {
+    const paid = mode.payer ? withPayment(message, paymentEntry(hold, settled)) : message;
+    return withReceipt(paid, hold.reservationId);
+  }
   if (mode.payer) return denialError(id, walletRefused(call));
   // A refusal with fresh challenges is a new price to budget, like the first one.
   const fresh = detectPaymentRequired(message);

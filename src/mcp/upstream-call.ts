@@ -1,12 +1,16 @@
 // One request to the upstream that serves a metered call, and what its failure means for money:
 // whether the request (and any credential in it) may have reached the tool.
 
+import { config } from "../env";
 import { type JsonRpcId, type JsonRpcResponse, RPC, rpcError } from "../protocol/jsonrpc";
+import { rootTrace, traceFromBody } from "../trace/context";
+import { exportSpans } from "../trace/otlp";
 import { forward, readReply } from "../upstream/forward";
 import type { CallTarget } from "./call-target";
 import { forwardOptions, type GatewayCtx } from "./context";
 import type { Emit } from "./respond";
 import { relayFrom } from "./server-requests";
+import { forwardSpan } from "./trace-spans";
 
 export type UpstreamFailure = {
   /** False only when nothing left the gateway (a refused URL) or the upstream refused at HTTP 4xx. */
@@ -23,12 +27,16 @@ export type Answered = { ok: true; message: JsonRpcResponse } | { ok: false; fai
  * credential is on its way and only the answer says whether money moved).
  */
 export async function send(g: GatewayCtx, target: CallTarget, detach = false): Promise<Sent> {
-  const opts = forwardOptions(g, target.upstream.id);
+  const endpoint = config(g.env).OTEL_EXPORTER_OTLP_ENDPOINT;
+  const trace = traceFromBody(target.upstreamBody) ?? (endpoint ? rootTrace() : null);
+  const opts = { ...forwardOptions(g, target.upstream.id), trace };
+  const startMs = Date.now();
   const sent = await forward(
     target.upstream,
     target.upstreamBody,
     detach ? { ...opts, signal: undefined } : opts,
   );
+  if (endpoint && trace) g.exec.waitUntil(exportSpans(endpoint, [forwardSpan(target, trace, startMs, sent)]));
   if (!sent.ok)
     return {
       ok: false,

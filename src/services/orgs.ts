@@ -4,6 +4,7 @@ import { db, newId } from "../db/client";
 import type { OrgRow } from "../db/queries/tenant";
 import { orgs } from "../db/schema";
 import { checkRate, normalizeCurrency } from "../money";
+import { ensureSigningKey } from "../receipts/signing-keys";
 import { createKey } from "./keys";
 import type { CreatedKeyView, CreateOrgBody, OrgView, UpdateOrgBody } from "./schemas/orgs";
 import { orgSettings } from "./stored";
@@ -37,6 +38,8 @@ export async function createOrg(
     .values({ id, name: input.name, timeZone: input.timeZone, settings: {}, createdAt: now })
     .run();
   const key = await createKey(env, id, { scope: "admin", name: "first admin key" }, now);
+  // Its receipt signing key (without WALLET_KEK none; receipts then wait unsigned in the ledger).
+  await ensureSigningKey(env, id, now);
   return { org: orgView(await requireOrg(env, id)), key };
 }
 

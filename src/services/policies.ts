@@ -31,7 +31,7 @@ export function policyView(row: PolicyRow): PolicyView {
   return { ...policySummary(row), source: row.source, compiled: row.parsed };
 }
 
-function compileOrThrow(source: string, format: "yaml" | "json" | undefined): CompiledPolicy {
+export function compileOrThrow(source: string, format: "yaml" | "json" | undefined): CompiledPolicy {
   const result = compilePolicy(source, format ? { format } : {});
   // details keep the engine's { line, column, path, message } so editors can underline the spot.
   if (!result.ok)

@@ -5,11 +5,13 @@ import { transactions } from "../db/schema";
 import { moneyViewOrNull } from "./money";
 import { requireOwned } from "./owned";
 import { afterCursor, pageOf, pageOrder } from "./pages";
+import { receiptsByTx } from "./receipts";
 import type { TransactionsQuery, TransactionView } from "./schemas/activity";
+import type { ReceiptView } from "./schemas/receipts";
 
 type TxRow = typeof transactions.$inferSelect;
 
-export function transactionView(row: TxRow): TransactionView {
+export function transactionView(row: TxRow, receipts: ReceiptView[] = []): TransactionView {
   return {
     id: row.id,
     agentId: row.agentId,
@@ -33,6 +35,7 @@ export function transactionView(row: TxRow): TransactionView {
     walletId: row.walletId,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    receipts,
   };
 }
 
@@ -56,11 +59,17 @@ export async function listTransactions(
     .limit(q.limit + 1)
     .all();
   const page = pageOf(rows, q.limit);
-  return { data: page.rows.map(transactionView), nextCursor: page.nextCursor };
+  const receipts = await receiptsByTx(
+    env,
+    orgId,
+    page.rows.map((r) => r.id),
+  );
+  return { data: page.rows.map((r) => transactionView(r, receipts.get(r.id))), nextCursor: page.nextCursor };
 }
 
 export async function getTransaction(env: Env, orgId: string, id: string): Promise<TransactionView> {
-  return transactionView(await requireOwned(env, transactions, orgId, id, "Transaction"));
+  const row = await requireOwned(env, transactions, orgId, id, "Transaction");
+  return transactionView(row, (await receiptsByTx(env, orgId, [id])).get(id));
 }
 
 /** Committed spend of one agent in one unit on one day (`day` indexes the `starts` given). */

@@ -1,10 +1,12 @@
 // Forwarding one JSON-RPC message to one upstream MCP server, and reading its reply (JSON or SSE).
 // The client's key or token is never forwarded; the upstream's own credentials are added here.
+
 import { checkOutboundUrl } from "../net/private-address";
 import { readBodyText } from "../net/read-limited";
 import type { JsonRpcId, JsonRpcResponse } from "../protocol/jsonrpc";
 import { JsonRpcResponse as ResponseSchema } from "../protocol/jsonrpc";
 import { readSse, type SseEvent, SseEventTooLarge } from "../protocol/sse";
+import { type TraceContext, traceparentOf } from "../trace/context";
 
 /** The largest single upstream message (a JSON body, or one SSE event) the gateway reads. */
 export const MAX_UPSTREAM_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -36,6 +38,8 @@ export type ForwardOptions = {
   allowPrivate: boolean;
   signal?: AbortSignal | undefined;
   method?: "POST" | "GET" | "DELETE";
+  /** W3C trace context to pass on (trace/context.ts): the gateway's span as the upstream's parent. */
+  trace?: TraceContext | null;
 };
 
 export type ForwardResult =
@@ -56,6 +60,10 @@ export async function forward(
   if (opts.sessionId) headers.set("mcp-session-id", opts.sessionId);
   if (opts.protocolVersion) headers.set("mcp-protocol-version", opts.protocolVersion);
   if (opts.lastEventId) headers.set("last-event-id", opts.lastEventId);
+  if (opts.trace) {
+    headers.set("traceparent", traceparentOf(opts.trace));
+    if (opts.trace.state) headers.set("tracestate", opts.trace.state);
+  }
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   try {

@@ -82,6 +82,7 @@ it("escapes CSV cells and defuses formulas", () => {
       walletId: null,
       createdAt: 0,
       updatedAt: 0,
+      receipts: [],
     },
   ]);
   const row = csv.split("\r\n")[1]!;

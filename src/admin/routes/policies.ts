@@ -7,6 +7,7 @@ import {
   getPolicy,
   listPolicies,
 } from "../../services/policies";
+import { replayPolicy } from "../../services/replay";
 import { listOf } from "../../services/schemas/common";
 import {
   CreatedPolicyView,
@@ -16,6 +17,7 @@ import {
   PolicySummaryView,
   PolicyView,
 } from "../../services/schemas/policies";
+import { ReplayBody, ReplayView } from "../../services/schemas/replay";
 import { type AdminApp, adminRoute, body, created, ok } from "../define";
 
 const PolicyParams = z.object({ policyId: z.string() });
@@ -73,7 +75,19 @@ const activate = adminRoute({
   errors: [404],
 });
 
+const replay = adminRoute({
+  method: "post",
+  path: "/policies/replay",
+  tag: "policies",
+  access: "org",
+  summary:
+    "What would this policy have decided? A draft against the recorded calls of a period (at most 31 days), with their prices and rebuilt counters",
+  request: { body: body(ReplayBody) },
+  responses: ok(ReplayView),
+});
+
 export function policyRoutes(app: AdminApp): void {
+  app.openapi(replay, async (c) => c.json(await replayPolicy(c.env, c.var.orgId, c.req.valid("json")), 200));
   app.openapi(postPolicy, async (c) =>
     c.json(await createPolicy(c.env, c.var.orgId, c.req.valid("json"), c.var.now), 201),
   );

@@ -13,10 +13,12 @@ import {
   getPolicy,
   listPolicies,
 } from "../../services/policies";
+import { replayPolicy } from "../../services/replay";
 import { act, type Form, field, form, rawField, userFacing } from "../actions";
 import { type DashContext, type DashEnv, setFlash, view } from "../context";
 import { type EditorState, PoliciesPage, PolicyPage } from "../views/policies";
 import type { CompileError, DryRun } from "../views/policy-parts";
+import { REPLAY_DAYS } from "../views/replay";
 
 type App = Hono<DashEnv>;
 /** Agents offered by the dry run: the org's first page of them. */
@@ -25,7 +27,8 @@ const AGENT_CHOICES = 200;
 const TEMPLATE =
   'version: "1"\ndescription: "My policy"\ndefault: allow\ntools:\n  "*":\n    rules:\n      - name: "daily budget"\n        spend:\n          daily: 50.00\n';
 
-const DRY_FIELDS = ["dryTool", "dryAgent", "dryAmount", "dryCurrency", "dryArgs"] as const;
+const DRY_FIELDS = ["dryTool", "dryAgent", "dryAmount", "dryCurrency", "dryArgs", "replayDays"] as const;
+const DAY_MS = 86_400_000;
 
 async function editorPage(c: DashContext, s: EditorState, status: 200 | 422 = 200) {
   const orgId = c.get("session").orgId;
@@ -61,6 +64,14 @@ function dryCall(f: Record<string, string>) {
     ...(f.dryAgent ? { agentId: f.dryAgent } : {}),
     ...(price ? { price } : {}),
   };
+}
+
+/** The editor's text replayed over the last 1, 7 or 30 days; only the calls that flip are listed. */
+function replayOf(c: DashContext, source: string, dry: Record<string, string>) {
+  const days = (REPLAY_DAYS as readonly string[]).includes(dry.replayDays ?? "") ? Number(dry.replayDays) : 7;
+  const to = Date.now();
+  const body = { source, from: to - days * DAY_MS, to, onlyChanged: true, offset: 0, limit: 100 };
+  return replayPolicy(c.env, c.get("session").orgId, body);
 }
 
 /** Saves a version and redirects to it; warnings make the flash an error so they are read. */
@@ -109,6 +120,8 @@ function editorRoutes(app: App) {
     for (const k of DRY_FIELDS) dry[k] = field(f, k);
     const state: EditorState = { source, errors: [], dry, dryRun: null, message: null };
     try {
+      if (field(f, "action") === "replay")
+        return await editorPage(c, { ...state, replay: await replayOf(c, source, dry) });
       if (field(f, "action") !== "dryrun") return await save(c, f, source);
       const body = { source, call: dryCall(dry), approved: false };
       const r = await evaluatePolicyDryRun(c.env, c.get("session").orgId, body, Date.now());

@@ -2,11 +2,13 @@
 // lines and the dry-run fields, the dry-run decision, the diff against the active version, and one version.
 import type { AgentView } from "../../services/schemas/agents";
 import type { PolicySummaryView, PolicyView } from "../../services/schemas/policies";
+import type { ReplayView } from "../../services/schemas/replay";
 import type { View } from "../context";
 import { time } from "../format";
 import { Checkbox, Input, Select, TextArea } from "./field";
 import { Csrf, Layout } from "./layout";
 import { CodeView, type CompileError, DiffView, type DryRun, DryRunResult } from "./policy-parts";
+import { ReplayFields, ReplayResult } from "./replay";
 
 export type EditorState = {
   source: string;
@@ -14,6 +16,8 @@ export type EditorState = {
   dry: Record<string, string>;
   dryRun: DryRun | null;
   message: string | null;
+  /** The replay of this text over recorded calls ("what would this change do?"). */
+  replay?: ReplayView | null;
 };
 
 type ActiveVersion = { version: number; source: string } | null;
@@ -33,6 +37,7 @@ export function PoliciesPage(props: {
       <Editor csrf={v.csrf} s={s} agents={props.agents} />
       {s.errors.length > 0 ? <CodeView source={s.source} errors={s.errors} /> : null}
       {s.dryRun ? <DryRunResult r={s.dryRun} /> : null}
+      {s.replay ? <ReplayResult r={s.replay} tz={v.tz} /> : null}
       {active && s.source !== active.source ? (
         <>
           <h2>Changes against the active version (v{active.version})</h2>
@@ -100,6 +105,7 @@ function Editor({ csrf, s, agents }: { csrf: string; s: EditorState; agents: Age
         </button>
       </p>
       <DryRunFields dry={s.dry} agents={agents} />
+      <ReplayFields days={s.dry.replayDays || "7"} />
     </form>
   );
 }

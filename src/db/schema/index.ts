@@ -4,6 +4,7 @@ export * from "./approvals";
 export * from "./mandates";
 export * from "./orgs";
 export * from "./policies";
+export * from "./receipts";
 export * from "./transactions";
 export * from "./upstreams";
 export * from "./wallets";

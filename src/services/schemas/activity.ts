@@ -2,20 +2,8 @@
 import { z } from "zod";
 import { TRANSACTION_STATUSES } from "../../ledger/statuses";
 import { Currency, MajorAmount, MoneyView } from "../money";
-import { Cursor, EpochMs, MAX_PAGE } from "./common";
-
-/** Epoch milliseconds or an ISO 8601 date-time, as a query string. */
-export const TimeParam = z
-  .string()
-  .min(1)
-  .transform((v, ctx) => {
-    const ms = /^\d{1,16}$/.test(v) ? Number(v) : Date.parse(v);
-    if (!Number.isFinite(ms)) {
-      ctx.addIssue({ code: "custom", message: "must be epoch milliseconds or an ISO 8601 date-time" });
-      return z.NEVER;
-    }
-    return ms;
-  });
+import { Cursor, EpochMs, MAX_PAGE, TimeParam } from "./common";
+import { ReceiptView } from "./receipts";
 
 export const TransactionsQuery = z.strictObject({
   agentId: z.string().min(1).max(100).optional(),
@@ -54,6 +42,9 @@ export const TransactionView = z.object({
     .describe("the org wallet Tollgate paid with (tollgate-pays); null: the agent paid"),
   createdAt: EpochMs,
   updatedAt: EpochMs,
+  receipts: z
+    .array(ReceiptView)
+    .describe("signed decision receipts (one per final decision; empty until the ledger has flushed)"),
 });
 export type TransactionView = z.infer<typeof TransactionView>;
 export const TransactionPage = z.object({

@@ -34,3 +34,16 @@ export type PageQuery = z.infer<typeof PageQuery>;
 export const paged = <T extends z.ZodType>(item: T) =>
   z.object({ data: z.array(item), nextCursor: z.string().nullable() });
 export const Deleted = z.object({ id: z.string(), deleted: z.literal(true) });
+
+/** Epoch milliseconds or an ISO 8601 date-time, as a query string. */
+export const TimeParam = z
+  .string()
+  .min(1)
+  .transform((v, ctx) => {
+    const ms = /^\d{1,16}$/.test(v) ? Number(v) : Date.parse(v);
+    if (!Number.isFinite(ms)) {
+      ctx.addIssue({ code: "custom", message: "must be epoch milliseconds or an ISO 8601 date-time" });
+      return z.NEVER;
+    }
+    return ms;
+  });
