@@ -1,7 +1,14 @@
 // What every gateway handler gets: the tenant, the session, and the request's facilities.
 
+import type { Era } from "../protocol/eras";
 import type { Tenant } from "../services/tenant";
 import type { SessionPayload } from "./session";
+
+/** How the gateway reaches one upstream on behalf of a modern client (upstream-links.ts). */
+export type UpstreamLink = { sessionId: string | null; protocolVersion: string };
+
+/** A modern client's MRTR retry fields, taken off the request before anything is forwarded. */
+export type InputsOnRetry = { requestState: string | null; inputResponses: Record<string, unknown> | null };
 
 export type GatewayCtx = {
   env: Env;
@@ -17,9 +24,18 @@ export type GatewayCtx = {
   sessionSecret: string | undefined;
   /** The client accepts SSE responses. */
   acceptsSse: boolean;
+  /** legacy: initialize + session (2025-11-25 and earlier); modern: per-request _meta (2026-07-28). */
+  era: Era;
+  /** Modern clients: the request's declared capabilities (never inferred from earlier requests). */
+  clientCapabilities: Record<string, unknown>;
+  /** Modern clients: upstream id -> the gateway's own session with that legacy upstream. */
+  links: Record<string, UpstreamLink> | null;
+  /** Modern clients: requestState / inputResponses of an MRTR retry (null when none were sent). */
+  inputs: InputsOnRetry | null;
 };
 
 export function upstreamSessionId(g: GatewayCtx, upstreamId: string): string | null {
+  if (g.links) return g.links[upstreamId]?.sessionId ?? null;
   return g.session?.u[upstreamId] ?? null;
 }
 
@@ -27,7 +43,8 @@ export function upstreamSessionId(g: GatewayCtx, upstreamId: string): string | n
 export function forwardOptions(g: GatewayCtx, upstreamId: string | null) {
   return {
     sessionId: upstreamId === null ? null : upstreamSessionId(g, upstreamId),
-    protocolVersion: g.protocolVersion,
+    protocolVersion:
+      g.links && upstreamId !== null ? (g.links[upstreamId]?.protocolVersion ?? null) : g.protocolVersion,
     timeoutMs: g.timeoutMs,
     allowPrivate: g.allowPrivate,
     signal: g.signal,

@@ -1,7 +1,7 @@
 // initialize and the session: each upstream is initialized, their session ids are sealed into the
 // gateway's own signed Mcp-Session-Id, and capabilities are merged.
 
-import { type JsonRpcRequest, RPC, rpcError, rpcResult } from "../protocol/jsonrpc";
+import { type JsonRpcRequest, rpcResult, upstreamRpcError } from "../protocol/jsonrpc";
 import { InitializeParams, InitializeResult, parseOrNull } from "../protocol/mcp-results";
 import { forward, readReply } from "../upstream/forward";
 import type { GatewayCtx } from "./context";
@@ -16,16 +16,10 @@ export async function initialize(g: GatewayCtx, req: JsonRpcRequest, rawBody: st
   const results: InitializeResult[] = [];
   for (const upstream of g.tenant.upstreams) {
     const sent = await forward(upstream, rawBody, forwardOptions(g, null));
-    if (!sent.ok)
-      return jsonResponse(
-        rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${sent.message}`),
-      );
+    if (!sent.ok) return jsonResponse(upstreamRpcError(req.id, upstream.namespace, sent.message));
     const sid = sent.response.headers.get("mcp-session-id");
     const reply = await readReply(sent.response, req.id);
-    if (!reply.ok)
-      return jsonResponse(
-        rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${reply.message}`),
-      );
+    if (!reply.ok) return jsonResponse(upstreamRpcError(req.id, upstream.namespace, reply.message));
     if ("error" in reply.message) return jsonResponse(reply.message);
     if (sid) sessions[upstream.id] = sid;
     results.push(parseOrNull(InitializeResult, reply.message.result) ?? {});

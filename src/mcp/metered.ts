@@ -10,6 +10,7 @@ import { beforeForward, type Cleared, type Reached, settleBefore } from "./befor
 import type { CallTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
 import type { Denial } from "./denial";
+import { applyInputs } from "./mrtr";
 import { paidRetry } from "./paid-retry";
 import { priced } from "./priced";
 import { refuse } from "./refuse";
@@ -29,6 +30,9 @@ export async function meteredCall(
   opts: MeterOptions,
 ): Promise<Response> {
   const { call } = target;
+  // An MRTR retry's answer is checked and applied before anything else (modern clients only).
+  const badInputs = await applyInputs(g, req.id, call);
+  if (badInputs) return jsonResponse(badInputs);
   const credentials = credentialCount(req);
   if (credentials > 0) {
     const credential = credentials === 1 ? extractCredential(req) : null;

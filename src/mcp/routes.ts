@@ -1,12 +1,13 @@
 // The MCP endpoint: /<key>/mcp, /<org-key>/agents/<agent>/mcp, and /mcp with a bearer key.
 // Order: Host and Origin checks -> protocol version -> key -> body limits -> JSON-RPC envelope ->
-// dispatch by method.
+// headers against the body (Mcp-Method, Mcp-Name, the _meta version) -> dispatch by era and method.
 import { Hono } from "hono";
 import { isLockedOut, noteFailure } from "../auth/failed-lookups";
 import type { AppEnv } from "../env";
 import { config } from "../env";
 import { hostServed, originAllowed } from "../net/host-origin";
 import { readBodyText } from "../net/read-limited";
+import { checkHeaders, isModernVersion, MODERN_RPC } from "../protocol/eras";
 import { RPC, rpcError } from "../protocol/jsonrpc";
 import { resolveTenant } from "../services/tenant";
 import type { GatewayCtx } from "./context";
@@ -53,7 +54,10 @@ async function handle(req: Request, env: Env, exec: ExecutionContext, key: strin
       ? httpError(403, "FORBIDDEN", "This agent is paused")
       : httpError(404, "NOT_FOUND", "Unknown agent");
   }
-  const sessionHeader = req.headers.get("mcp-session-id");
+  const version = req.headers.get("mcp-protocol-version")?.trim() ?? null;
+  const modern = isModernVersion(version);
+  // 2026-07-28 has no sessions: a modern request's Mcp-Session-Id is ignored, never minted or echoed.
+  const sessionHeader = modern ? null : req.headers.get("mcp-session-id");
   const session = sessionHeader ? await verifySession(sessionHeader, cfg.SESSION_SECRET) : null;
   if (
     sessionHeader &&
@@ -67,13 +71,19 @@ async function handle(req: Request, env: Env, exec: ExecutionContext, key: strin
     exec,
     tenant: resolved.tenant,
     session,
-    protocolVersion: req.headers.get("mcp-protocol-version"),
+    protocolVersion: version,
     signal: req.signal,
     timeoutMs: cfg.UPSTREAM_TIMEOUT_MS,
     allowPrivate: cfg.ALLOW_PRIVATE_UPSTREAMS,
     sessionSecret: cfg.SESSION_SECRET,
     acceptsSse: (req.headers.get("accept") ?? "").includes("text/event-stream"),
+    era: modern ? "modern" : "legacy",
+    clientCapabilities: {},
+    links: null,
+    inputs: null,
   };
+  if (modern && req.method !== "POST")
+    return httpError(405, "METHOD_NOT_ALLOWED", "MCP 2026-07-28 has no GET stream and no session to DELETE");
   if (req.method === "GET")
     return httpError(405, "METHOD_NOT_ALLOWED", "This gateway offers no standalone SSE stream");
   if (req.method === "DELETE") return new Response(null, { status: 204 });
@@ -94,6 +104,12 @@ async function handle(req: Request, env: Env, exec: ExecutionContext, key: strin
       400,
     );
   }
+  const headers = checkHeaders(req.headers, body, modern);
+  if (!headers.ok) {
+    const id = (body as { id?: unknown } | null)?.id;
+    const rid = typeof id === "string" || typeof id === "number" ? id : null;
+    return jsonResponse(rpcError(rid, MODERN_RPC.HEADER_MISMATCH, headers.message), undefined, 400);
+  }
   return dispatch(g, body, raw);
 }
 
@@ -108,9 +124,15 @@ function transportRefusal(req: Request, hosts: string[], origins: string[]): Res
     return httpError(403, "FORBIDDEN", "Origin not allowed");
   const version = req.headers.get("mcp-protocol-version");
   if (acceptedProtocolVersion(version) === null) {
-    const supported = SUPPORTED_PROTOCOL_VERSIONS.join(", ");
+    // UnsupportedProtocolVersionError (2026-07-28 schema); legacy revisions only ask for HTTP 400.
+    const supported = [...SUPPORTED_PROTOCOL_VERSIONS];
     return jsonResponse(
-      rpcError(null, RPC.INVALID_REQUEST, `Unsupported MCP-Protocol-Version (supported: ${supported})`),
+      rpcError(
+        null,
+        MODERN_RPC.UNSUPPORTED_PROTOCOL_VERSION,
+        `Unsupported MCP-Protocol-Version (supported: ${supported.join(", ")})`,
+        { supported, requested: version ?? "" },
+      ),
       undefined,
       400,
     );

@@ -1,12 +1,13 @@
 // One request to the upstream that serves a metered call, and what its failure means for money:
 // whether the request (and any credential in it) may have reached the tool.
 
-import { type JsonRpcId, type JsonRpcResponse, RPC, rpcError } from "../protocol/jsonrpc";
+import { type JsonRpcId, type JsonRpcResponse, upstreamRpcError } from "../protocol/jsonrpc";
 import { forward, readReply } from "../upstream/forward";
 import type { CallTarget } from "./call-target";
 import { forwardOptions, type GatewayCtx } from "./context";
 import type { Emit } from "./respond";
 import { relayFrom } from "./server-requests";
+import { relink } from "./upstream-links";
 
 export type UpstreamFailure = {
   /** False only when nothing left the gateway (a refused URL) or the upstream refused at HTTP 4xx. */
@@ -23,12 +24,17 @@ export type Answered = { ok: true; message: JsonRpcResponse } | { ok: false; fai
  * credential is on its way and only the answer says whether money moved).
  */
 export async function send(g: GatewayCtx, target: CallTarget, detach = false): Promise<Sent> {
-  const opts = forwardOptions(g, target.upstream.id);
-  const sent = await forward(
-    target.upstream,
-    target.upstreamBody,
-    detach ? { ...opts, signal: undefined } : opts,
-  );
+  const post = () => {
+    const opts = forwardOptions(g, target.upstream.id);
+    return forward(target.upstream, target.upstreamBody, detach ? { ...opts, signal: undefined } : opts);
+  };
+  let sent = await post();
+  // The gateway's own session with a legacy upstream (modern clients) is gone: a 404 ran nothing,
+  // so the request is sent once more on a fresh session.
+  if (sent.ok && sent.response.status === 404 && g.links && (await relink(g, target.upstream))) {
+    await sent.response.body?.cancel();
+    sent = await post();
+  }
   if (!sent.ok)
     return {
       ok: false,
@@ -60,7 +66,7 @@ export async function read(
 }
 
 export function upstreamError(id: JsonRpcId, target: CallTarget, failure: UpstreamFailure) {
-  return rpcError(id, RPC.UPSTREAM_ERROR, `Upstream "${target.upstream.namespace}": ${failure.message}`);
+  return upstreamRpcError(id, target.upstream.namespace, failure.message);
 }
 
 /** A tool that answered with an error (JSON-RPC error or isError result) still ran. */
