@@ -60,7 +60,7 @@ describe("a 2026-07-28 client in front of 2025-era upstreams", () => {
     const list = await modernCall(o.mcp, "tools/list");
     expect(list.body.result?.resultType).toBe("complete");
     expect(list.body.result).toMatchObject({ ttlMs: expect.any(Number), cacheScope: "private" });
-    expect((list.body.result?.tools as { name: string }[]).map((t) => t.name)).toContain("echo");
+    expect((list.body.result!.tools as { name: string }[]).map((t) => t.name)).toContain("echo");
     const call = await modernCall(
       o.mcp,
       "tools/call",
@@ -100,7 +100,7 @@ describe("a 2026-07-28 client in front of 2025-era upstreams", () => {
       resultType: "complete",
       content: [{ type: "text", text: "paid" }],
     });
-    expect((paid.body.result?._meta as Record<string, unknown>)["org.paymentauth/receipt"]).toBeTruthy();
+    expect((paid.body.result!._meta as Record<string, unknown>)["org.paymentauth/receipt"]).toBeTruthy();
     const w = await witness(o.host);
     expect(w.settlements).toHaveLength(1);
     expect((await statuses(o.orgId)).filter((r) => r.status === "committed")).toEqual([
