@@ -27,10 +27,18 @@ export function isModernVersion(v: string | null | undefined): boolean {
 }
 
 const Meta = z.record(z.string(), z.unknown());
+// Only the fields the headers mirror; anything else about the envelope is checked later (classify).
 const Body = z.looseObject({
-  method: z.string().optional(),
-  params: z.looseObject({ _meta: Meta.optional(), name: z.unknown(), uri: z.unknown() }).optional(),
+  method: z.unknown().optional(),
+  params: z.unknown().optional(),
 });
+const Params = z.looseObject({ _meta: z.unknown().optional() });
+
+function paramsOf(body: unknown): Record<string, unknown> {
+  const parsed = Body.safeParse(body);
+  const params = parsed.success ? Params.safeParse(parsed.data.params) : null;
+  return params?.success ? params.data : {};
+}
 
 /** Methods whose Mcp-Name header mirrors params.name or params.uri (streamable-http, standard headers). */
 const NAMED: Record<string, "name" | "uri"> = {
@@ -45,8 +53,8 @@ export type HeaderCheck = { ok: true } | { ok: false; message: string };
 
 /** The body's declared protocol version (`params._meta`), or null. */
 export function bodyVersion(body: unknown): string | null {
-  const parsed = Body.safeParse(body);
-  const v = parsed.success ? parsed.data.params?._meta?.[META.protocolVersion] : undefined;
+  const meta = Meta.safeParse(paramsOf(body)._meta);
+  const v = meta.success ? meta.data[META.protocolVersion] : undefined;
   return typeof v === "string" ? v : null;
 }
 
@@ -57,9 +65,10 @@ export function bodyVersion(body: unknown): string | null {
  */
 export function checkHeaders(headers: HeaderView, body: unknown, modern: boolean): HeaderCheck {
   const parsed = Body.safeParse(body);
-  if (!parsed.success) return { ok: true };
-  const { method, params } = parsed.data;
-  if (method === undefined) return { ok: true };
+  // Not a message that names a method: the envelope check (classify) refuses or routes it.
+  if (!parsed.success || typeof parsed.data.method !== "string") return { ok: true };
+  const method = parsed.data.method;
+  const params = paramsOf(body);
   const version = headers.get("mcp-protocol-version")?.trim() ?? null;
   const declared = bodyVersion(body);
   const isRequest = "id" in (body as object);
@@ -86,7 +95,7 @@ export function checkHeaders(headers: HeaderView, body: unknown, modern: boolean
       ? { ok: false, message: "Header mismatch: the Mcp-Name header is required" }
       : { ok: true };
   const name = decodeHeaderValue(rawName);
-  const value = params?.[field];
+  const value = params[field];
   if (name === null) return { ok: false, message: "Header mismatch: the Mcp-Name header is malformed" };
   if (name !== value)
     return {
