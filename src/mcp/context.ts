@@ -5,7 +5,7 @@ import type { Tenant } from "../services/tenant";
 import type { SessionPayload } from "./session";
 
 /** How the gateway reaches one upstream on behalf of a modern client (upstream-links.ts). */
-export type UpstreamLink = { sessionId: string | null; protocolVersion: string };
+export type UpstreamLink = { sessionId: string | null; protocolVersion: string; modern: boolean };
 
 /** A modern client's MRTR retry fields, taken off the request before anything is forwarded. */
 export type InputsOnRetry = { requestState: string | null; inputResponses: Record<string, unknown> | null };
@@ -39,9 +39,20 @@ export function upstreamSessionId(g: GatewayCtx, upstreamId: string): string | n
   return g.session?.u[upstreamId] ?? null;
 }
 
-/** How every request to one upstream is sent: its session, the client's protocol version, limits. */
+function upstreamIsModern(g: GatewayCtx, upstreamId: string): boolean {
+  if (g.links) return g.links[upstreamId]?.modern === true;
+  return g.session?.m?.includes(upstreamId) === true;
+}
+
+/**
+ * How every request to one upstream is sent: its session, the client's protocol version, limits; a
+ * 2026-07-28 upstream statelessly, with the capabilities of a modern client's request (a legacy
+ * client's are not known per request, so none: the upstream asks it nothing the gateway cannot relay).
+ */
 export function forwardOptions(g: GatewayCtx, upstreamId: string | null) {
+  const modern = upstreamId !== null && upstreamIsModern(g, upstreamId);
   return {
+    modern: modern ? { capabilities: g.era === "modern" ? g.clientCapabilities : {} } : undefined,
     sessionId: upstreamId === null ? null : upstreamSessionId(g, upstreamId),
     protocolVersion:
       g.links && upstreamId !== null ? (g.links[upstreamId]?.protocolVersion ?? null) : g.protocolVersion,

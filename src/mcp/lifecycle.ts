@@ -2,8 +2,9 @@
 // gateway's own signed Mcp-Session-Id, and capabilities are merged.
 
 import { type JsonRpcRequest, rpcResult, upstreamRpcError } from "../protocol/jsonrpc";
-import { InitializeParams, InitializeResult, parseOrNull } from "../protocol/mcp-results";
-import { forward, readReply } from "../upstream/forward";
+import { InitializeParams, type InitializeResult, parseOrNull } from "../protocol/mcp-results";
+import { forward } from "../upstream/forward";
+import { openUpstream } from "../upstream/handshake";
 import type { GatewayCtx } from "./context";
 import { forwardOptions } from "./context";
 import { jsonResponse } from "./respond";
@@ -13,16 +14,17 @@ const GATEWAY_INFO = { name: "tollgate", version: "0.1.0" };
 
 export async function initialize(g: GatewayCtx, req: JsonRpcRequest, rawBody: string): Promise<Response> {
   const sessions: Record<string, string> = {};
+  const modern: string[] = [];
   const results: InitializeResult[] = [];
   for (const upstream of g.tenant.upstreams) {
-    const sent = await forward(upstream, rawBody, forwardOptions(g, null));
-    if (!sent.ok) return jsonResponse(upstreamRpcError(req.id, upstream.namespace, sent.message));
-    const sid = sent.response.headers.get("mcp-session-id");
-    const reply = await readReply(sent.response, req.id);
-    if (!reply.ok) return jsonResponse(upstreamRpcError(req.id, upstream.namespace, reply.message));
-    if ("error" in reply.message) return jsonResponse(reply.message);
-    if (sid) sessions[upstream.id] = sid;
-    results.push(parseOrNull(InitializeResult, reply.message.result) ?? {});
+    const opened = await openUpstream(upstream, rawBody, req.id, forwardOptions(g, null));
+    if (!opened.ok)
+      return jsonResponse(
+        "refused" in opened ? opened.refused : upstreamRpcError(req.id, upstream.namespace, opened.message),
+      );
+    if (opened.modern) modern.push(upstream.id);
+    else if (opened.sessionId) sessions[upstream.id] = opened.sessionId;
+    results.push(opened.modern ? asLegacyInitialize(req, opened.result) : opened.result);
   }
   const token = await signSession(
     {
@@ -31,11 +33,25 @@ export async function initialize(g: GatewayCtx, req: JsonRpcRequest, rawBody: st
       a: g.tenant.agent.id,
       n: newSessionNonce(),
       u: sessions,
+      ...(modern.length > 0 ? { m: modern } : {}),
       ...(clientElicits(req) ? { e: true } : {}),
     },
     g.sessionSecret,
   );
   return jsonResponse(rpcResult(req.id, mergeInitialize(g, req, results)), { "mcp-session-id": token });
+}
+
+/** A 2026-07-28 upstream's discover result as the legacy client's initialize answer (its version). */
+function asLegacyInitialize(req: JsonRpcRequest, discovered: InitializeResult): InitializeResult {
+  const { capabilities = {}, instructions } = discovered;
+  const meta = asObject(discovered._meta);
+  const info = asObject(meta["io.modelcontextprotocol/serverInfo"]);
+  return {
+    protocolVersion: parseOrNull(InitializeParams, req.params)?.protocolVersion ?? "2025-11-25",
+    capabilities,
+    serverInfo: typeof info.name === "string" ? info : GATEWAY_INFO,
+    ...(typeof instructions === "string" ? { instructions } : {}),
+  };
 }
 
 function asObject(v: unknown): Record<string, unknown> {

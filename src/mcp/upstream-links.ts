@@ -2,9 +2,10 @@
 // upstream's initialize itself and keeps that session per (agent, upstream), per isolate. A modern
 // client never sees these sessions, and two agents never share one.
 import { type JsonRpcId, upstreamRpcError } from "../protocol/jsonrpc";
-import { InitializeResult, parseOrNull } from "../protocol/mcp-results";
+import type { InitializeResult } from "../protocol/mcp-results";
 import { TtlCache } from "../ttl-cache";
-import { forward, readReply } from "../upstream/forward";
+import { forward } from "../upstream/forward";
+import { openUpstream } from "../upstream/handshake";
 import { forwardOptions, type GatewayCtx, type UpstreamLink } from "./context";
 
 /** The legacy revision the gateway speaks to upstreams on a modern client's behalf. */
@@ -30,13 +31,10 @@ async function initializeUpstream(g: GatewayCtx, upstream: Upstream): Promise<Li
     method: "initialize",
     params: { protocolVersion: BRIDGE_VERSION, capabilities: {}, clientInfo: GATEWAY_CLIENT },
   };
-  const sent = await forward(upstream, JSON.stringify(init), opts);
-  if (!sent.ok) return { error: sent.message };
-  const sessionId = sent.response.headers.get("mcp-session-id");
-  const reply = await readReply(sent.response, 0);
-  if (!reply.ok) return { error: reply.message };
-  if ("error" in reply.message) return { error: "the upstream refused initialize" };
-  const result = parseOrNull(InitializeResult, reply.message.result) ?? {};
+  const opened = await openUpstream(upstream, JSON.stringify(init), 0, opts);
+  if (!opened.ok) return { error: "message" in opened ? opened.message : "the upstream refused initialize" };
+  const { sessionId, result, modern } = opened;
+  if (modern) return { sessionId: null, protocolVersion: "2026-07-28", modern, result };
   const protocolVersion = result.protocolVersion ?? BRIDGE_VERSION;
   const done = await forward(
     upstream,
@@ -48,7 +46,7 @@ async function initializeUpstream(g: GatewayCtx, upstream: Upstream): Promise<Li
     },
   );
   if (done.ok) await done.response.body?.cancel();
-  return { sessionId, protocolVersion, result };
+  return { sessionId, protocolVersion, modern, result };
 }
 
 async function linkOf(g: GatewayCtx, upstream: Upstream): Promise<Linked | { error: string }> {
@@ -67,7 +65,7 @@ export async function linkUpstreams(g: GatewayCtx, id: JsonRpcId | null): Promis
   const out: Record<string, UpstreamLink> = {};
   for (const [u, r] of all) {
     if ("error" in r) return upstreamRpcError(id, u.namespace, r.error);
-    out[u.id] = { sessionId: r.sessionId, protocolVersion: r.protocolVersion };
+    out[u.id] = { sessionId: r.sessionId, protocolVersion: r.protocolVersion, modern: r.modern };
   }
   g.links = out;
   return null;
@@ -84,6 +82,6 @@ export async function relink(g: GatewayCtx, upstream: Upstream): Promise<boolean
   links.delete(keyOf(g, upstream.id));
   const r = await linkOf(g, upstream);
   if ("error" in r || !g.links) return false;
-  g.links[upstream.id] = { sessionId: r.sessionId, protocolVersion: r.protocolVersion };
+  g.links[upstream.id] = { sessionId: r.sessionId, protocolVersion: r.protocolVersion, modern: r.modern };
   return true;
 }

@@ -129,3 +129,56 @@ export function legacyMeta(meta: Record<string, unknown>): Record<string, unknow
   for (const [k, v] of Object.entries(meta)) if (!k.startsWith("io.modelcontextprotocol/")) out[k] = v;
   return out;
 }
+
+/** A header value per the spec's Value Encoding: plain when header-safe, else the base64 sentinel. */
+export function encodeHeaderValue(value: string): string {
+  const safe = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(value) && !value.startsWith("=?base64?");
+  if (safe) return value;
+  const bytes = new TextEncoder().encode(value);
+  return `=?base64?${btoa(String.fromCharCode(...bytes))}?=`;
+}
+
+export type ModernShape = { body: string; headers: Record<string, string> };
+
+/**
+ * A legacy-shaped JSON-RPC request as a 2026-07-28 upstream takes it: the version, capabilities and
+ * client in `_meta`, the standard headers mirroring the body. Anything that is not a request is sent
+ * as it is (with Mcp-Method when it names one).
+ */
+export function toModernRequest(
+  raw: string,
+  capabilities: Record<string, unknown>,
+  clientInfo: { name: string; version: string },
+): ModernShape {
+  const version = MODERN_VERSIONS[0];
+  const headers: Record<string, string> = { "mcp-protocol-version": version };
+  let msg: unknown;
+  try {
+    msg = JSON.parse(raw);
+  } catch {
+    return { body: raw, headers };
+  }
+  const parsed = Body.safeParse(msg);
+  if (!parsed.success || typeof parsed.data.method !== "string") return { body: raw, headers };
+  const method = parsed.data.method;
+  headers["mcp-method"] = method;
+  if (!("id" in (msg as object))) return { body: raw, headers };
+  const params = paramsOf(msg);
+  const field = NAMED[method];
+  const named = field ? params[field] : undefined;
+  if (typeof named === "string") headers["mcp-name"] = encodeHeaderValue(named);
+  const meta = Meta.safeParse(params._meta);
+  const body = {
+    ...(msg as object),
+    params: {
+      ...params,
+      _meta: {
+        ...(meta.success ? meta.data : {}),
+        [META.protocolVersion]: version,
+        [META.clientCapabilities]: capabilities,
+        [META.clientInfo]: clientInfo,
+      },
+    },
+  };
+  return { body: JSON.stringify(body), headers };
+}
