@@ -54,6 +54,11 @@ export async function serveModern(request: Request): Promise<Response> {
       return result(msg.id, {
         tools: [
           {
+            name: "modern_confirm",
+            description: "Asks the user to confirm (MRTR).",
+            inputSchema: { type: "object" },
+          },
+          {
             name: "modern_echo",
             description: "Free. Echoes text.",
             inputSchema: { type: "object", properties: { text: { type: "string" } } },
@@ -63,6 +68,7 @@ export async function serveModern(request: Request): Promise<Response> {
         cacheScope: "public",
       });
     case "tools/call": {
+      if (msg.params?.name === "modern_confirm") return confirm(msg);
       const args = (msg.params?.arguments ?? {}) as { text?: unknown };
       recordRun("modern_echo", args);
       return result(msg.id, { content: [{ type: "text", text: String(args.text ?? "") }] });
@@ -70,4 +76,27 @@ export async function serveModern(request: Request): Promise<Response> {
     default:
       return error(msg.id, -32601, "Method not found", 404);
   }
+}
+
+/** MRTR: asks for a confirmation, then answers once the retry carries it with the state it issued. */
+function confirm(msg: Msg): Response {
+  const given = (msg.params?.inputResponses as { confirm?: { action?: unknown } } | undefined)?.confirm;
+  if (msg.params?.requestState === "demo-state-1" && given?.action === "accept") {
+    recordRun("modern_confirm", {});
+    return result(msg.id, { content: [{ type: "text", text: "confirmed" }] });
+  }
+  return answer({
+    jsonrpc: "2.0",
+    id: msg.id,
+    result: {
+      resultType: "input_required",
+      inputRequests: {
+        confirm: {
+          method: "elicitation/create",
+          params: { mode: "form", message: "Confirm?", requestedSchema: { type: "object", properties: {} } },
+        },
+      },
+      requestState: "demo-state-1",
+    },
+  });
 }

@@ -31,7 +31,7 @@ export async function meteredCall(
 ): Promise<Response> {
   const { call } = target;
   // An MRTR retry's answer is checked and applied before anything else (modern clients only).
-  const badInputs = await applyInputs(g, req.id, call);
+  const badInputs = await applyInputs(g, req.id, target);
   if (badInputs) return jsonResponse(badInputs);
   const credentials = credentialCount(req);
   if (credentials > 0) {

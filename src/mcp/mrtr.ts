@@ -8,7 +8,8 @@ import { signer } from "../auth/signer";
 import { type JsonRpcId, RPC, rpcError, rpcResult } from "../protocol/jsonrpc";
 import { decideApproval } from "../services/approvals";
 import type { CallInfo } from "./call-record";
-import type { GatewayCtx } from "./context";
+import type { CallTarget } from "./call-target";
+import { forwardOptions, type GatewayCtx, type InputsOnRetry } from "./context";
 import type { Denial } from "./denial";
 
 const PREFIX = "tgrs1.";
@@ -123,11 +124,17 @@ async function verified(g: GatewayCtx, token: string): Promise<State | null> {
  * Applies an MRTR retry's answer before the call goes anywhere; the error to answer with, or null
  * to go on (the approval now decided, so the ordinary approval gate consumes or reports it).
  */
-export async function applyInputs(g: GatewayCtx, id: JsonRpcId, call: CallInfo): Promise<unknown | null> {
+export async function applyInputs(g: GatewayCtx, id: JsonRpcId, target: CallTarget): Promise<unknown | null> {
   const inputs = g.inputs;
   if (!inputs) return null;
+  const { call } = target;
   const refuse = (why: string) =>
     rpcError(id, RPC.INVALID_PARAMS, `${why} Nothing was forwarded; call again without it.`);
+  // A 2026-07-28 upstream's own question: its state and the answers go back to it, and only to it.
+  if (!inputs.requestState?.startsWith(PREFIX) && forwardOptions(g, target.upstream.id).modern) {
+    target.upstreamBody = withInputs(target.upstreamBody, inputs);
+    return null;
+  }
   if (inputs.requestState === null)
     return refuse("inputResponses answer no request the gateway asked (no requestState).");
   const state = await verified(g, inputs.requestState);
@@ -156,4 +163,12 @@ export async function applyInputs(g: GatewayCtx, id: JsonRpcId, call: CallInfo):
     return refuse("requestState was already used: its approval is decided.");
   }
   return null;
+}
+
+function withInputs(body: string, inputs: InputsOnRetry): string {
+  const msg = JSON.parse(body) as { params?: Record<string, unknown> };
+  const params: Record<string, unknown> = { ...(msg.params ?? {}) };
+  if (inputs.requestState !== null) params.requestState = inputs.requestState;
+  if (inputs.inputResponses !== null) params.inputResponses = inputs.inputResponses;
+  return JSON.stringify({ ...msg, params });
 }

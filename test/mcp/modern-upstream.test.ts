@@ -56,4 +56,27 @@ describe("a 2026-07-28 upstream", () => {
     });
     expect((await witness(o.host)).runs).toEqual([{ tool: "modern_echo", args: { text: "direct" } }]);
   });
+
+  it("an upstream's own MRTR question goes to a 2026 client, and only its answer goes back", async () => {
+    const o = await org();
+    const caps = { capabilities: { elicitation: {} } };
+    const asked = await modernCall(o.mcp, "tools/call", { name: "modern_confirm", arguments: {} }, caps);
+    expect(asked.body.result).toMatchObject({ resultType: "input_required", requestState: "demo-state-1" });
+    const done = await modernCall(
+      o.mcp,
+      "tools/call",
+      {
+        name: "modern_confirm",
+        arguments: {},
+        requestState: "demo-state-1",
+        inputResponses: { confirm: { action: "accept", content: {} } },
+      },
+      caps,
+    );
+    expect(done.body.result).toMatchObject({
+      resultType: "complete",
+      content: [{ type: "text", text: "confirmed" }],
+    });
+    expect((await witness(o.host)).runs).toEqual([{ tool: "modern_confirm", args: {} }]);
+  });
 });
