@@ -71,10 +71,15 @@ export function toolTarget(g: GatewayCtx, req: JsonRpcRequest): TargetResult {
 
 /**
  * Any other request: prompts/get and resources/read are named by their prompt or URI, the rest by
- * the method. They go to the first upstream (README: Limits) until per-method routing lands.
+ * the method. They go to `owner` (owners.ts: the upstream that listed the URI or prompt), else the first.
  */
-export function requestTarget(g: GatewayCtx, req: JsonRpcRequest, raw: string): TargetResult {
-  const upstream = g.tenant.upstreams[0];
+export function requestTarget(
+  g: GatewayCtx,
+  req: JsonRpcRequest,
+  raw: string,
+  owner?: Upstream,
+): TargetResult {
+  const upstream = owner ?? g.tenant.upstreams[0];
   if (!upstream) return { ok: false, message: "No upstream MCP server is configured" };
   const named = requestName(req);
   if (!named.ok) return named;
