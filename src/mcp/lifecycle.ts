@@ -94,3 +94,17 @@ export async function broadcast(g: GatewayCtx, rawBody: string): Promise<Respons
   );
   return new Response(null, { status: 202 });
 }
+
+/** DELETE of the gateway session: each upstream session in it is ended too (2025 Streamable HTTP). */
+export async function endSession(g: GatewayCtx): Promise<Response> {
+  const sessions = g.session?.u ?? {};
+  await Promise.all(
+    g.tenant.upstreams
+      .filter((u) => sessions[u.id])
+      .map(async (upstream) => {
+        const sent = await forward(upstream, null, { ...forwardOptions(g, upstream.id), method: "DELETE" });
+        if (sent.ok) await sent.response.body?.cancel();
+      }),
+  );
+  return new Response(null, { status: 204 });
+}

@@ -12,6 +12,7 @@ import { RPC, rpcError } from "../protocol/jsonrpc";
 import { resolveTenant } from "../services/tenant";
 import type { GatewayCtx } from "./context";
 import { dispatch } from "./dispatch";
+import { endSession } from "./lifecycle";
 import { acceptedProtocolVersion, SUPPORTED_PROTOCOL_VERSIONS } from "./protocol-version";
 import { jsonResponse } from "./respond";
 import { verifySession } from "./session";
@@ -86,7 +87,7 @@ async function handle(req: Request, env: Env, exec: ExecutionContext, key: strin
     return httpError(405, "METHOD_NOT_ALLOWED", "MCP 2026-07-28 has no GET stream and no session to DELETE");
   if (req.method === "GET")
     return httpError(405, "METHOD_NOT_ALLOWED", "This gateway offers no standalone SSE stream");
-  if (req.method === "DELETE") return new Response(null, { status: 204 });
+  if (req.method === "DELETE") return endSession(g);
   if (req.method !== "POST") return httpError(405, "METHOD_NOT_ALLOWED", "Use POST");
 
   const type = req.headers.get("content-type") ?? "";
