@@ -4,6 +4,7 @@
 // refused before the upstream runs anything, and the approval is decided at most once.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { payCredential, type WireChallenge } from "../helpers/mcp-client";
 import { modernCall, type RpcAnswer } from "../helpers/modern-client";
 import { seedOrg } from "../helpers/seed";
 import { witness, witnessHost } from "../helpers/witness";
@@ -18,7 +19,8 @@ tools:
 `;
 const ELICITS = { elicitation: {} };
 const YES = { tollgate_approval: { action: "accept", content: { approve: true } } };
-const CALL = { name: "echo", arguments: { text: "hi" } };
+type Call = { name: string; arguments: Record<string, unknown> };
+const CALL: Call = { name: "echo", arguments: { text: "hi" } };
 
 async function org(inlineApprovals = true) {
   const host = witnessHost();
@@ -31,7 +33,7 @@ async function org(inlineApprovals = true) {
   return { ...seeded, host, mcp: seeded.url(seeded.agentKeys.main!) };
 }
 
-async function ask(mcp: string, call = CALL): Promise<string> {
+async function ask(mcp: string, call: Call = CALL): Promise<string> {
   const first = await modernCall(mcp, "tools/call", call, { capabilities: ELICITS });
   expect(first.body.result).toMatchObject({
     resultType: "input_required",
@@ -40,7 +42,7 @@ async function ask(mcp: string, call = CALL): Promise<string> {
   return first.body.result!.requestState as string;
 }
 
-function retry(mcp: string, extra: Record<string, unknown>, call = CALL) {
+function retry(mcp: string, extra: Record<string, unknown>, call: Call = CALL) {
   return modernCall(mcp, "tools/call", { ...call, ...extra }, { capabilities: ELICITS });
 }
 
@@ -136,5 +138,39 @@ describe("MRTR inline approval, attacked by its own agent", () => {
       expect(a.body.error?.code).toBe(-31010);
       expect(a.body.error?.data?.tollgate).toMatchObject({ reason: "approval_required" });
     }
+  });
+
+  it("a priced approval: asked instead of the challenge, then the approved price is challenged, paid and settled", async () => {
+    const host = witnessHost();
+    const seeded = await seedOrg({
+      inlineApprovals: true,
+      policy: `version: "1"
+tools:
+  research_report:
+    rules:
+      - name: "over 10 needs a human"
+        action: "require_approval"
+        conditions:
+          - path: "spend.amount"
+            op: "gt"
+            value: 10000000
+`,
+      upstreams: [{ namespace: "demo", url: `https://${host}/json/mcp` }],
+    });
+    const mcp = seeded.url(seeded.agentKeys.main!);
+    const deep = { name: "research_report", arguments: { topic: "tolls", depth: "deep" } };
+    const state = await ask(mcp, deep);
+    const challenged = await retry(mcp, { requestState: state, inputResponses: YES }, deep);
+    const meta = challenged.body.result?._meta as Record<string, { challenges: WireChallenge[] }>;
+    const challenge = meta["org.paymentauth/payment-required"]!.challenges[0]!;
+    const paid = await modernCall(mcp, "tools/call", deep, {
+      capabilities: ELICITS,
+      meta: { "org.paymentauth/credential": payCredential(challenge) },
+    });
+    expect(paid.body.result?.resultType).toBe("complete");
+    expect(paid.body.result?.isError).not.toBe(true);
+    const w = await witness(host);
+    expect(w.settlements).toHaveLength(1);
+    expect(await approvalStatuses(seeded.orgId)).toEqual(["consumed"]);
   });
 });
