@@ -10,6 +10,7 @@ import { beforeForward, type Cleared, type Reached, settleBefore } from "./befor
 import type { CallTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
 import type { Denial } from "./denial";
+import { legacyInputRequired } from "./era-answer";
 import { applyInputs } from "./mrtr";
 import { paidRetry } from "./paid-retry";
 import { priced } from "./priced";
@@ -66,6 +67,7 @@ export async function meteredCall(
         await settleHold(reply.failure.reached ? "failed" : "not_sent", reply.failure.code);
         return upstreamError(req.id, target, reply.failure);
       }
+      reply.message = legacyInputRequired(g, req.method, reply.message);
       const payment = detectPaymentRequired(reply.message);
       if (!payment) {
         const failed = failedAnswer(reply.message);

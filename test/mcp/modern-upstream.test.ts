@@ -79,4 +79,13 @@ describe("a 2026-07-28 upstream", () => {
     });
     expect((await witness(o.host)).runs).toEqual([{ tool: "modern_confirm", args: {} }]);
   });
+
+  it("its MRTR question reaches a 2025-era client as a tool error, never as an empty result", async () => {
+    const o = await org();
+    const client = await connectMcp(o.mcp);
+    clients.push(client);
+    const result = await client.callTool({ name: "modern_confirm", arguments: {} });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain("needs input");
+  });
 });
