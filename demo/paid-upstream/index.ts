@@ -1,9 +1,11 @@
 // Entry of the demo paid MCP upstream (a Worker): routes by path, ignoring the host, so one deployment can
 // stand in for any upstream host in tests. See tools.ts for the catalogue.
+
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { big, elicitTools, error500, garbage, multiline, slow, stallAfterSettle } from "./fixtures";
 import { HOOKS_HOST, serveHooks } from "./hooks";
 import { HTTP_HELP, httpRoute } from "./http";
+import { serveModern } from "./modern";
 import { createPayments } from "./payments";
 import { serveRpc } from "./rpc";
 import { type CallOutcome, createServer } from "./tools";
@@ -32,7 +34,8 @@ POST /v1/traces  a fake OTLP/HTTP collector (bodies shown in /_witness as traces
 
 Fixtures: /elicit/mcp (-32042 URL elicitation), /garbage/mcp, /slow/mcp?delay=ms, /error500/mcp,
 /big/mcp?bytes=N[&sse=1&events=K] (a huge answer), /multiline/mcp (pretty-printed JSON over SSE),
-/stall-after-settle/mcp?delay=ms (a paid retry settles, then its answer waits delay ms).
+/stall-after-settle/mcp?delay=ms (a paid retry settles, then its answer waits delay ms),
+/modern/mcp (a stateless MCP 2026-07-28 server: server/discover and modern_echo).
 `;
 
 // server_error must run (and charge) inside the SDK, then have its answer replaced by a 500.
@@ -104,6 +107,7 @@ export default {
       "/error500/mcp": error500,
       "/big/mcp": big,
       "/multiline/mcp": multiline,
+      "/modern/mcp": serveModern,
     };
     const route = routes[pathname];
     if (!route) return refuse(request, 404);

@@ -71,35 +71,56 @@ export function toolTarget(g: GatewayCtx, req: JsonRpcRequest): TargetResult {
 
 /**
  * Any other request: prompts/get and resources/read are named by their prompt or URI, the rest by
- * the method. They go to the first upstream (README: Limits) until per-method routing lands.
+ * the method. They go to `owner` (owners.ts: the upstream that listed the URI or prompt), else the first.
  */
-export function requestTarget(g: GatewayCtx, req: JsonRpcRequest, raw: string): TargetResult {
-  const upstream = g.tenant.upstreams[0];
+export function requestTarget(
+  g: GatewayCtx,
+  req: JsonRpcRequest,
+  raw: string,
+  owner?: Upstream,
+): TargetResult {
+  const upstream = owner ?? g.tenant.upstreams[0];
   if (!upstream) return { ok: false, message: "No upstream MCP server is configured" };
-  let tool = req.method;
-  let args: unknown = req.params ?? {};
-  if (req.method === "prompts/get") {
-    const p = PromptParams.safeParse(req.params);
-    if (!p.success) return { ok: false, message: "prompts/get needs params.name" };
-    tool = `prompt:${p.data.name}`;
-    args = p.data.arguments ?? {};
-  } else if (req.method === "resources/read") {
-    const p = ResourceParams.safeParse(req.params);
-    if (!p.success) return { ok: false, message: "resources/read needs params.uri" };
-    tool = `resource:${p.data.uri}`;
-    args = { uri: p.data.uri };
-  } else {
-    args = withoutMeta(req.params);
-  }
+  const named = requestName(req);
+  if (!named.ok) return named;
   return {
     ok: true,
     target: {
-      call: callInfo(req.method, tool, upstream, args),
+      call: callInfo(req.method, named.tool, upstream, named.args),
       upstream,
       upstreamBody: raw,
       upstreamTool: null,
     },
   };
+}
+
+type Named = { ok: true; tool: string; args: unknown } | { ok: false; message: string };
+
+/** How policies name a request that is not tools/call, and the arguments its digest covers. */
+function requestName(req: JsonRpcRequest): Named {
+  if (req.method === "prompts/get") {
+    const p = PromptParams.safeParse(req.params);
+    if (!p.success) return { ok: false, message: "prompts/get needs params.name" };
+    return { ok: true, tool: `prompt:${p.data.name}`, args: p.data.arguments ?? {} };
+  }
+  if (req.method === "resources/read") {
+    const p = ResourceParams.safeParse(req.params);
+    if (!p.success) return { ok: false, message: "resources/read needs params.uri" };
+    return { ok: true, tool: `resource:${p.data.uri}`, args: { uri: p.data.uri } };
+  }
+  return { ok: true, tool: req.method, args: withoutMeta(req.params) };
+}
+
+/** The call's name and arguments digest as CallInfo will hold them (MRTR binds its state to them). */
+export function callIdentity(req: JsonRpcRequest): { method: string; tool: string; argsHash: string } | null {
+  if (req.method === "tools/call") {
+    const p = ToolParams.safeParse(req.params);
+    return p.success
+      ? { method: req.method, tool: p.data.name, argsHash: argsHashOf(p.data.arguments ?? {}) }
+      : null;
+  }
+  const named = requestName(req);
+  return named.ok ? { method: req.method, tool: named.tool, argsHash: argsHashOf(named.args) } : null;
 }
 
 /** A generic request's arguments are its params minus `_meta` (which carries credentials). */

@@ -4,7 +4,7 @@
 
 import { type CompiledPolicy, isToolVisible } from "../policy";
 import type { JsonRpcId, JsonRpcRequest } from "../protocol/jsonrpc";
-import { RPC, rpcError, rpcResult } from "../protocol/jsonrpc";
+import { RPC, rpcError, rpcResult, upstreamRpcError } from "../protocol/jsonrpc";
 import type { Tenant } from "../services/tenant";
 import { TtlCache } from "../ttl-cache";
 import { ambiguityMessage, exposed, resolveName, rivalsToCheck } from "../upstream/tool-names";
@@ -73,8 +73,7 @@ export async function listTools(g: GatewayCtx, id: JsonRpcId, params: unknown, e
   let nextCursor: string | undefined;
   for (const upstream of g.tenant.upstreams) {
     const page = await fetchTools(upstream, cursor, single, forwardOptions(g, upstream.id));
-    if ("error" in page)
-      return rpcError(id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${page.error}`);
+    if ("error" in page) return upstreamRpcError(id, upstream.namespace, page.error);
     lists.set(upstream.id, page.tools);
     if (!cursor && !page.nextCursor) rememberListed(upstream.id, page.tools, Date.now());
     nextCursor = page.nextCursor;

@@ -4,20 +4,20 @@
 
 import { credentialCount } from "../payments";
 import { classify, type JsonRpcId, RPC, rpcError } from "../protocol/jsonrpc";
-import { listTools, refuseAmbiguousCall } from "./catalog";
 import type { GatewayCtx } from "./context";
 import { deliverElicitation, isElicitationAnswer } from "./elicit";
-import { callGovernanceTool, governanceToolList, isGovernanceTool } from "./governance/index";
-import { broadcast, initialize } from "./lifecycle";
+import { broadcast } from "./lifecycle";
+import { dispatchModern } from "./modern";
+import { dispatchRequest } from "./requests";
 import { jsonResponse } from "./respond";
 import { answerUpstream } from "./server-requests";
-import { otherRequest, toolsCall } from "./tools-call";
 
 function invalid(id: JsonRpcId | null, message: string): Response {
   return jsonResponse(rpcError(id, RPC.INVALID_REQUEST, message), undefined, 400);
 }
 
 export async function dispatch(g: GatewayCtx, body: unknown, raw: string): Promise<Response> {
+  if (g.era === "modern") return dispatchModern(g, body);
   if (Array.isArray(body))
     return invalid(null, "JSON-RPC batches are not supported (removed in MCP 2025-06-18)");
   const message = classify(body);
@@ -58,20 +58,5 @@ export async function dispatch(g: GatewayCtx, body: unknown, raw: string): Promi
       );
     return broadcast(g, raw);
   }
-  const req = message.msg;
-  switch (req.method) {
-    case "initialize":
-      return initialize(g, req, raw);
-    case "tools/list":
-      return jsonResponse(await listTools(g, req.id, req.params, governanceToolList(g)));
-    case "tools/call": {
-      const name = (req.params as { name?: unknown } | undefined)?.name;
-      if (typeof name === "string" && isGovernanceTool(g, name)) {
-        return jsonResponse(await callGovernanceTool(g, req));
-      }
-      return (await refuseAmbiguousCall(g, req)) ?? toolsCall(g, req);
-    }
-    default:
-      return otherRequest(g, req, raw);
-  }
+  return dispatchRequest(g, message.msg, raw);
 }

@@ -1,9 +1,10 @@
 // initialize and the session: each upstream is initialized, their session ids are sealed into the
 // gateway's own signed Mcp-Session-Id, and capabilities are merged.
 
-import { type JsonRpcRequest, RPC, rpcError, rpcResult } from "../protocol/jsonrpc";
-import { InitializeParams, InitializeResult, parseOrNull } from "../protocol/mcp-results";
-import { forward, readReply } from "../upstream/forward";
+import { type JsonRpcRequest, rpcResult, upstreamRpcError } from "../protocol/jsonrpc";
+import { InitializeParams, type InitializeResult, parseOrNull } from "../protocol/mcp-results";
+import { forward } from "../upstream/forward";
+import { openUpstream } from "../upstream/handshake";
 import type { GatewayCtx } from "./context";
 import { forwardOptions } from "./context";
 import { jsonResponse } from "./respond";
@@ -13,22 +14,17 @@ const GATEWAY_INFO = { name: "tollgate", version: "0.1.0" };
 
 export async function initialize(g: GatewayCtx, req: JsonRpcRequest, rawBody: string): Promise<Response> {
   const sessions: Record<string, string> = {};
+  const modern: string[] = [];
   const results: InitializeResult[] = [];
   for (const upstream of g.tenant.upstreams) {
-    const sent = await forward(upstream, rawBody, forwardOptions(g, null));
-    if (!sent.ok)
+    const opened = await openUpstream(upstream, rawBody, req.id, forwardOptions(g, null));
+    if (!opened.ok)
       return jsonResponse(
-        rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${sent.message}`),
+        "refused" in opened ? opened.refused : upstreamRpcError(req.id, upstream.namespace, opened.message),
       );
-    const sid = sent.response.headers.get("mcp-session-id");
-    const reply = await readReply(sent.response, req.id);
-    if (!reply.ok)
-      return jsonResponse(
-        rpcError(req.id, RPC.UPSTREAM_ERROR, `Upstream "${upstream.namespace}": ${reply.message}`),
-      );
-    if ("error" in reply.message) return jsonResponse(reply.message);
-    if (sid) sessions[upstream.id] = sid;
-    results.push(parseOrNull(InitializeResult, reply.message.result) ?? {});
+    if (opened.modern) modern.push(upstream.id);
+    else if (opened.sessionId) sessions[upstream.id] = opened.sessionId;
+    results.push(opened.modern ? asLegacyInitialize(req, opened.result) : opened.result);
   }
   const token = await signSession(
     {
@@ -37,11 +33,25 @@ export async function initialize(g: GatewayCtx, req: JsonRpcRequest, rawBody: st
       a: g.tenant.agent.id,
       n: newSessionNonce(),
       u: sessions,
+      ...(modern.length > 0 ? { m: modern } : {}),
       ...(clientElicits(req) ? { e: true } : {}),
     },
     g.sessionSecret,
   );
   return jsonResponse(rpcResult(req.id, mergeInitialize(g, req, results)), { "mcp-session-id": token });
+}
+
+/** A 2026-07-28 upstream's discover result as the legacy client's initialize answer (its version). */
+function asLegacyInitialize(req: JsonRpcRequest, discovered: InitializeResult): InitializeResult {
+  const { capabilities = {}, instructions } = discovered;
+  const meta = asObject(discovered._meta);
+  const info = asObject(meta["io.modelcontextprotocol/serverInfo"]);
+  return {
+    protocolVersion: parseOrNull(InitializeParams, req.params)?.protocolVersion ?? "2025-11-25",
+    capabilities,
+    serverInfo: typeof info.name === "string" ? info : GATEWAY_INFO,
+    ...(typeof instructions === "string" ? { instructions } : {}),
+  };
 }
 
 function asObject(v: unknown): Record<string, unknown> {
@@ -83,4 +93,18 @@ export async function broadcast(g: GatewayCtx, rawBody: string): Promise<Respons
     }),
   );
   return new Response(null, { status: 202 });
+}
+
+/** DELETE of the gateway session: each upstream session in it is ended too (2025 Streamable HTTP). */
+export async function endSession(g: GatewayCtx): Promise<Response> {
+  const sessions = g.session?.u ?? {};
+  await Promise.all(
+    g.tenant.upstreams
+      .filter((u) => sessions[u.id])
+      .map(async (upstream) => {
+        const sent = await forward(upstream, null, { ...forwardOptions(g, upstream.id), method: "DELETE" });
+        if (sent.ok) await sent.response.body?.cancel();
+      }),
+  );
+  return new Response(null, { status: 204 });
 }

@@ -10,6 +10,8 @@ import { beforeForward, type Cleared, type Reached, settleBefore } from "./befor
 import type { CallTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
 import type { Denial } from "./denial";
+import { legacyInputRequired } from "./era-answer";
+import { applyInputs } from "./mrtr";
 import { paidRetry } from "./paid-retry";
 import { priced } from "./priced";
 import { withReceipt } from "./receipt-meta";
@@ -30,6 +32,9 @@ export async function meteredCall(
   opts: MeterOptions,
 ): Promise<Response> {
   const { call } = target;
+  // An MRTR retry's answer is checked and applied before anything else (modern clients only).
+  const badInputs = await applyInputs(g, req.id, target);
+  if (badInputs) return jsonResponse(badInputs);
   const credentials = credentialCount(req);
   if (credentials > 0) {
     const credential = credentials === 1 ? extractCredential(req) : null;
@@ -63,6 +68,7 @@ export async function meteredCall(
         await settleHold(reply.failure.reached ? "failed" : "not_sent", reply.failure.code);
         return upstreamError(req.id, target, reply.failure);
       }
+      reply.message = legacyInputRequired(g, req.method, reply.message);
       const payment = detectPaymentRequired(reply.message);
       if (!payment) {
         const failed = failedAnswer(reply.message);

@@ -1,5 +1,6 @@
 // Refusing a metered call: the decision is recorded (unless the ledger already recorded it, or could
-// not be reached) and the agent gets the denial contract's error.
+// not be reached) and the agent gets the denial contract's error (or, for a modern client that can be
+// asked inline, the approval question as an MRTR InputRequiredResult).
 import type { Decision } from "../policy";
 import type { JsonRpcId } from "../protocol/jsonrpc";
 import { type CallInfo, txRecord } from "./call-record";
@@ -7,6 +8,7 @@ import type { GatewayCtx } from "./context";
 import type { PriceIn } from "./decide";
 import { type Denial, denialError } from "./denial";
 import { record } from "./ledger-calls";
+import { approvalInputRequired, asksByMrtr } from "./mrtr";
 
 export type Refusal = {
   denial: Denial;
@@ -41,6 +43,8 @@ export async function refuse(g: GatewayCtx, id: JsonRpcId, call: CallInfo, r: Re
       ),
     );
   }
+  // A modern client that can be asked gets the question (MRTR) instead of the denial.
+  if (asksByMrtr(g, denial)) return approvalInputRequired(g, id, call, denial);
   return denialError(id, denial);
 }
 

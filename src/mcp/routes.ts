@@ -1,6 +1,7 @@
 // The MCP endpoint: /<key>/mcp, /<org-key>/agents/<agent>/mcp, and /mcp with a bearer key or an
 // OAuth access token (ADR 0031). Order: Host and Origin checks -> protocol version -> key or token ->
-// body limits -> JSON-RPC envelope -> dispatch by method.
+// body limits -> JSON-RPC envelope -> headers against the body (Mcp-Method, Mcp-Name, the _meta
+// version) -> dispatch by era and method (ADR 0030).
 import { insufficientScope } from "@cloudflare/workers-oauth-provider";
 import { Hono } from "hono";
 import { isLockedOut, noteFailure } from "../auth/failed-lookups";
@@ -9,6 +10,7 @@ import type { AppEnv } from "../env";
 import { config } from "../env";
 import { hostServed, originAllowed } from "../net/host-origin";
 import { readBodyText } from "../net/read-limited";
+import { checkHeaders, isModernVersion, MODERN_RPC } from "../protocol/eras";
 import { RPC, rpcError } from "../protocol/jsonrpc";
 import {
   authServer,
@@ -24,6 +26,7 @@ import {
 import { type KeyCarrier, resolveOAuthTenant, resolveTenant, type TenantResult } from "../services/tenant";
 import type { GatewayCtx } from "./context";
 import { dispatch } from "./dispatch";
+import { endSession } from "./lifecycle";
 import { acceptedProtocolVersion, SUPPORTED_PROTOCOL_VERSIONS } from "./protocol-version";
 import { jsonResponse } from "./respond";
 import { verifySession } from "./session";
@@ -176,7 +179,10 @@ async function serve(req: Request, env: Env, exec: ExecutionContext, resolved: T
         return httpError(404, "NOT_FOUND", "Unknown agent");
     }
   }
-  const sessionHeader = req.headers.get("mcp-session-id");
+  const version = req.headers.get("mcp-protocol-version")?.trim() ?? null;
+  const modern = isModernVersion(version);
+  // 2026-07-28 has no sessions: a modern request's Mcp-Session-Id is ignored, never minted or echoed.
+  const sessionHeader = modern ? null : req.headers.get("mcp-session-id");
   const session = sessionHeader ? await verifySession(sessionHeader, cfg.SESSION_SECRET) : null;
   if (
     sessionHeader &&
@@ -190,16 +196,22 @@ async function serve(req: Request, env: Env, exec: ExecutionContext, resolved: T
     exec,
     tenant: resolved.tenant,
     session,
-    protocolVersion: req.headers.get("mcp-protocol-version"),
+    protocolVersion: version,
     signal: req.signal,
     timeoutMs: cfg.UPSTREAM_TIMEOUT_MS,
     allowPrivate: cfg.ALLOW_PRIVATE_UPSTREAMS,
     sessionSecret: cfg.SESSION_SECRET,
     acceptsSse: (req.headers.get("accept") ?? "").includes("text/event-stream"),
+    era: modern ? "modern" : "legacy",
+    clientCapabilities: {},
+    links: null,
+    inputs: null,
   };
+  if (modern && req.method !== "POST")
+    return httpError(405, "METHOD_NOT_ALLOWED", "MCP 2026-07-28 has no GET stream and no session to DELETE");
   if (req.method === "GET")
     return httpError(405, "METHOD_NOT_ALLOWED", "This gateway offers no standalone SSE stream");
-  if (req.method === "DELETE") return new Response(null, { status: 204 });
+  if (req.method === "DELETE") return endSession(g);
   if (req.method !== "POST") return httpError(405, "METHOD_NOT_ALLOWED", "Use POST");
 
   const type = req.headers.get("content-type") ?? "";
@@ -217,6 +229,12 @@ async function serve(req: Request, env: Env, exec: ExecutionContext, resolved: T
       400,
     );
   }
+  const headers = checkHeaders(req.headers, body, modern);
+  if (!headers.ok) {
+    const id = (body as { id?: unknown } | null)?.id;
+    const rid = typeof id === "string" || typeof id === "number" ? id : null;
+    return jsonResponse(rpcError(rid, MODERN_RPC.HEADER_MISMATCH, headers.message), undefined, 400);
+  }
   return dispatch(g, body, raw);
 }
 
@@ -231,9 +249,15 @@ function transportRefusal(req: Request, hosts: string[], origins: string[]): Res
     return httpError(403, "FORBIDDEN", "Origin not allowed");
   const version = req.headers.get("mcp-protocol-version");
   if (acceptedProtocolVersion(version) === null) {
-    const supported = SUPPORTED_PROTOCOL_VERSIONS.join(", ");
+    // UnsupportedProtocolVersionError (2026-07-28 schema); legacy revisions only ask for HTTP 400.
+    const supported = [...SUPPORTED_PROTOCOL_VERSIONS];
     return jsonResponse(
-      rpcError(null, RPC.INVALID_REQUEST, `Unsupported MCP-Protocol-Version (supported: ${supported})`),
+      rpcError(
+        null,
+        MODERN_RPC.UNSUPPORTED_PROTOCOL_VERSION,
+        `Unsupported MCP-Protocol-Version (supported: ${supported.join(", ")})`,
+        { supported, requested: version ?? "" },
+      ),
       undefined,
       400,
     );

@@ -12,6 +12,8 @@ const Payload = z.object({
   n: z.string(),
   /** upstream id -> that upstream's Mcp-Session-Id */
   u: z.record(z.string(), z.string()),
+  /** Upstreams that speak 2026-07-28: sent stateless requests, no session (ADR 0030). */
+  m: z.array(z.string()).optional(),
   /** The client declared the elicitation capability: approvals may be asked inline. */
   e: z.boolean().optional(),
 });

@@ -2,7 +2,7 @@
 // whether the request (and any credential in it) may have reached the tool.
 
 import { config } from "../env";
-import { type JsonRpcId, type JsonRpcResponse, RPC, rpcError } from "../protocol/jsonrpc";
+import { type JsonRpcId, type JsonRpcResponse, upstreamRpcError } from "../protocol/jsonrpc";
 import { rootTrace, traceFromBody } from "../trace/context";
 import { exportSpans } from "../trace/otlp";
 import { forward, readReply } from "../upstream/forward";
@@ -11,6 +11,7 @@ import { forwardOptions, type GatewayCtx } from "./context";
 import type { Emit } from "./respond";
 import { relayFrom } from "./server-requests";
 import { forwardSpan } from "./trace-spans";
+import { relink } from "./upstream-links";
 
 export type UpstreamFailure = {
   /** False only when nothing left the gateway (a refused URL) or the upstream refused at HTTP 4xx. */
@@ -29,13 +30,18 @@ export type Answered = { ok: true; message: JsonRpcResponse } | { ok: false; fai
 export async function send(g: GatewayCtx, target: CallTarget, detach = false): Promise<Sent> {
   const endpoint = config(g.env).OTEL_EXPORTER_OTLP_ENDPOINT;
   const trace = traceFromBody(target.upstreamBody) ?? (endpoint ? rootTrace() : null);
-  const opts = { ...forwardOptions(g, target.upstream.id), trace };
+  const post = () => {
+    const opts = { ...forwardOptions(g, target.upstream.id), trace };
+    return forward(target.upstream, target.upstreamBody, detach ? { ...opts, signal: undefined } : opts);
+  };
   const startMs = Date.now();
-  const sent = await forward(
-    target.upstream,
-    target.upstreamBody,
-    detach ? { ...opts, signal: undefined } : opts,
-  );
+  let sent = await post();
+  // The gateway's own session with a legacy upstream (modern clients) is gone: a 404 ran nothing,
+  // so the request is sent once more on a fresh session.
+  if (sent.ok && sent.response.status === 404 && g.links && (await relink(g, target.upstream))) {
+    await sent.response.body?.cancel();
+    sent = await post();
+  }
   if (endpoint && trace) g.exec.waitUntil(exportSpans(endpoint, [forwardSpan(target, trace, startMs, sent)]));
   if (!sent.ok)
     return {
@@ -68,7 +74,7 @@ export async function read(
 }
 
 export function upstreamError(id: JsonRpcId, target: CallTarget, failure: UpstreamFailure) {
-  return rpcError(id, RPC.UPSTREAM_ERROR, `Upstream "${target.upstream.namespace}": ${failure.message}`);
+  return upstreamRpcError(id, target.upstream.namespace, failure.message);
 }
 
 /** A tool that answered with an error (JSON-RPC error or isError result) still ran. */

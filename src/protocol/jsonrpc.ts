@@ -58,10 +58,30 @@ export const RPC = {
   LEDGER_UNAVAILABLE: -32011,
 } as const;
 
+/**
+ * The same three for 2026-07-28 clients (ADR 0030): that revision reserves -32020..-32099 and asks new
+ * implementations to allocate outside -32768..-32000, so Tollgate's codes keep their last digits at -31xxx.
+ */
+export const RPC_MODERN = {
+  UPSTREAM_ERROR: -31002,
+  SPEND_DENIED: -31010,
+  LEDGER_UNAVAILABLE: -31011,
+} as const;
+
 export function rpcError(id: JsonRpcId | null, code: number, message: string, data?: unknown) {
   return { jsonrpc: "2.0" as const, id, error: { code, message, ...(data === undefined ? {} : { data }) } };
 }
 
 export function rpcResult(id: JsonRpcId | null, result: unknown) {
   return { jsonrpc: "2.0" as const, id, result };
+}
+
+/**
+ * The gateway's own "the upstream failed" error: UPSTREAM_ERROR, with a `tollgate` object naming the
+ * upstream, so clients (and the modern-era translation) tell it from an upstream's relayed -32002.
+ */
+export function upstreamRpcError(id: JsonRpcId | null, namespace: string, message: string) {
+  return rpcError(id, RPC.UPSTREAM_ERROR, `Upstream "${namespace}": ${message}`, {
+    tollgate: { version: 1, denied: false, reason: "upstream_error", upstream: namespace },
+  });
 }

@@ -3,6 +3,7 @@
 
 import { checkOutboundUrl } from "../net/private-address";
 import { readBodyText } from "../net/read-limited";
+import { toModernRequest } from "../protocol/eras";
 import type { JsonRpcId, JsonRpcResponse } from "../protocol/jsonrpc";
 import { JsonRpcResponse as ResponseSchema } from "../protocol/jsonrpc";
 import { readSse, type SseEvent, SseEventTooLarge } from "../protocol/sse";
@@ -40,7 +41,11 @@ export type ForwardOptions = {
   method?: "POST" | "GET" | "DELETE";
   /** W3C trace context to pass on (trace/context.ts): the gateway's span as the upstream's parent. */
   trace?: TraceContext | null;
+  /** The upstream speaks 2026-07-28: no session; the body gets its _meta, the headers mirror it. */
+  modern?: { capabilities: Record<string, unknown> } | undefined;
 };
+
+const GATEWAY_CLIENT = { name: "tollgate", version: "0.1.0" };
 
 export type ForwardResult =
   | { ok: true; response: Response }
@@ -57,8 +62,14 @@ export async function forward(
   for (const [k, v] of Object.entries(target.headers)) headers.set(k, v);
   headers.set("accept", "application/json, text/event-stream");
   if (body !== null) headers.set("content-type", "application/json");
-  if (opts.sessionId) headers.set("mcp-session-id", opts.sessionId);
-  if (opts.protocolVersion) headers.set("mcp-protocol-version", opts.protocolVersion);
+  if (opts.modern && body !== null) {
+    const shaped = toModernRequest(body, opts.modern.capabilities, GATEWAY_CLIENT);
+    body = shaped.body;
+    for (const [k, v] of Object.entries(shaped.headers)) headers.set(k, v);
+  } else {
+    if (opts.sessionId) headers.set("mcp-session-id", opts.sessionId);
+    if (opts.protocolVersion) headers.set("mcp-protocol-version", opts.protocolVersion);
+  }
   if (opts.lastEventId) headers.set("last-event-id", opts.lastEventId);
   if (opts.trace) {
     headers.set("traceparent", traceparentOf(opts.trace));

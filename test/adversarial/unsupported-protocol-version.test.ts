@@ -31,22 +31,34 @@ describe("unsupported MCP-Protocol-Version", () => {
       const body = (await res.json()) as {
         jsonrpc: string;
         id: null;
-        error: { code: number; message: string };
+        error: { code: number; message: string; data: { supported: string[]; requested: string } };
       };
-      expect(body).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32600 } });
+      // UnsupportedProtocolVersionError (2026-07-28), for every era: legacy revisions only ask for a 400.
+      expect(body).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32022 } });
       expect(body.error.message).toContain("2025-11-25");
+      expect(body.error.data).toEqual({ supported: [...SUPPORTED_PROTOCOL_VERSIONS], requested: version });
     }
     expect((await witness(host)).requests).toEqual([]);
   });
 
-  it("accepts every supported version and a missing header", async () => {
+  it("accepts every supported legacy version and a missing header", async () => {
     const host = witnessHost();
     const org = await seedOrg({ upstreams: [{ namespace: "w", url: `https://${host}/json/mcp` }] });
-    for (const version of SUPPORTED_PROTOCOL_VERSIONS) {
+    const legacy = SUPPORTED_PROTOCOL_VERSIONS.filter((v) => v !== "2026-07-28");
+    for (const version of legacy) {
       const res = await post(org.url(org.agentKeys.main!), { "mcp-protocol-version": version });
       expect(res.status, version).toBe(200);
     }
     expect((await post(org.url(org.agentKeys.main!), {})).status).toBe(200);
-    expect((await witness(host)).requests).toHaveLength(SUPPORTED_PROTOCOL_VERSIONS.length + 1);
+    expect((await witness(host)).requests).toHaveLength(legacy.length + 1);
+  });
+
+  it("2026-07-28 without the body's _meta version and standard headers is a header mismatch", async () => {
+    const host = witnessHost();
+    const org = await seedOrg({ upstreams: [{ namespace: "w", url: `https://${host}/json/mcp` }] });
+    const res = await post(org.url(org.agentKeys.main!), { "mcp-protocol-version": "2026-07-28" });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32020);
+    expect((await witness(host)).requests).toEqual([]);
   });
 });
