@@ -10,6 +10,9 @@
 // and the next message re-states the truth (room of a lost answer comes back then, never lost).
 import { leaseSize, maxBig } from "./sizing";
 
+/** A first grant (no use history yet) covers this many calls of the asking size, room permitting. */
+export const LEASE_CALLS = 16n;
+
 /** How long a grant lets a shard decide with its unused room before it must give it back. */
 export const DEFAULT_LEASE_TTL_MS = 10_000;
 
@@ -140,7 +143,7 @@ export function nextRequest(
   if (opts.giveBack || opts.now >= cell.expiresAt) cell.held = cell.used;
   cell.seq += 1;
   const recent = maxBig(cell.periodUse, cell.lastPeriodUse);
-  const demand = opts.giveBack ? 0n : maxBig(2n * recent, opts.need);
+  const demand = opts.giveBack ? 0n : maxBig(2n * recent, LEASE_CALLS * opts.need);
   return {
     cell: opts.cellKey,
     shard: opts.shard,
