@@ -4,6 +4,21 @@ import { DurableObject } from "cloudflare:workers";
 import { attachOffersOp, claimOp } from "./claim";
 import { CommitGroup } from "./commit-group";
 import { parseInput } from "./errors";
+import { handleLeaseRequest } from "./lease/protocol";
+import {
+  answerToWire,
+  cellKey,
+  earliestLeaseExpiry,
+  type LeaseExchangeAnswer,
+  LeaseExchangeInput,
+  loadParentCell,
+  loadRoute,
+  parentHeldOf,
+  requestFromWire,
+  type StoredRoute,
+  saveParentHolding,
+  saveRoute,
+} from "./lease-store";
 import { flushOutbox } from "./outbox";
 import { balancesOp, reserveFingerprint, reserveOnce } from "./reserve";
 import type {
@@ -22,7 +37,8 @@ import type {
 } from "./results";
 import { migrate } from "./schema";
 import { commitOp, expireDue, extendOp, releaseOp } from "./settle";
-import { LedgerStore } from "./store";
+import { giveBackExpired, type ShardDeps, shardReserve } from "./shard-reserve";
+import { instanceFor, LedgerStore } from "./store";
 import { recordOp, updateTxOp } from "./txlog";
 import {
   AttachOffersInput,
@@ -55,6 +71,9 @@ export class TenantLedger extends DurableObject<Env> {
   /** Mirror of the armed alarm, so the hot path only calls setAlarm when it must move earlier. */
   private alarmAt: number | null = null;
   private flushing: Promise<number> | null = null;
+  /** Set when this object is one shard of a sharded org (read from SQLite at start). */
+  private route: StoredRoute | null = null;
+  private readonly leaseInflight = new Map<string, Promise<"granted" | "short" | "unreachable">>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -70,6 +89,7 @@ export class TenantLedger extends DurableObject<Env> {
     );
     void ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage);
+      this.route = loadRoute(this.store);
       this.alarmAt = await ctx.storage.getAlarm();
       // A crash between a decision's commit and its setAlarm would leave work without an alarm.
       await this.armAfterFlush();
@@ -84,10 +104,51 @@ export class TenantLedger extends DurableObject<Env> {
   async reserve(input: ReserveInput): Promise<ReserveResult> {
     const parsed = parseInput(ReserveInput, input);
     const hash = reserveFingerprint(parsed);
+    if (parsed.shard) {
+      if (!this.route || this.route.index !== parsed.shard.index || this.route.of !== parsed.shard.of) {
+        const route = parsed.shard;
+        await this.decide(() => saveRoute(this.store, route), false);
+        this.route = { ...route };
+      }
+      return shardReserve(this.shardDeps(), parsed, hash);
+    }
     return this.decide(() => {
       expireDue(this.store, parsed.now);
       return reserveOnce(this.store, parsed, hash);
     });
+  }
+
+  /**
+   * Parent of a sharded org: one shard's lease message for one shared cell (lease/protocol.ts). A
+   * stale message (sequence already seen) answers null and changes nothing.
+   */
+  async leaseExchange(input: LeaseExchangeInput): Promise<LeaseExchangeAnswer | null> {
+    const p = parseInput(LeaseExchangeInput, input);
+    return this.decide(() => {
+      const cell = loadParentCell(this.store, p.cell, BigInt(p.limit));
+      const ans = handleLeaseRequest(cell, requestFromWire(p), { now: p.now, shards: p.shards });
+      if (ans) saveParentHolding(this.store, p.cell, p.shard, cell);
+      return ans ? answerToWire(ans) : null;
+    }, false);
+  }
+
+  /** Parent of a sharded org: what all shards together hold of each shared line (exact balances). */
+  async leaseHeld(input: BalancesInput): Promise<string[]> {
+    const { lines, now } = parseInput(BalancesInput, input);
+    return this.decide(
+      () =>
+        lines.map((l) => parentHeldOf(this.store, cellKey(l.key, instanceFor(l, now).instance)).toString()),
+      false,
+    );
+  }
+
+  private shardDeps(): ShardDeps {
+    return {
+      store: this.store,
+      decide: (fn) => this.decide(fn),
+      exchange: (route, req) => this.env.LEDGER.getByName(route.parent).leaseExchange(req),
+      inflight: this.leaseInflight,
+    };
   }
 
   async commit(input: CommitInput): Promise<CommitResult> {
@@ -204,6 +265,13 @@ export class TenantLedger extends DurableObject<Env> {
       );
       return n;
     }, false);
+    if (this.route) {
+      try {
+        await giveBackExpired(this.shardDeps(), this.route, now);
+      } catch (err) {
+        console.warn("ledger lease give-back failed; will retry", err);
+      }
+    }
     let flushed = 0;
     try {
       flushed = await this.flushSerial();
@@ -249,6 +317,9 @@ export class TenantLedger extends DurableObject<Env> {
     // Already due within the outbox delay: that alarm re-arms for later expiries when it runs.
     if (outboxPending && this.alarmAt !== null && this.alarmAt <= Date.now() + delay) return;
     let target = this.store.earliestExpiry();
+    // A shard gives the unused room of a lease back when it expires.
+    const lease = this.route ? earliestLeaseExpiry(this.store) : null;
+    if (lease !== null) target = target === null ? lease : Math.min(target, lease);
     if (outboxPending) {
       const soon = Date.now() + delay;
       target = target === null ? soon : Math.min(target, soon);
