@@ -1,6 +1,8 @@
 // Resolves the API key in the URL (or bearer header) to the org, agent, policy, mandate and
 // upstreams that serve this request. Cached per isolate so the hot path costs no D1 round trip;
 // admin writes call invalidateOrg() and other isolates pick changes up within CACHE_TTL_MS.
+
+import { z } from "zod";
 import { db } from "../db/client";
 import {
   findKeyByHash,
@@ -10,6 +12,8 @@ import {
   touchKey,
   type WalletMethodRow,
 } from "../db/queries/tenant";
+import type { LedgerRoute } from "../ledger/client";
+import { MAX_SHARDS } from "../ledger/lease/shards";
 import type { ConversionTable } from "../money";
 import type { CompiledPolicy, Mandate } from "../policy";
 import { TtlCache } from "../ttl-cache";
@@ -57,7 +61,22 @@ export type Tenant = {
   inlineApprovals: boolean;
   /** Who answers payment challenges; tollgate-pays with a null wallet fails closed (no payment). */
   payer: { mode: "agent-pays" } | { mode: "tollgate-pays"; wallet: TenantWallet | null };
+  /** Ledger shards of the org (`orgs.settings.ledgerShards`, docs/ledger-sharding.md); absent or 1: one object. */
+  ledgerShards?: number;
 };
+
+const LedgerShards = z.object({ ledgerShards: z.number().int().min(1).max(MAX_SHARDS).catch(1).default(1) });
+
+/** The org's ledger shard count from its raw settings; anything but a valid count is 1 (today's layout). */
+export function ledgerShardsOf(rawSettings: unknown): number {
+  const parsed = LedgerShards.safeParse(rawSettings ?? {});
+  return parsed.success ? parsed.data.ledgerShards : 1;
+}
+
+/** How this tenant's ledger calls are routed: undefined (one object, today's path) unless the org has shards. */
+export function ledgerRoute(t: Pick<Tenant, "ledgerShards" | "agent">): LedgerRoute | undefined {
+  return t.ledgerShards && t.ledgerShards > 1 ? { shards: t.ledgerShards, agentId: t.agent.id } : undefined;
+}
 
 /** The wallet Tollgate pays with for this agent; secrets stay sealed until a payment is made. */
 export type TenantWallet = {
@@ -126,6 +145,7 @@ export async function resolveTenant(
       policy: state.policy,
       policyVersion: config.policy?.version ?? null,
       conversions: settings.conversions,
+      ledgerShards: ledgerShardsOf(config.org.settings),
       upstreams: config.upstreams
         .filter((u) => u.agentIds === null || u.agentIds.includes(agentRow.id))
         .map((u) => ({
