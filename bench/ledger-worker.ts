@@ -13,6 +13,15 @@ import { CommitInput, ReserveInput } from "../src/ledger/types";
 
 /** The real ledger plus two probes that explain the figures; nothing here changes ledger behaviour. */
 export class BenchLedger extends TenantLedger {
+  /** Parent of a sharded org: every shard's last message sequence and holding, per cell. */
+  async leaseStats(): Promise<unknown> {
+    const sql = this.ctx.storage.sql;
+    const has = sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'lease_holdings'")
+      .one().n;
+    return has ? sql.exec("SELECT shard, seq, held FROM lease_holdings").toArray() : [];
+  }
+
   /** The platform floor: an RPC that writes one small row (one storage commit, one B-tree). */
   async probeWrite(i: number): Promise<number> {
     this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS bench_probe (i INTEGER)");
@@ -338,6 +347,7 @@ export default {
     if (url.pathname === "/shard-pairs" || url.pathname === "/shard-exhaust") {
       return shardRun(url, env, org, run, n, c);
     }
+    if (url.pathname === "/lease-stats") return Response.json(await stub.leaseStats());
     if (url.pathname === "/pairs") {
       const now = Date.now();
       await pool(n, c, async (i) => {

@@ -2,10 +2,16 @@
 // with N > 1, concurrent calls of agents on different shards never overspend a shared org budget,
 // agent lines stay in the agent's shard, balances read across shards exactly, and expired leases
 // give their unused room back to the parent.
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ledger, ledgerFor } from "../../src/ledger/client";
+import { parseInput } from "../../src/ledger/errors";
 import { parentObjectName, shardObjectName, shardOf } from "../../src/ledger/lease/shards";
+import { reserveFingerprint } from "../../src/ledger/reserve";
+import { shardReserve } from "../../src/ledger/shard-reserve";
+import { LedgerStore } from "../../src/ledger/store";
+import { ReserveInput } from "../../src/ledger/types";
 import { line, T0, tx, uid } from "./helpers";
 
 const agentLine = (agent: string, amount: string) =>
@@ -111,5 +117,48 @@ describe("ledger shards", () => {
     });
     expect(held1[0]).toBe("0");
     expect((await reserveFor(a1, "1000", later)).ok).toBe(true);
+  });
+});
+
+describe("a shard cut off from its parent", () => {
+  it("decides within the lease it holds, then fails closed", async () => {
+    const orgId = uid("org");
+    const shards = 2;
+    const agentId = Array.from({ length: 50 }, (_, i) => `cut-${i}`).find((a) => shardOf(a, shards) === 1)!;
+    const reserveInput = (now: number) => {
+      const t = tx(orgId, uid("tx"), { agentId });
+      return {
+        idempotencyKey: t.id,
+        lines: [agentLine(agentId, "10"), orgLine("100000", "10")],
+        ttlMs: 60_000,
+        now,
+        tx: t,
+        shard: { index: 1, of: shards, parent: parentObjectName(orgId) },
+      };
+    };
+    // A first call through the parent takes a lease (16 calls of 10).
+    const first = await ledger(env, orgId, { shards, agentId }).reserve(reserveInput(T0));
+    expect(first.ok && first.value.ok).toBe(true);
+    const stub = ledgerFor(env, shardObjectName(orgId, 1, shards));
+    const outcome = await runInDurableObject(stub, async (_instance, state) => {
+      const store = new LedgerStore(state.storage.sql);
+      const deps = {
+        store,
+        decide: <T>(fn: () => T) => Promise.resolve(state.storage.transactionSync(fn)),
+        exchange: () => Promise.reject(new Error("parent unreachable")),
+        inflight: new Map(),
+      };
+      let admitted = 0;
+      let refused = 0;
+      for (let i = 0; i < 40; i++) {
+        const parsed = parseInput(ReserveInput, reserveInput(T0 + 1));
+        const r = await shardReserve(deps, parsed, reserveFingerprint(parsed));
+        if (r.ok) admitted++;
+        else if (r.reason === "budget_exceeded") refused++;
+      }
+      return { admitted, refused };
+    });
+    // 160 leased, 10 used by the first call: 15 more fit, the rest are refused though the org has room.
+    expect(outcome).toEqual({ admitted: 15, refused: 25 });
   });
 });
