@@ -50,6 +50,14 @@ export function loadRoute(store: LedgerStore): StoredRoute | null {
   return r ? { index: r.idx, of: r.of, parent: r.parent } : null;
 }
 
+/** True when this object has granted leases (it is the parent of a sharded org). */
+export function isLeaseParent(store: LedgerStore): boolean {
+  const exists = store.sql
+    .exec<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'lease_holdings'")
+    .one().n;
+  return exists > 0 && store.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM lease_holdings").one().n > 0;
+}
+
 /** The cell of a shared line: its scope key in one window instance. */
 export function cellKey(scopeKey: string, instance: string): string {
   return `${scopeKey}\u0000${instance}`;

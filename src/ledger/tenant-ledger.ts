@@ -3,12 +3,13 @@
 import { DurableObject } from "cloudflare:workers";
 import { attachOffersOp, claimOp } from "./claim";
 import { CommitGroup } from "./commit-group";
-import { parseInput } from "./errors";
+import { LedgerInputError, parseInput } from "./errors";
 import { handleLeaseRequest } from "./lease/protocol";
 import {
   answerToWire,
   cellKey,
   earliestLeaseExpiry,
+  isLeaseParent,
   type LeaseExchangeAnswer,
   LeaseExchangeInput,
   loadParentCell,
@@ -73,6 +74,8 @@ export class TenantLedger extends DurableObject<Env> {
   private flushing: Promise<number> | null = null;
   /** Set when this object is one shard of a sharded org (read from SQLite at start). */
   private route: StoredRoute | null = null;
+  /** Set when this object grants leases (the parent of a sharded org): it then refuses unrouted reserves. */
+  private isParent = false;
   private readonly leaseInflight = new Map<string, Promise<"granted" | "short" | "unreachable">>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -90,6 +93,7 @@ export class TenantLedger extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage);
       this.route = loadRoute(this.store);
+      this.isParent = isLeaseParent(this.store);
       this.alarmAt = await ctx.storage.getAlarm();
       // A crash between a decision's commit and its setAlarm would leave work without an alarm.
       await this.armAfterFlush();
@@ -104,6 +108,10 @@ export class TenantLedger extends DurableObject<Env> {
   async reserve(input: ReserveInput): Promise<ReserveResult> {
     const parsed = parseInput(ReserveInput, input);
     const hash = reserveFingerprint(parsed);
+    // A reserve that skipped the lease protocol would spend shared room no lease accounts for.
+    if (!parsed.shard && this.isParent) {
+      throw new LedgerInputError("shard", "this org's ledger is sharded: reserve through the agent's shard");
+    }
     if (parsed.shard) {
       if (!this.route || this.route.index !== parsed.shard.index || this.route.of !== parsed.shard.of) {
         const route = parsed.shard;
@@ -124,6 +132,7 @@ export class TenantLedger extends DurableObject<Env> {
    */
   async leaseExchange(input: LeaseExchangeInput): Promise<LeaseExchangeAnswer | null> {
     const p = parseInput(LeaseExchangeInput, input);
+    this.isParent = true;
     return this.decide(() => {
       const cell = loadParentCell(this.store, p.cell, BigInt(p.limit));
       const ans = handleLeaseRequest(cell, requestFromWire(p), { now: p.now, shards: p.shards });

@@ -73,6 +73,12 @@ export function ledgerShardsOf(rawSettings: unknown): number {
   return parsed.success ? parsed.data.ledgerShards : 1;
 }
 
+/** The ledger route of an org's calls for one agent, from the org's raw settings (services without a tenant). */
+export function routeFor(rawSettings: unknown, agentId: string | null): LedgerRoute | undefined {
+  const shards = ledgerShardsOf(rawSettings);
+  return shards > 1 ? { shards, agentId } : undefined;
+}
+
 /** How this tenant's ledger calls are routed: undefined (one object, today's path) unless the org has shards. */
 export function ledgerRoute(t: Pick<Tenant, "ledgerShards" | "agent">): LedgerRoute | undefined {
   return t.ledgerShards && t.ledgerShards > 1 ? { shards: t.ledgerShards, agentId: t.agent.id } : undefined;

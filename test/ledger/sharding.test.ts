@@ -79,6 +79,19 @@ describe("ledger shards", () => {
       expect(v).toEqual({ ok: true });
     }
     expect(await ledgerFor(env, parentObjectName(orgId)).verify()).toEqual({ ok: true });
+
+    // A reserve that skips the shards (an unrouted caller) is refused by the parent: it would spend
+    // shared room no lease accounts for.
+    const t = tx(orgId, uid("tx"), { agentId: agents[0]! });
+    const bypass = await ledger(env, orgId).reserve({
+      idempotencyKey: t.id,
+      lines: [orgLine(String(fits * 7), "7")],
+      ttlMs: 60_000,
+      now: T0,
+      tx: t,
+    });
+    expect(bypass.ok).toBe(false);
+    if (!bypass.ok) expect(bypass.cause.message).toContain("invalid_input: shard");
   });
 
   it("gives unused room back when leases expire, so another shard can use it", async () => {

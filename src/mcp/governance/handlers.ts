@@ -36,7 +36,14 @@ const show = (p: Price) => `${formatAmount(p.amount, p.decimals)} ${p.currency}`
 
 async function budgetsOf(g: GatewayCtx, agent: TargetAgent) {
   // The tenant already holds the policy and the target's mandate: no D1 reads here.
-  const balances = await budgetBalances(g.env, g.tenant.orgId, agent.mandate, g.tenant.policy, Date.now());
+  const balances = await budgetBalances(
+    g.env,
+    g.tenant.orgId,
+    agent.mandate,
+    g.tenant.policy,
+    Date.now(),
+    ledgerRoute(g.tenant),
+  );
   return balances.map((b) => ({
     scope: b.label,
     window: b.window,
