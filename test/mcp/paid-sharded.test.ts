@@ -7,6 +7,7 @@ import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { ledgerFor } from "../../src/ledger/client";
 import { shardObjectName, shardOf } from "../../src/ledger/lease/shards";
+import { updateOrg } from "../../src/services/orgs";
 import { connectMcp, withPayer } from "../helpers/mcp-client";
 import { seedOrg } from "../helpers/seed";
 
@@ -82,5 +83,19 @@ describe("paid calls, sharded org ledger", () => {
     }
     // The parent holds no reservation of its own: only leases.
     expect(await ledgerFor(env, org.orgId).getReservation({ reservationId: committed[0]!.id })).toBeNull();
+  });
+
+  it("keeps the shard count when the org's settings are updated", async () => {
+    const org = await seedOrg({ policy: POLICY });
+    await env.DB.prepare("UPDATE orgs SET settings = json_set(settings, '$.ledgerShards', ?) WHERE id = ?")
+      .bind(SHARDS, org.orgId)
+      .run();
+    await updateOrg(env, org.orgId, { settings: { inlineApprovals: true, budgetWarningThreshold: 70 } });
+    const row = await env.DB.prepare(
+      "SELECT json_extract(settings, '$.ledgerShards') AS n FROM orgs WHERE id = ?",
+    )
+      .bind(org.orgId)
+      .first<{ n: number }>();
+    expect(row?.n).toBe(SHARDS);
   });
 });
