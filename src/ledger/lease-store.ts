@@ -143,6 +143,18 @@ export function saveParentHolding(store: LedgerStore, cell: string, shard: numbe
   );
 }
 
+/** Shards other than `except` that the parent counts as holding something of `cell`. */
+export function holdersOf(store: LedgerStore, cell: string, except: number): number[] {
+  return store.sql
+    .exec<{ shard: number }>(
+      "SELECT shard FROM lease_holdings WHERE cell = ? AND shard != ? AND held != '0'",
+      cell,
+      except,
+    )
+    .toArray()
+    .map((r) => r.shard);
+}
+
 /** Sum of what the parent counts as held by all shards, per cell. */
 export function parentHeldOf(store: LedgerStore, cell: string): bigint {
   ensureLeaseTables(store);
@@ -164,6 +176,8 @@ export const LeaseExchangeInput = z.strictObject({
     .min(0)
     .max(MAX_SHARDS - 1),
   shards: z.number().int().min(2).max(MAX_SHARDS),
+  /** the parent's own object name (the org id): the parent names the shards it recalls room from */
+  parent: z.string().min(1).max(255),
   seq: z.number().int().min(1),
   have: BaseUnits,
   need: BaseUnits,
@@ -172,6 +186,10 @@ export const LeaseExchangeInput = z.strictObject({
   now: z.number().int().nonnegative(),
 });
 export type LeaseExchangeInput = z.infer<typeof LeaseExchangeInput>;
+export const LeaseRecallInput = z.strictObject({
+  cell: z.string().min(1).max(600),
+  now: z.number().int().nonnegative(),
+});
 export type LeaseExchangeAnswer = {
   cell: string;
   shard: number;
@@ -182,11 +200,17 @@ export type LeaseExchangeAnswer = {
   expiresAt: number;
 };
 
-export function requestToWire(r: LeaseRequest, shards: number, now: number): LeaseExchangeInput {
+export function requestToWire(
+  r: LeaseRequest,
+  shards: number,
+  parent: string,
+  now: number,
+): LeaseExchangeInput {
   return {
     cell: r.cell,
     shard: r.shard,
     shards,
+    parent,
     seq: r.seq,
     have: r.have.toString(),
     need: r.need.toString(),

@@ -156,7 +156,7 @@ function prepare(
   const c = loadShardCell(store, cell, used);
   const req = nextRequest(c, { cellKey: cell, shard: route.index, need, limit, now, giveBack });
   saveShardCell(store, cell, c);
-  return requestToWire(req, route.of, now);
+  return requestToWire(req, route.of, route.parent, now);
 }
 
 function applyWire(store: LedgerStore, wire: unknown, _now: number): void {
@@ -169,6 +169,24 @@ function usedOf(store: LedgerStore, cell: string): bigint {
   const [key, instance] = cell.split("\u0000") as [string, string];
   const b = store.bucket(key, instance);
   return b.committed + b.reserved;
+}
+
+/** The parent recalls room of `cell` (another shard was short): give this shard's unused room back. */
+export async function giveBackCell(
+  deps: ShardDeps,
+  route: Route,
+  cell: string,
+  now: number,
+): Promise<boolean> {
+  const req = await deps.decide(() => {
+    const used = usedOf(deps.store, cell);
+    const c = loadShardCell(deps.store, cell, used);
+    return c.held > used ? prepare(deps.store, route, cell, 0n, 0n, now, true) : null;
+  });
+  if (!req) return false;
+  const wire = await deps.exchange(route, req);
+  if (wire) await deps.decide(() => applyWire(deps.store, wire, now));
+  return true;
 }
 
 /**

@@ -5,13 +5,16 @@ import { attachOffersOp, claimOp } from "./claim";
 import { CommitGroup } from "./commit-group";
 import { LedgerInputError, parseInput } from "./errors";
 import { handleLeaseRequest } from "./lease/protocol";
+import { shardObjectName } from "./lease/shards";
 import {
   answerToWire,
   cellKey,
   earliestLeaseExpiry,
+  holdersOf,
   isLeaseParent,
   type LeaseExchangeAnswer,
   LeaseExchangeInput,
+  LeaseRecallInput,
   loadParentCell,
   loadRoute,
   parentHeldOf,
@@ -38,7 +41,7 @@ import type {
 } from "./results";
 import { migrate } from "./schema";
 import { commitOp, expireDue, extendOp, releaseOp } from "./settle";
-import { giveBackExpired, type ShardDeps, shardReserve } from "./shard-reserve";
+import { giveBackCell, giveBackExpired, type ShardDeps, shardReserve } from "./shard-reserve";
 import { instanceFor, LedgerStore } from "./store";
 import { recordOp, updateTxOp } from "./txlog";
 import {
@@ -62,6 +65,8 @@ const IDEMPOTENCY_RETENTION_MS = 48 * 3_600_000;
 /** Outbox rows wait this long so a burst of decisions goes to D1 in one batch. */
 const OUTBOX_DELAY_MS = 1_000;
 const MAX_RETRY_DELAY_MS = 60_000;
+/** A parent recalls room of one cell from the other shards at most this often. */
+const RECALL_INTERVAL_MS = 1_000;
 
 export class TenantLedger extends DurableObject<Env> {
   private readonly store: LedgerStore;
@@ -133,12 +138,42 @@ export class TenantLedger extends DurableObject<Env> {
   async leaseExchange(input: LeaseExchangeInput): Promise<LeaseExchangeAnswer | null> {
     const p = parseInput(LeaseExchangeInput, input);
     this.isParent = true;
-    return this.decide(() => {
+    const { answer, holders } = await this.decide(() => {
       const cell = loadParentCell(this.store, p.cell, BigInt(p.limit));
       const ans = handleLeaseRequest(cell, requestFromWire(p), { now: p.now, shards: p.shards });
       if (ans) saveParentHolding(this.store, p.cell, p.shard, cell);
-      return ans ? answerToWire(ans) : null;
+      return {
+        answer: ans ? answerToWire(ans) : null,
+        holders: ans?.short ? holdersOf(this.store, p.cell, p.shard) : [],
+      };
     }, false);
+    // Short: ask the shards that hold room of this cell to give their unused room back (after the
+    // answer's commit, never inside the decision).
+    this.recall(p, holders);
+    return answer;
+  }
+
+  /** Shard of a sharded org: the parent asks for the unused room of `cell` back (another shard was short). */
+  async leaseRecall(input: { cell: string; now: number }): Promise<boolean> {
+    const { cell, now } = parseInput(LeaseRecallInput, input);
+    if (!this.route) return false;
+    return giveBackCell(this.shardDeps(), this.route, cell, now);
+  }
+
+  /** Last recall per cell: at most one per second, so a herd of short answers is one round of RPCs. */
+  private readonly recalledAt = new Map<string, number>();
+  private recall(p: LeaseExchangeInput, holders: number[]): void {
+    const last = this.recalledAt.get(p.cell) ?? Number.NEGATIVE_INFINITY;
+    if (holders.length === 0 || p.now - last < RECALL_INTERVAL_MS) return;
+    this.recalledAt.set(p.cell, p.now);
+    if (this.recalledAt.size > 1_000) this.recalledAt.clear();
+    const asks = holders.map((s) =>
+      this.env.LEDGER.getByName(shardObjectName(p.parent, s, p.shards)).leaseRecall({
+        cell: p.cell,
+        now: p.now,
+      }),
+    );
+    this.ctx.waitUntil(Promise.allSettled(asks));
   }
 
   /** Parent of a sharded org: what all shards together hold of each shared line (exact balances). */

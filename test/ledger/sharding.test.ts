@@ -133,6 +133,36 @@ describe("ledger shards", () => {
   });
 });
 
+describe("recall", () => {
+  it("a short answer makes the parent recall unused room from the other shards", async () => {
+    const orgId = uid("org");
+    const shards = 2;
+    const xs = Array.from({ length: 50 }, (_, i) => `rc-${i}`);
+    const a0 = xs.find((a) => shardOf(a, 2) === 0)!;
+    const a1 = xs.find((a) => shardOf(a, 2) === 1)!;
+    const reserveFor = async (agentId: string, amount: string) => {
+      const t = tx(orgId, uid("tx"), { agentId });
+      const r = await ledger(env, orgId, { shards, agentId }).reserve({
+        idempotencyKey: t.id,
+        lines: [orgLine("1000", amount)],
+        ttlMs: 60_000,
+        now: T0,
+        tx: t,
+      });
+      return r.ok && r.value.ok;
+    };
+    expect(await reserveFor(a0, "10")).toBe(true); // shard 0 now holds a lease of 160
+    expect(await reserveFor(a1, "900")).toBe(false); // 840 free: short, the parent recalls
+    const parent = ledgerFor(env, parentObjectName(orgId));
+    const held = async () => (await parent.leaseHeld({ lines: [orgLine("1000", "0")], now: T0 }))[0];
+    // The recall runs after the short answer; wait for it through RPCs (no timers).
+    for (let i = 0; i < 200 && (await held()) !== "10"; i++)
+      await ledgerFor(env, shardObjectName(orgId, 0, 2)).ping();
+    expect(await held()).toBe("10");
+    expect(await reserveFor(a1, "900")).toBe(true); // within the lease TTL, thanks to the recall
+  });
+});
+
 describe("a shard cut off from its parent", () => {
   it("decides within the lease it holds, then fails closed", async () => {
     const orgId = uid("org");
