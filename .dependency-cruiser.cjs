@@ -53,6 +53,14 @@ module.exports = {
       to: { path: "^src/", pathNot: CORE },
     },
     {
+      name: "lease-protocol-is-pure",
+      severity: "error",
+      comment:
+        "src/ledger/lease is the pure lease protocol (docs/ledger-sharding.md): it imports only itself.",
+      from: { path: "^src/ledger/lease/" },
+      to: { path: "^src/|^cloudflare:", pathNot: "^src/ledger/lease/" },
+    },
+    {
       name: "core-has-no-workers-api",
       severity: "error",
       comment: "The pure core runs anywhere: no cloudflare:* modules.",

@@ -3,6 +3,7 @@
 
 import { createHash } from "node:crypto";
 import { sha256Hex } from "../src/ledger/canonical";
+import { ledger } from "../src/ledger/client";
 import { parseInput } from "../src/ledger/errors";
 import { reserveFingerprint, reserveOnce } from "../src/ledger/reserve";
 import { commitOp, expireDue } from "../src/ledger/settle";
@@ -12,6 +13,15 @@ import { CommitInput, ReserveInput } from "../src/ledger/types";
 
 /** The real ledger plus two probes that explain the figures; nothing here changes ledger behaviour. */
 export class BenchLedger extends TenantLedger {
+  /** Parent of a sharded org: every shard's last message sequence and holding, per cell. */
+  async leaseStats(): Promise<unknown> {
+    const sql = this.ctx.storage.sql;
+    const has = sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'lease_holdings'")
+      .one().n;
+    return has ? sql.exec("SELECT shard, seq, held FROM lease_holdings").toArray() : [];
+  }
+
   /** The platform floor: an RPC that writes one small row (one storage commit, one B-tree). */
   async probeWrite(i: number): Promise<number> {
     this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS bench_probe (i INTEGER)");
@@ -226,6 +236,105 @@ async function pool(n: number, concurrency: number, task: (i: number) => Promise
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
 }
 
+/** A reserve of agent `agent` in a sharded org: its own daily line plus the org's shared budget. */
+function shardPairInput(
+  id: string,
+  org: string,
+  agent: string,
+  now: number,
+  orgLimit: string,
+  amount: string,
+) {
+  const base = pairInput(id, org, now);
+  return {
+    ...base,
+    lines: [
+      {
+        key: `a:${agent}:budget:daily:USD/6`,
+        label: "agent daily",
+        window: "day" as const,
+        timeZone: "UTC",
+        limit: "1000000000000",
+        amount,
+        unit: "USD/6",
+        kind: "money" as const,
+      },
+      {
+        key: "p:_global:org-daily:spend:amount:USD/6",
+        label: "org daily",
+        window: "day" as const,
+        timeZone: "America/New_York",
+        limit: orgLimit,
+        amount,
+        unit: "USD/6",
+        kind: "money" as const,
+      },
+    ],
+    tx: { ...base.tx, agentId: agent },
+  };
+}
+
+/** Pairs (or, with `fit`, an exhaustion run) of many agents against an org with `shards` ledger shards. */
+async function shardRun(
+  url: URL,
+  env: BenchEnv,
+  org: string,
+  run: string,
+  n: number,
+  c: number,
+): Promise<Response> {
+  const shards = Number(url.searchParams.get("shards") ?? "1");
+  const agents = Number(url.searchParams.get("agents") ?? "64");
+  const fit = url.searchParams.get("fit");
+  const orgId = fit ? `${org}-ex-${run}` : org;
+  const amount = fit ? "7" : "1500";
+  const limit = fit ? String(Number(fit) * 7) : "1000000000000000";
+  const now = Date.now();
+  const e = env as unknown as Env;
+  let ok = 0;
+  let denied = 0;
+  let unavailable = 0;
+  const held: { id: string; agent: string }[] = [];
+  await pool(n, c, async (i) => {
+    const agent = `agt_${i % agents}`;
+    const id = `tx-${run}-${i}`;
+    const book = ledger(e, orgId, { shards, agentId: agent });
+    const r = await book.reserve(shardPairInput(id, orgId, agent, now, limit, amount));
+    if (!r.ok) {
+      unavailable++;
+      return;
+    }
+    if (!r.value.ok) {
+      denied++;
+      return;
+    }
+    ok++;
+    if (fit) {
+      held.push({ id, agent });
+      return;
+    }
+    const cm = await book.commit({ reservationId: id, now, actualAmounts: {}, receiptRef: `r-${i}` });
+    if (!cm.ok) unavailable++;
+  });
+  const orgLine = shardPairInput("x", orgId, "x", now, limit, amount).lines[1]!;
+  const bal = await ledger(e, orgId, { shards, agentId: null }).balances({ lines: [orgLine], now });
+  const b = bal.ok ? bal.value[0]! : null;
+  const used = b ? BigInt(b.committed) + BigInt(b.reserved) : 0n;
+  const over = used - BigInt(limit);
+  return Response.json({
+    ok,
+    denied,
+    unavailable,
+    fit: fit ? Number(fit) : null,
+    committed: b?.committed ?? null,
+    reserved: b?.reserved ?? null,
+    leased: b?.leased ?? null,
+    remaining: b?.remaining ?? null,
+    overspend: (over > 0n ? over : 0n).toString(),
+    held: held.length,
+  });
+}
+
 export default {
   async fetch(request: Request, env: BenchEnv): Promise<Response> {
     const url = new URL(request.url);
@@ -235,6 +344,10 @@ export default {
     const run = url.searchParams.get("run") ?? "0";
     const stub = env.LEDGER.getByName(org);
     let denied = 0;
+    if (url.pathname === "/shard-pairs" || url.pathname === "/shard-exhaust") {
+      return shardRun(url, env, org, run, n, c);
+    }
+    if (url.pathname === "/lease-stats") return Response.json(await stub.leaseStats());
     if (url.pathname === "/pairs") {
       const now = Date.now();
       await pool(n, c, async (i) => {

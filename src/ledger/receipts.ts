@@ -76,9 +76,13 @@ export type ReceiptRow = {
   signed: number;
 };
 
-/** A chain per ledger object; with sharding, `<org>/<shard>` (receipts name their chain). */
-export function chainName(orgId: string): string {
-  return orgId;
+/**
+ * A chain per ledger object: its name (the org id; `<org>#s<i>` for a shard of a sharded org), so
+ * every chain has one writer and its own seq. Falls back to the org id where the runtime does not
+ * name the object.
+ */
+export function chainName(store: LedgerStore, orgId: string): string {
+  return store.objectName ?? orgId;
 }
 
 /** Balances of a reservation's lines after the decision, from the object's counters. */
@@ -128,7 +132,7 @@ export function chainReceipt(
     typ: "tollgate.receipt",
     v: 1,
     id: receiptIdFor(id, n),
-    chain: chainName(t.orgId),
+    chain: chainName(store, t.orgId),
     seq,
     prev: head?.hash ?? null,
     org: t.orgId,

@@ -57,7 +57,7 @@ function deniedScope(line: ParsedScopeLine, inst: Instance, b: Bucket): DeniedSc
  * Decide and apply one reservation. The caller has already swept expired holds and checked
  * idempotency; this either holds every line or touches none and records the denial.
  */
-export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
+export function reserveOp(store: LedgerStore, input: Reserve, caps?: (bigint | null)[]): ReserveResult {
   const { lines, now, tx } = input;
   const audit = input.audit !== false;
   const insts = lines.map((l) => instanceFor(l, now));
@@ -66,7 +66,8 @@ export function reserveOp(store: LedgerStore, input: Reserve): ReserveResult {
   // Soft lines (a shadow-mode policy's) are held and counted, never refused.
   const refusing = lines.findIndex((l, i) => {
     const b = buckets[i]!;
-    return !l.soft && b.committed + b.reserved + BigInt(l.amount) > BigInt(l.limit);
+    // A shard of a sharded org decides a shared line against its lease (shard-reserve.ts).
+    return !l.soft && b.committed + b.reserved + BigInt(l.amount) > (caps?.[i] ?? BigInt(l.limit));
   });
   if (refusing >= 0) {
     const line = lines[refusing]!;
@@ -154,7 +155,12 @@ function conflict(message: string): ReserveResult {
  * Reserve under an idempotency key: the same key and fingerprint return the first answer, another
  * fingerprint or an already used tx id is a conflict. The caller has swept expired holds.
  */
-export function reserveOnce(store: LedgerStore, input: Reserve, hash: string): ReserveResult {
+export function reserveOnce(
+  store: LedgerStore,
+  input: Reserve,
+  hash: string,
+  caps?: (bigint | null)[],
+): ReserveResult {
   const { idempotencyKey, now, tx } = input;
   // One read for both checks. Every reservation, denial and record has a txs row, so the txs
   // lookup covers all three.
@@ -171,7 +177,7 @@ export function reserveOnce(store: LedgerStore, input: Reserve, hash: string): R
     return conflict(`idempotency key ${idempotencyKey} was used with different parameters`);
   }
   if (prior.tx_exists) return conflict(`tx id ${tx.id} already exists under another idempotency key`);
-  const answer = reserveOp(store, input);
+  const answer = reserveOp(store, input, caps);
   store.sql.exec(
     "INSERT INTO idempotency (key, params_hash, tx_id, response, created_at) VALUES (?, ?, ?, ?, ?)",
     idempotencyKey,

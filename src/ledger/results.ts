@@ -12,6 +12,8 @@ export const Balance = z.object({
   reserved: z.string(),
   /** limit - committed - reserved; negative only after an explicit overdraft. */
   remaining: z.string(),
+  /** sharded orgs, shared lines: room the shards hold unused (remaining = limit - committed - reserved - leased) */
+  leased: z.string().optional(),
   windowStart: z.number().nullable(),
   windowEnd: z.number().nullable(),
 });

@@ -111,7 +111,14 @@ export class LedgerStore {
    */
   private expiryFloor: number | null = null;
 
-  constructor(readonly sql: SqlStorage) {}
+  /**
+   * @param objectName the Durable Object's name (the org id, or `<org>#s<i>` for a shard): the name
+   *   of this object's receipt chain (receipts.ts).
+   */
+  constructor(
+    readonly sql: SqlStorage,
+    readonly objectName: string | null = null,
+  ) {}
 
   /**
    * Write-through copy of bucket rows read or written. SQLite stays the truth: the cache only ever

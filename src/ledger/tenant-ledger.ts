@@ -3,7 +3,26 @@
 import { DurableObject } from "cloudflare:workers";
 import { attachOffersOp, claimOp } from "./claim";
 import { CommitGroup } from "./commit-group";
-import { parseInput } from "./errors";
+import { LedgerInputError, parseInput } from "./errors";
+import { handleLeaseRequest } from "./lease/protocol";
+import { shardObjectName } from "./lease/shards";
+import {
+  answerToWire,
+  cellKey,
+  earliestLeaseExpiry,
+  holdersOf,
+  isLeaseParent,
+  type LeaseExchangeAnswer,
+  LeaseExchangeInput,
+  LeaseRecallInput,
+  loadParentCell,
+  loadRoute,
+  parentHeldOf,
+  requestFromWire,
+  type StoredRoute,
+  saveParentHolding,
+  saveRoute,
+} from "./lease-store";
 import { flushOutbox } from "./outbox";
 import { flushReceipts, unsignedCount } from "./receipt-flush";
 import { balancesOp, reserveFingerprint, reserveOnce } from "./reserve";
@@ -23,7 +42,8 @@ import type {
 } from "./results";
 import { migrate } from "./schema";
 import { commitOp, expireDue, extendOp, releaseOp } from "./settle";
-import { LedgerStore } from "./store";
+import { giveBackCell, giveBackExpired, type ShardDeps, shardReserve } from "./shard-reserve";
+import { instanceFor, LedgerStore } from "./store";
 import { recordOp, updateTxOp } from "./txlog";
 import {
   AttachOffersInput,
@@ -46,6 +66,8 @@ const IDEMPOTENCY_RETENTION_MS = 48 * 3_600_000;
 /** Outbox rows wait this long so a burst of decisions goes to D1 in one batch. */
 const OUTBOX_DELAY_MS = 1_000;
 const MAX_RETRY_DELAY_MS = 60_000;
+/** A parent recalls room of one cell from the other shards at most this often. */
+const RECALL_INTERVAL_MS = 1_000;
 
 export class TenantLedger extends DurableObject<Env> {
   private readonly store: LedgerStore;
@@ -58,10 +80,15 @@ export class TenantLedger extends DurableObject<Env> {
   private flushing: Promise<number> | null = null;
   /** False once signing was found unavailable here (no WALLET_KEK): unsigned receipts then wait unarmed. */
   private canSign = true;
+  /** Set when this object is one shard of a sharded org (read from SQLite at start). */
+  private route: StoredRoute | null = null;
+  /** Set when this object grants leases (the parent of a sharded org): it then refuses unrouted reserves. */
+  private isParent = false;
+  private readonly leaseInflight = new Map<string, Promise<"granted" | "short" | "unreachable">>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.store = new LedgerStore(ctx.storage.sql);
+    this.store = new LedgerStore(ctx.storage.sql, ctx.id.name ?? null);
     this.group = new CommitGroup(
       ctx.storage,
       async () => {
@@ -73,6 +100,8 @@ export class TenantLedger extends DurableObject<Env> {
     );
     void ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage);
+      this.route = loadRoute(this.store);
+      this.isParent = isLeaseParent(this.store);
       this.alarmAt = await ctx.storage.getAlarm();
       // A crash between a decision's commit and its setAlarm would leave work without an alarm.
       await this.armAfterFlush();
@@ -87,10 +116,86 @@ export class TenantLedger extends DurableObject<Env> {
   async reserve(input: ReserveInput): Promise<ReserveResult> {
     const parsed = parseInput(ReserveInput, input);
     const hash = reserveFingerprint(parsed);
+    // A reserve that skipped the lease protocol would spend shared room no lease accounts for.
+    if (!parsed.shard && this.isParent) {
+      throw new LedgerInputError("shard", "this org's ledger is sharded: reserve through the agent's shard");
+    }
+    if (parsed.shard) {
+      if (!this.route || this.route.index !== parsed.shard.index || this.route.of !== parsed.shard.of) {
+        const route = parsed.shard;
+        await this.decide(() => saveRoute(this.store, route), false);
+        this.route = { ...route };
+      }
+      return shardReserve(this.shardDeps(), parsed, hash);
+    }
     return this.decide(() => {
       expireDue(this.store, parsed.now);
       return reserveOnce(this.store, parsed, hash);
     });
+  }
+
+  /**
+   * Parent of a sharded org: one shard's lease message for one shared cell (lease/protocol.ts). A
+   * stale message (sequence already seen) answers null and changes nothing.
+   */
+  async leaseExchange(input: LeaseExchangeInput): Promise<LeaseExchangeAnswer | null> {
+    const p = parseInput(LeaseExchangeInput, input);
+    this.isParent = true;
+    const { answer, holders } = await this.decide(() => {
+      const cell = loadParentCell(this.store, p.cell, BigInt(p.limit));
+      const ans = handleLeaseRequest(cell, requestFromWire(p), { now: p.now, shards: p.shards });
+      if (ans) saveParentHolding(this.store, p.cell, p.shard, cell);
+      return {
+        answer: ans ? answerToWire(ans) : null,
+        holders: ans?.short ? holdersOf(this.store, p.cell, p.shard) : [],
+      };
+    }, false);
+    // Short: ask the shards that hold room of this cell to give their unused room back (after the
+    // answer's commit, never inside the decision).
+    this.recall(p, holders);
+    return answer;
+  }
+
+  /** Shard of a sharded org: the parent asks for the unused room of `cell` back (another shard was short). */
+  async leaseRecall(input: { cell: string; now: number }): Promise<boolean> {
+    const { cell, now } = parseInput(LeaseRecallInput, input);
+    if (!this.route) return false;
+    return giveBackCell(this.shardDeps(), this.route, cell, now);
+  }
+
+  /** Last recall per cell: at most one per second, so a herd of short answers is one round of RPCs. */
+  private readonly recalledAt = new Map<string, number>();
+  private recall(p: LeaseExchangeInput, holders: number[]): void {
+    const last = this.recalledAt.get(p.cell) ?? Number.NEGATIVE_INFINITY;
+    if (holders.length === 0 || p.now - last < RECALL_INTERVAL_MS) return;
+    this.recalledAt.set(p.cell, p.now);
+    if (this.recalledAt.size > 1_000) this.recalledAt.clear();
+    const asks = holders.map((s) =>
+      this.env.LEDGER.getByName(shardObjectName(p.parent, s, p.shards)).leaseRecall({
+        cell: p.cell,
+        now: p.now,
+      }),
+    );
+    this.ctx.waitUntil(Promise.allSettled(asks));
+  }
+
+  /** Parent of a sharded org: what all shards together hold of each shared line (exact balances). */
+  async leaseHeld(input: BalancesInput): Promise<string[]> {
+    const { lines, now } = parseInput(BalancesInput, input);
+    return this.decide(
+      () =>
+        lines.map((l) => parentHeldOf(this.store, cellKey(l.key, instanceFor(l, now).instance)).toString()),
+      false,
+    );
+  }
+
+  private shardDeps(): ShardDeps {
+    return {
+      store: this.store,
+      decide: (fn) => this.decide(fn),
+      exchange: (route, req) => this.env.LEDGER.getByName(route.parent).leaseExchange(req),
+      inflight: this.leaseInflight,
+    };
   }
 
   async commit(input: CommitInput): Promise<CommitResult> {
@@ -207,6 +312,13 @@ export class TenantLedger extends DurableObject<Env> {
       );
       return n;
     }, false);
+    if (this.route) {
+      try {
+        await giveBackExpired(this.shardDeps(), this.route, now);
+      } catch (err) {
+        console.warn("ledger lease give-back failed; will retry", err);
+      }
+    }
     let flushed = 0;
     try {
       flushed = await this.flushSerial();
@@ -260,6 +372,9 @@ export class TenantLedger extends DurableObject<Env> {
     // Already due within the outbox delay: that alarm re-arms for later expiries when it runs.
     if (outboxPending && this.alarmAt !== null && this.alarmAt <= Date.now() + delay) return;
     let target = this.store.earliestExpiry();
+    // A shard gives the unused room of a lease back when it expires.
+    const lease = this.route ? earliestLeaseExpiry(this.store) : null;
+    if (lease !== null) target = target === null ? lease : Math.min(target, lease);
     if (outboxPending) {
       const soon = Date.now() + delay;
       target = target === null ? soon : Math.min(target, soon);

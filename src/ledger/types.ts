@@ -104,6 +104,14 @@ export const OfferBind = z.strictObject({
 });
 export type OfferBind = z.infer<typeof OfferBind>;
 
+/** Set by the client when the org has more than one ledger shard (docs/ledger-sharding.md). */
+export const ShardRoute = z.strictObject({
+  index: z.number().int().min(0).max(255),
+  of: z.number().int().min(2).max(256),
+  /** the parent ledger's object name */
+  parent: Id,
+});
+
 export const ReserveInput = z.strictObject({
   idempotencyKey: z.string().min(1).max(255),
   lines: z.array(ScopeLine).max(32).refine(uniqueKeys, "line keys must be unique"),
@@ -113,6 +121,8 @@ export const ReserveInput = z.strictObject({
   bind: OfferBind.optional(),
   /** false: an internal hold whose tx row never reaches D1 (default true). */
   audit: z.boolean().optional(),
+  /** absent for an org with one ledger (today's path) */
+  shard: ShardRoute.optional(),
 });
 export type ReserveInput = z.input<typeof ReserveInput>;
 

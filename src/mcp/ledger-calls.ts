@@ -4,6 +4,7 @@ import { ledger } from "../ledger/client";
 import type { OfferBind, PaidAmount, ScopeLine, TxRecord } from "../ledger/types";
 import { formatAmount } from "../money";
 import { type ScopeLine as PolicyLine, parseMoneyUnit } from "../policy";
+import { ledgerRoute } from "../services/tenant";
 import type { GatewayCtx } from "./context";
 import type { Denial } from "./denial";
 import { notifyRejected, notifyReserved } from "./notify";
@@ -25,7 +26,7 @@ export async function reserveLines(
   },
 ): Promise<Hold> {
   const now = Date.now();
-  const result = await ledger(g.env, g.tenant.orgId).reserve({
+  const result = await ledger(g.env, g.tenant.orgId, ledgerRoute(g.tenant)).reserve({
     idempotencyKey: input.txId,
     lines: input.lines.map((l) => toLedgerLine(l, g.session?.n ?? null)),
     ttlMs: input.ttlMs,
@@ -132,7 +133,7 @@ export type Settlement =
  * commits unconfirmed then).
  */
 export async function settle(g: GatewayCtx, reservationId: string, how: Settlement): Promise<void> {
-  const book = ledger(g.env, g.tenant.orgId);
+  const book = ledger(g.env, g.tenant.orgId, ledgerRoute(g.tenant));
   const now = Date.now();
   const r = await (how.commit
     ? book.commit({
@@ -172,6 +173,6 @@ export function commitAfterAnswer(
 /** Records a decision that holds no budget (denials, free calls) in the ledger's outbox. */
 export async function record(g: GatewayCtx, tx: TxRecord): Promise<void> {
   if (tx.status === "denied") notifyRejected(g, tx);
-  const r = await ledger(g.env, g.tenant.orgId).record({ tx, now: Date.now() });
+  const r = await ledger(g.env, g.tenant.orgId, ledgerRoute(g.tenant)).record({ tx, now: Date.now() });
   if (!r.ok) console.error("ledger record failed", tx.id);
 }

@@ -6,6 +6,7 @@ import type { ClaimRefusal } from "../ledger/results";
 import type { PaidAmount } from "../ledger/types";
 import { type Credential, type Offer, type PaidOutcome, parseOfferTerms } from "../payments";
 import type { JsonRpcId } from "../protocol/jsonrpc";
+import { ledgerRoute } from "../services/tenant";
 import { type CallInfo, txRecord } from "./call-record";
 import { CLAIM_DENIAL } from "./claim-denials";
 import type { GatewayCtx } from "./context";
@@ -29,7 +30,7 @@ export async function claimHold(
 ): Promise<{ ok: true; hold: Claimed } | { ok: false; answer: unknown }> {
   const offerKey = credential.protocol === "mpp" ? credential.challengeId : credential.offerKey;
   if (!offerKey) return { ok: false, answer: await claimRefused(g, id, call, "unknown", undefined) };
-  const claimed = await ledger(g.env, g.tenant.orgId).claim({
+  const claimed = await ledger(g.env, g.tenant.orgId, ledgerRoute(g.tenant)).claim({
     offerKey,
     tool: call.tool,
     agentId: g.tenant.agent.id,

@@ -9,6 +9,7 @@ import { MAX_TERMS_LENGTH, type Offer, offerTerms, type PaymentRequired, priceTo
 import type { ScopeLine } from "../policy";
 import type { JsonRpcId } from "../protocol/jsonrpc";
 import { withinCeiling } from "../services/call-approvals";
+import { ledgerRoute } from "../services/tenant";
 import { approvalGate } from "./approval-gate";
 import { type CallInfo, txRecord } from "./call-record";
 import type { GatewayCtx } from "./context";
@@ -169,7 +170,7 @@ async function bindHold(
   bind: OfferBind,
 ): Promise<{ ok: true } | { ok: false; answer: unknown }> {
   const { id, call } = p;
-  const r = await ledger(g.env, g.tenant.orgId).attachOffers({
+  const r = await ledger(g.env, g.tenant.orgId, ledgerRoute(g.tenant)).attachOffers({
     reservationId: holdId,
     bind,
     now: Date.now(),

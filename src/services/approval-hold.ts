@@ -1,11 +1,11 @@
 // Holding an approved price: when a human approves a priced call, the price is reserved at once
 // against the agent's budgets, for the approval's lifetime, so the approved call cannot be starved
 // by other spend before the agent retries it. The retry's challenge is then bound to this hold.
-import { ledger } from "../ledger/client";
+import { type LedgerRoute, ledger } from "../ledger/client";
 import { walletCapLines } from "../wallets";
 import { type ApprovalRow, ceilingOf } from "./call-approvals";
 import { judge } from "./judge";
-import { freshAgentState, freshOrgState, payingWallet, rulesFor } from "./tenant";
+import { freshAgentState, freshOrgState, payingWallet, routeFor, rulesFor } from "./tenant";
 
 export type HoldResult = { ok: true; reservationId: string | null } | { ok: false; message: string };
 
@@ -61,7 +61,7 @@ export async function holdApprovedPrice(env: Env, row: ApprovalRow, now: number)
   // One id per attempt: a refused attempt leaves its denied record under its own id, so a later
   // attempt (the budget freed, another ceiling) is a new reservation, not an idempotency conflict.
   const reservationId = `tx_hold_${row.id}_${crypto.randomUUID().slice(0, 8)}`;
-  const result = await ledger(env, row.orgId).reserve({
+  const result = await ledger(env, row.orgId, routeFor(org.org.settings, row.agentId)).reserve({
     idempotencyKey: reservationId,
     lines,
     ttlMs: Math.min(Math.max(row.expiresAt - now, 1_000), 86_400_000),
@@ -103,6 +103,7 @@ export async function releaseHold(
   orgId: string,
   reservationId: string,
   now: number,
+  route?: LedgerRoute,
 ): Promise<void> {
-  await ledger(env, orgId).release({ reservationId, reason: "approval not applied", now });
+  await ledger(env, orgId, route).release({ reservationId, reason: "approval not applied", now });
 }

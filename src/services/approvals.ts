@@ -7,9 +7,11 @@ import { emitEvents } from "../events";
 import { currencyDecimals, formatAmount } from "../money";
 import { holdApprovedPrice, releaseHold } from "./approval-hold";
 import { moneyViewOrNull, toBaseUnitString } from "./money";
+import { requireOrg } from "./orgs";
 import { requireOwned } from "./owned";
 import { afterCursor, pageOf, pageOrder } from "./pages";
 import type { ApprovalsQuery, ApprovalView, MaxPrice } from "./schemas/activity";
+import { routeFor } from "./tenant";
 import { fieldError } from "./validate";
 
 type ApprovalRow = typeof approvals.$inferSelect;
@@ -125,7 +127,10 @@ export async function decideApproval(
     .returning()
     .get();
   if (!updated) {
-    if (reservationId) await releaseHold(env, orgId, reservationId, now);
+    if (reservationId) {
+      const org = await requireOrg(env, orgId);
+      await releaseHold(env, orgId, reservationId, now, routeFor(org.settings, row.agentId));
+    }
     throw new AppError("CONFLICT", "Approval was decided concurrently");
   }
   await emitEvents(env, orgId, [

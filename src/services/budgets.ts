@@ -1,15 +1,17 @@
 // Budget balances of one agent, read from the org's ledger over the lines its mandate and policy define.
 
 import { AppError } from "../errors";
-import { ledger } from "../ledger/client";
+import { type LedgerRoute, ledger } from "../ledger/client";
 import { formatAmount } from "../money";
 import { type CompiledPolicy, type Mandate, parseMoneyUnit } from "../policy";
 import { requireAgent } from "./agents";
 import { type BudgetLine, mandateLines, policyLines } from "./budget-lines";
 import { currentMandateRow } from "./mandates";
+import { requireOrg } from "./orgs";
 import { activePolicyRow } from "./policies";
 import type { BalanceView } from "./schemas/activity";
 import { mandateFromRow, storedPolicy } from "./stored";
+import { routeFor } from "./tenant";
 
 export async function agentBudgets(
   env: Env,
@@ -18,9 +20,10 @@ export async function agentBudgets(
   now: number,
 ): Promise<{ agentId: string; balances: BalanceView[] }> {
   const agent = await requireAgent(env, orgId, agentId);
-  const [mandate, policy] = await Promise.all([
+  const [mandate, policy, org] = await Promise.all([
     currentMandateRow(env, orgId, agentId),
     activePolicyRow(env, orgId),
+    requireOrg(env, orgId),
   ]);
   const balances = await budgetBalances(
     env,
@@ -28,6 +31,7 @@ export async function agentBudgets(
     mandate ? mandateFromRow(mandate, agent.name) : null,
     policy ? storedPolicy(policy) : null,
     now,
+    routeFor(org.settings, agentId),
   );
   return { agentId, balances };
 }
@@ -39,13 +43,15 @@ export async function budgetBalances(
   mandate: Mandate | null,
   policy: CompiledPolicy | null,
   now: number,
+  /** a sharded org's route (balances then read every shard and the parent) */
+  route?: LedgerRoute,
 ): Promise<BalanceView[]> {
   const lines: BudgetLine[] = [
     ...(mandate ? mandateLines(mandate) : []),
     ...(policy ? policyLines(policy) : []),
   ].slice(0, 64);
   if (lines.length === 0) return [];
-  const result = await ledger(env, orgId).balances({ lines, now });
+  const result = await ledger(env, orgId, route).balances({ lines, now });
   if (!result.ok) throw new AppError("LEDGER_UNAVAILABLE", "The budget ledger is unavailable; try again");
   const kinds = new Map(lines.map((l) => [l.key, l.kind]));
   return result.value.map((b) => {

@@ -8,7 +8,7 @@ import { ensureSigningKey } from "../receipts/signing-keys";
 import { createKey } from "./keys";
 import type { CreatedKeyView, CreateOrgBody, OrgView, UpdateOrgBody } from "./schemas/orgs";
 import { orgSettings } from "./stored";
-import { invalidateOrg } from "./tenant";
+import { invalidateOrg, ledgerShardsOf } from "./tenant";
 import { fieldError, notFound } from "./validate";
 
 export function orgView(row: OrgRow): OrgView {
@@ -69,10 +69,13 @@ export async function updateOrg(env: Env, orgId: string, input: UpdateOrgBody): 
     settings.inlineApprovals = input.settings.inlineApprovals;
   }
   if (input.settings?.requireOAuth !== undefined) settings.requireOAuth = input.settings.requireOAuth;
+  // The ledger shard count is not an API setting (changing it moves agents' counters), but a settings
+  // update must never drop it: the org would fall back to one object and lose its shards' counters.
+  const shards = ledgerShardsOf(row.settings);
   await db(env)
     .update(orgs)
     .set({
-      settings,
+      settings: shards > 1 ? { ...settings, ledgerShards: shards } : settings,
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.timeZone !== undefined ? { timeZone: input.timeZone } : {}),
     })

@@ -3,6 +3,8 @@
 // by hash, the org-wide state by org, and one agent's state by (org, agent). None holds a list of an
 // org's agents, so neither memory nor per-request work grows with them (docs/decisions/0024).
 // Admin writes call invalidateOrg(); other isolates pick changes up within CACHE_TTL_MS.
+
+import { z } from "zod";
 import { db } from "../db/client";
 import {
   type AgentConfig,
@@ -17,6 +19,8 @@ import {
   touchKey,
   type WalletMethodRow,
 } from "../db/queries/tenant";
+import type { LedgerRoute } from "../ledger/client";
+import { MAX_SHARDS } from "../ledger/lease/shards";
 import type { ConversionTable } from "../money";
 import type { CompiledPolicy, Mandate } from "../policy";
 import { TtlCache } from "../ttl-cache";
@@ -74,7 +78,28 @@ export type Tenant = {
   inlineApprovals: boolean;
   /** Who answers payment challenges; tollgate-pays with a null wallet fails closed (no payment). */
   payer: { mode: "agent-pays" } | { mode: "tollgate-pays"; wallet: TenantWallet | null };
+  /** Ledger shards of the org (`orgs.settings.ledgerShards`, docs/ledger-sharding.md); absent or 1: one object. */
+  ledgerShards?: number;
 };
+
+const LedgerShards = z.object({ ledgerShards: z.number().int().min(1).max(MAX_SHARDS).catch(1).default(1) });
+
+/** The org's ledger shard count from its raw settings; anything but a valid count is 1 (today's layout). */
+export function ledgerShardsOf(rawSettings: unknown): number {
+  const parsed = LedgerShards.safeParse(rawSettings ?? {});
+  return parsed.success ? parsed.data.ledgerShards : 1;
+}
+
+/** The ledger route of an org's calls for one agent, from the org's raw settings (services without a tenant). */
+export function routeFor(rawSettings: unknown, agentId: string | null): LedgerRoute | undefined {
+  const shards = ledgerShardsOf(rawSettings);
+  return shards > 1 ? { shards, agentId } : undefined;
+}
+
+/** How this tenant's ledger calls are routed: undefined (one object, today's path) unless the org has shards. */
+export function ledgerRoute(t: Pick<Tenant, "ledgerShards" | "agent">): LedgerRoute | undefined {
+  return t.ledgerShards && t.ledgerShards > 1 ? { shards: t.ledgerShards, agentId: t.agent.id } : undefined;
+}
 
 /** The wallet Tollgate pays with for this agent; secrets stay sealed until a payment is made. */
 export type TenantWallet = {
@@ -193,6 +218,7 @@ function tenantFields(
     policy: state.policy,
     policyVersion: state.policyVersion,
     conversions: state.settings.conversions,
+    ledgerShards: ledgerShardsOf(state.org.settings),
     upstreams: state.upstreams
       .filter((u) => u.agentIds === null || u.agentIds.includes(a.id))
       .map(({ agentIds: _, ...u }) => u),

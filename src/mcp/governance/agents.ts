@@ -9,7 +9,7 @@ import { budgetBalances } from "../../services/budgets";
 import type { INPUTS } from "../../services/governance-tools";
 import { currentMandateRows } from "../../services/mandates";
 import { mandateFromRow } from "../../services/stored";
-import { agentByName } from "../../services/tenant";
+import { agentByName, ledgerRoute } from "../../services/tenant";
 import type { GatewayCtx } from "../context";
 import { ok } from "./results";
 
@@ -27,7 +27,16 @@ export async function targetAgent(g: GatewayCtx, name: string | undefined): Prom
 
 export async function budgetsOf(g: GatewayCtx, agent: TargetAgent) {
   // The tenant already holds the policy and the target's mandate: no D1 reads here.
-  const balances = await budgetBalances(g.env, g.tenant.orgId, agent.mandate, g.tenant.policy, Date.now());
+  // The target agent's shard holds its own lines (a sharded org; shared lines are summed anyway).
+  const route = ledgerRoute({ ...g.tenant, agent: { ...g.tenant.agent, id: agent.id } });
+  const balances = await budgetBalances(
+    g.env,
+    g.tenant.orgId,
+    agent.mandate,
+    g.tenant.policy,
+    Date.now(),
+    route,
+  );
   return balances.map((b) => ({
     scope: b.label,
     window: b.window,

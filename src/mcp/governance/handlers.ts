@@ -8,6 +8,7 @@ import { parseMoneyUnit } from "../../policy";
 import { requireApproval } from "../../services/approvals";
 import type { GovernanceToolName, INPUTS } from "../../services/governance-tools";
 import { judge as judgeCall } from "../../services/judge";
+import { ledgerRoute } from "../../services/tenant";
 import { listTransactions } from "../../services/transactions";
 import { txRecord } from "../call-record";
 import type { GatewayCtx } from "../context";
@@ -54,7 +55,7 @@ async function judge(g: GatewayCtx, input: In<"tollgate_evaluate">) {
   );
   const money = decision.scopes.filter((l) => l.kind === "money");
   const balances = money.length
-    ? await ledger(g.env, g.tenant.orgId).balances({
+    ? await ledger(g.env, g.tenant.orgId, ledgerRoute(g.tenant)).balances({
         lines: money.map((l) => ({
           ...l,
           sessionId: l.window === "session" ? (g.session?.n ?? "_nosession") : null,
@@ -205,7 +206,7 @@ export const HANDLERS: {
 
   async tollgate_commit(g, input) {
     if (!input.reservationId.startsWith(`coop_${g.tenant.agent.id}_`)) return fail("Unknown reservation id.");
-    const book = ledger(g.env, g.tenant.orgId);
+    const book = ledger(g.env, g.tenant.orgId, ledgerRoute(g.tenant));
     const now = Date.now();
     let actualAmounts: Record<string, string> | undefined;
     if (input.actualAmount !== undefined) {
@@ -235,7 +236,7 @@ export const HANDLERS: {
 
   async tollgate_release(g, input) {
     if (!input.reservationId.startsWith(`coop_${g.tenant.agent.id}_`)) return fail("Unknown reservation id.");
-    const done = await ledger(g.env, g.tenant.orgId).release({
+    const done = await ledger(g.env, g.tenant.orgId, ledgerRoute(g.tenant)).release({
       reservationId: input.reservationId,
       reason: input.reason ?? "released by agent",
       now: Date.now(),
