@@ -42,7 +42,9 @@ export async function receiptsByTx(
   const out = new Map<string, ReceiptView[]>();
   if (txIds.length === 0) return out;
   const { results } = await env.DB.prepare(
-    `SELECT * FROM receipts WHERE org_id = ? AND tx_id IN (SELECT value FROM json_each(?)) ORDER BY chain, seq`,
+    // By tx id (receipts_tx), never by org: `+org_id` keeps SQLite off receipts_org_decided, which
+    // would walk every receipt of the org (test/db/query-plans.test.ts).
+    `SELECT * FROM receipts WHERE +org_id = ? AND tx_id IN (SELECT value FROM json_each(?)) ORDER BY chain, seq`,
   )
     .bind(orgId, JSON.stringify(txIds))
     .all<ReceiptRowD1>();
