@@ -32,7 +32,14 @@ describe("multi-line SSE data", () => {
     const messages = (await eventsOf(text)).map((e) => JSON.parse(e.data));
     expect(messages).toEqual([
       { jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data: "step 1" } },
-      { jsonrpc: "2.0", id: 5, result: { content: [{ type: "text", text: "line one\nline two" }] } },
+      {
+        jsonrpc: "2.0",
+        id: 5,
+        result: {
+          content: [{ type: "text", text: "line one\nline two" }],
+          _meta: { "tollgate/receipt": expect.stringMatching(/^rcpt_tx_/) },
+        },
+      },
     ]);
     expect((await witness(host)).requests.map((r) => r.rpcMethod)).toEqual(["tools/call"]);
   });
