@@ -8,33 +8,15 @@ import { describe, expect, it } from "vitest";
 import { ledgerFor } from "../../src/ledger/client";
 import { shardObjectName, shardOf } from "../../src/ledger/lease/shards";
 import { withPayer } from "../helpers/mcp-client";
+import { globalDailyBudget } from "../helpers/policies";
+import { EIGHT_AGENTS, SHARDS, shardOrg } from "../helpers/shards";
 import { witness } from "../helpers/witness";
 import { attackOrg, connect, transactions } from "./helpers";
 
-const SHARDS = 4;
-const POLICY = `version: "1"
-tools:
-  "*":
-    rules:
-      - name: "global daily budget"
-        spend:
-          daily: 12.00
-`;
-
 describe("one agent's many sessions and another shard's agent against one org budget", () => {
   it("settles at most the budget, all of it committed, nothing left reserved", async () => {
-    const names = Array.from({ length: 8 }, (_, i) => `agent${i}`);
-    const org = await attackOrg({
-      policy: POLICY,
-      agents: names.map((name, i) => ({ name, isDefault: i === 0 })),
-    });
-    await env.DB.prepare("UPDATE orgs SET settings = json_set(settings, '$.ledgerShards', ?) WHERE id = ?")
-      .bind(SHARDS, org.orgId)
-      .run();
-    const shardOfName = (n: string) => shardOf(org.agentIds[n]!, SHARDS);
-    const alpha = names[0]!;
-    const beta = names.find((n) => shardOfName(n) !== shardOfName(alpha))!;
-    expect(beta).toBeDefined();
+    const org = await attackOrg({ policy: globalDailyBudget("12.00"), agents: EIGHT_AGENTS });
+    const { alpha, beta } = await shardOrg(org);
 
     // Four sessions per agent, two paid calls of 2.00 per session, all in flight together: 16 x 2.00
     // asked against a 12.00 day, so at most 6 can be paid.
