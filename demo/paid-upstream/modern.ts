@@ -2,6 +2,7 @@
 // it checks MCP-Protocol-Version, Mcp-Method and Mcp-Name against the body and its _meta, answers
 // server/discover, refuses initialize with UnsupportedProtocolVersionError (a modern-only server names
 // its versions there), and serves one free tool. POST /modern/mcp.
+import { MODERN_PAID_PRICE, modernPaid } from "./modern-paid";
 import { recordRun } from "./witness";
 
 const VERSION = "2026-07-28";
@@ -63,12 +64,22 @@ export async function serveModern(request: Request): Promise<Response> {
             description: "Free. Echoes text.",
             inputSchema: { type: "object", properties: { text: { type: "string" } } },
           },
+          {
+            name: "modern_paid",
+            description: `Paid (${MODERN_PAID_PRICE} pathUSD, MPP result-metadata form). Echoes text.`,
+            inputSchema: { type: "object", properties: { text: { type: "string" } } },
+          },
         ],
         ttlMs: 0,
         cacheScope: "public",
       });
     case "tools/call": {
       if (msg.params?.name === "modern_confirm") return confirm(msg);
+      if (msg.params?.name === "modern_paid") {
+        const paid = await modernPaid(msg, { "io.modelcontextprotocol/serverInfo": INFO });
+        if (paid.result && !paid.result.isError) recordRun("modern_paid", msg.params?.arguments ?? {});
+        return answer(paid);
+      }
       const args = (msg.params?.arguments ?? {}) as { text?: unknown };
       recordRun("modern_echo", args);
       return result(msg.id, { content: [{ type: "text", text: String(args.text ?? "") }] });
