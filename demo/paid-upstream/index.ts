@@ -35,7 +35,8 @@ POST /v1/traces  a fake OTLP/HTTP collector (bodies shown in /_witness as traces
 Fixtures: /elicit/mcp (-32042 URL elicitation), /garbage/mcp, /slow/mcp?delay=ms, /error500/mcp,
 /big/mcp?bytes=N[&sse=1&events=K] (a huge answer), /multiline/mcp (pretty-printed JSON over SSE),
 /stall-after-settle/mcp?delay=ms (a paid retry settles, then its answer waits delay ms),
-/modern/mcp (a stateless MCP 2026-07-28 server: server/discover and modern_echo).
+/modern/mcp (a stateless MCP 2026-07-28 server: server/discover, modern_echo, modern_confirm (MRTR)
+and modern_paid 0.40, charged in MPP's result-metadata form).
 `;
 
 // server_error must run (and charge) inside the SDK, then have its answer replaced by a 500.
