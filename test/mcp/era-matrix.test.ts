@@ -5,6 +5,7 @@
 // Every settlement is a committed transaction, whichever era asked and whichever era was paid.
 import { env } from "cloudflare:workers";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { ledgerFor } from "../../src/ledger/client";
 import { connectMcp, payCredential, type WireChallenge, withPayer } from "../helpers/mcp-client";
@@ -119,5 +120,75 @@ describe("a 2025 upstream and a 2026-07-28 upstream behind one URL", () => {
     }
     expect((await witness(o.legacy)).settlements).toHaveLength(1);
     expect((await witness(o.modern)).settlements).toHaveLength(1);
+  });
+
+  it("resources, prompts and completion reach the upstream that owns them, for both clients", async () => {
+    const o = await bothEras();
+    const raw = await connectMcp(o.mcp);
+    clients.push(raw);
+    const uris = (await raw.listResources()).resources.map((r) => r.uri);
+    expect(uris).toEqual(expect.arrayContaining(["demo://reports/paid", "modern://notes/today"]));
+    const note = await raw.readResource({ uri: "modern://notes/today" });
+    expect(note.contents).toEqual([
+      { uri: "modern://notes/today", mimeType: "text/plain", text: "notes for today" },
+    ]);
+    const unpaid = (await raw
+      .readResource({ uri: "demo://reports/paid" })
+      .catch((e: unknown) => e)) as McpError;
+    expect(unpaid.code).toBe(-32042);
+    const challenge = (unpaid.data as PaymentRequired).challenges[0]!;
+    const report = await raw.readResource({
+      uri: "demo://reports/paid",
+      _meta: { "org.paymentauth/credential": payCredential(challenge) },
+    });
+    expect(report.contents).toEqual([{ uri: "demo://reports/paid", text: "The paid report." }]);
+    const prompts = (await raw.listPrompts()).prompts.map((p) => p.name);
+    expect(prompts).toEqual(expect.arrayContaining(["legacy__paid_prompt", "modern__modern_summary"]));
+    const prompt = await raw.getPrompt({ name: "modern__modern_summary", arguments: { topic: "tolls" } });
+    expect(prompt.messages[0]?.content).toEqual({ type: "text", text: "Summarise tolls (2026-07-28)." });
+    const completion = await raw.complete({
+      ref: { type: "ref/prompt", name: "modern__modern_summary" },
+      argument: { name: "topic", value: "to" },
+    });
+    expect(completion.completion.values).toEqual(["tolls", "tokens"]);
+
+    const modern = async (method: string, params: Record<string, unknown>) => {
+      const r = await modernCall(o.mcp, method, params);
+      expect(r.body.error, method).toBeUndefined();
+      expect(r.body.result?.resultType, method).toBe("complete");
+      return r.body.result!;
+    };
+    const listed = (await modern("resources/list", {})).resources as { uri: string }[];
+    expect(listed.map((r) => r.uri)).toEqual(
+      expect.arrayContaining(["demo://reports/paid", "modern://notes/today"]),
+    );
+    expect((await modern("resources/read", { uri: "modern://notes/today" })).contents).toEqual(note.contents);
+    const got = await modern("prompts/get", {
+      name: "modern__modern_summary",
+      arguments: { topic: "tokens" },
+    });
+    expect(got.messages).toEqual([
+      { role: "user", content: { type: "text", text: "Summarise tokens (2026-07-28)." } },
+    ]);
+    const done = await modern("completion/complete", {
+      ref: { type: "ref/prompt", name: "modern__modern_summary" },
+      argument: { name: "topic", value: "tr" },
+    });
+    expect(done.completion).toMatchObject({ values: ["traces"] });
+
+    // Only the owner saw each request: the legacy upstream never got the modern upstream's reads.
+    expect((await witness(o.legacy)).settlements).toHaveLength(1);
+    expect(await committed(o.org.orgId)).toEqual([
+      { tool: "resource:demo://reports/paid", committed_amount: "300000" },
+    ]);
+    const legacySeen = (await witness(o.legacy)).requests.map((r) => r.rpcMethod);
+    expect(legacySeen).not.toContain("prompts/get");
+    expect(legacySeen).not.toContain("completion/complete");
+    expect((await witness(o.modern)).runs).toEqual(
+      expect.arrayContaining([
+        { tool: "resources/read", args: { uri: "modern://notes/today" } },
+        { tool: "prompts/get", args: { name: "modern_summary", topic: "tokens" } },
+      ]),
+    );
   });
 });
