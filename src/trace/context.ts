@@ -90,33 +90,6 @@ export function traceparentOf(t: TraceContext): string {
   return `00-${t.traceId}-${t.spanId}-${t.flags}`;
 }
 
-/**
- * The trace context carried in a JSON-RPC request body's `params._meta`, as a child span; null when
- * there is none. The body is only parsed when it mentions a traceparent at all.
- */
-export function traceFromBody(body: string | null): TraceContext | null {
-  if (body === null || !body.includes('"traceparent"')) return null;
-  try {
-    const msg = JSON.parse(body) as { params?: { _meta?: Record<string, unknown> } };
-    const meta = msg.params?._meta;
-    return meta ? childOf(meta.traceparent, meta.tracestate) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** A new trace with the gateway as its root (an exporter is configured but the agent sent none). */
-export function rootTrace(): TraceContext {
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return {
-    traceId: hex(bytes.subarray(0, 16)),
-    spanId: hex(bytes.subarray(16)),
-    parentId: null,
-    flags: "01",
-    state: null,
-  };
-}
-
 /** A caller's span as a carrier named it: trace, span, flags and that carrier's tracestate. */
 export type Remote = { traceId: string; parentId: string; flags: string; state: string | null };
 
