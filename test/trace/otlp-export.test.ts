@@ -82,7 +82,13 @@ describe("OTLP export of a request's spans", () => {
     // The agent's span rides on every HTTP request of the session (headers), so all are one trace.
     const headers = { traceparent: `00-${TRACE}-${AGENT_SPAN}-01`, tracestate: "agent=1" };
     const client = withPayer(await connect(org.url(org.agentKeys.main!), gw.fetch, headers));
-    const free = await client.callTool({ name: "echo", arguments: { text: "free" } });
+    // The free call also names a span in _meta: it is the parent, the header's span a link.
+    const metaSpan = "b7ad6b7169203331";
+    const free = await client.callTool({
+      name: "echo",
+      arguments: { text: "free" },
+      _meta: { traceparent: `00-${TRACE}-${metaSpan}-01` },
+    });
     expect(free.content).toEqual([{ type: "text", text: "free" }]);
     const paid = await client.callTool({ name: "paid_echo", arguments: { text: "paid", price: "2.00" } });
     expect(paid.content).toEqual([{ type: "text", text: "paid" }]);
@@ -97,8 +103,9 @@ describe("OTLP export of a request's spans", () => {
       "tools/call paid_echo",
       "tools/call paid_echo",
     ]);
+    expect(servers.map((s) => s.parentSpanId)).toEqual([metaSpan, AGENT_SPAN, AGENT_SPAN]);
+    expect(servers[0]!.links).toEqual([{ traceId: TRACE, spanId: AGENT_SPAN, traceState: "agent=1" }]);
     for (const s of servers) {
-      expect(s.parentSpanId).toBe(AGENT_SPAN);
       expect(attr(s, "mcp.method.name")).toBe("tools/call");
       expect(attr(s, "gen_ai.operation.name")).toBe("execute_tool");
       expect(attr(s, "jsonrpc.request.id")).toEqual(expect.any(String));
@@ -142,6 +149,45 @@ describe("OTLP export of a request's spans", () => {
     const forwards = all.filter((s) => s.kind === 3 && s.name.startsWith("tools/call"));
     expect(seen.map((p) => p?.parentId)).toEqual(forwards.map((f) => f.spanId));
     expect(seen.every((p) => p?.traceId === TRACE)).toBe(true);
+  });
+
+  it("a refusal: the decision names the rule that fired, the ledger span the budget that refused", async () => {
+    const upstream = witnessHost();
+    const collector = witnessHost();
+    const policy = `version: "1"
+tools:
+  paid_echo:
+    rules:
+      - name: "echo budget"
+        spend:
+          per_call: 5.00
+          daily: 3.00
+`;
+    const org = await seedOrg({
+      policy,
+      upstreams: [{ namespace: "paid", url: `https://${upstream}/json/mcp` }],
+    });
+    const gw = tracedGateway(`https://${collector}`);
+    const client = withPayer(await connect(org.url(org.agentKeys.main!), gw.fetch));
+    await expect(
+      client.callTool({ name: "paid_echo", arguments: { text: "a", price: "5.01" } }),
+    ).rejects.toThrow();
+    await client.callTool({ name: "paid_echo", arguments: { text: "b", price: "2.00" } });
+    await expect(
+      client.callTool({ name: "paid_echo", arguments: { text: "c", price: "2.00" } }),
+    ).rejects.toThrow();
+    await gw.settled();
+    const all = spansOf((await witness(collector)).traces);
+    const denied = all.find((s) => s.name === "tollgate.decide" && attr(s, "tollgate.decision") === "deny")!;
+    expect(attr(denied, "tollgate.rule")).toEqual(["echo budget"]);
+    expect(attr(denied, "tollgate.reason")).toBe("per_call_limit");
+    expect(attr(denied, "tollgate.price.amount")).toBe("5010000");
+    const refused = all.find(
+      (s) => s.name === "TenantLedger/reserve" && attr(s, "tollgate.ledger.outcome") === "budget_exceeded",
+    )!;
+    // A budget refusal is a decision, not a fault.
+    expect(refused.status.code).toBe(1);
+    expect(attr(refused, "tollgate.transaction.id")).toMatch(/^tx_/);
   });
 
   it("without a caller's context the gateway starts the trace; the spans name no arguments", async () => {
