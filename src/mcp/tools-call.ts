@@ -23,7 +23,8 @@ export async function toolsCall(g: GatewayCtx, req: JsonRpcRequest): Promise<Res
 export async function otherRequest(g: GatewayCtx, req: JsonRpcRequest, raw: string): Promise<Response> {
   if (req.method === "ping") return jsonResponse({ jsonrpc: "2.0", id: req.id, result: {} });
   const kind = LIST_KINDS[req.method];
-  if (kind && g.tenant.upstreams.length > 1) return jsonResponse(await mergedList(g, req.id, kind));
+  if (kind && g.tenant.upstreams.length > 1)
+    return jsonResponse(await mergedList(g, req.id, kind, req.params));
   const owner = await ownerOf(g, req);
   if (owner && "error" in owner) return jsonResponse(rpcError(req.id, RPC.INVALID_PARAMS, owner.error));
   const target = owner
