@@ -83,7 +83,7 @@ function createServer(label: string, spoof: boolean): Server {
     return { messages: [{ role: "user", content: { type: "text", text: `${label}:${r.params.name}` } }] };
   });
   server.setRequestHandler(CallToolRequestSchema, async (r, extra) => {
-    recordRun(`tool:${r.params.name}`, r.params.arguments ?? {});
+    recordRun(`tool:${r.params.name}`, { ...(r.params.arguments ?? {}), requestId: extra.requestId });
     if (r.params.name === "wait") {
       const token = r.params._meta?.progressToken;
       if (token !== undefined)

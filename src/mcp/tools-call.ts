@@ -4,6 +4,7 @@
 
 import { type JsonRpcRequest, RPC, rpcError } from "../protocol/jsonrpc";
 import { requestTarget, toolTarget } from "./call-target";
+import { noteInFlight } from "./client-notifications";
 import type { GatewayCtx } from "./context";
 import { meteredCall } from "./metered";
 import { LIST_KINDS, mergedList, ownerOf } from "./owners";
@@ -12,6 +13,7 @@ import { jsonResponse } from "./respond";
 export async function toolsCall(g: GatewayCtx, req: JsonRpcRequest): Promise<Response> {
   const target = toolTarget(g, req);
   if (!target.ok) return jsonResponse(rpcError(req.id, RPC.INVALID_PARAMS, target.message));
+  noteInFlight(g, req.id, target.target.upstream);
   return meteredCall(g, req, target.target, { judgeFirst: true });
 }
 
@@ -31,5 +33,6 @@ export async function otherRequest(g: GatewayCtx, req: JsonRpcRequest, raw: stri
     ? requestTarget(g, req, JSON.stringify(owner.body), owner.upstream)
     : requestTarget(g, req, raw);
   if (!target.ok) return jsonResponse(rpcError(req.id, RPC.METHOD_NOT_FOUND, target.message));
+  noteInFlight(g, req.id, target.target.upstream);
   return meteredCall(g, req, target.target, { judgeFirst: false });
 }
