@@ -113,6 +113,15 @@ function shown(u: TenantUpstream, earlier: TenantUpstream[], kind: ListKind, ite
   return { ...item, [field]: namespacedUri(u.namespace, key) };
 }
 
+/**
+ * The URI the agent knows for `uri` of `upstream` (namespaced where an earlier upstream lists it too),
+ * for what an upstream says about its own resources (notifications/resources/updated).
+ */
+export function shownUri(g: GatewayCtx, upstream: TenantUpstream, uri: string): string {
+  const earlier = g.tenant.upstreams.slice(0, g.tenant.upstreams.indexOf(upstream));
+  return shown(upstream, earlier, "resources", { uri }).uri ?? uri;
+}
+
 /** Whether `u` listed `uri` (as a resource, or as a template: a completion ref names templates), or a template matches it. */
 function serves(u: TenantUpstream, uri: string, how: "exact" | "template"): boolean {
   if (how === "exact")
