@@ -11,8 +11,9 @@ const PREFIX = "tgc1.";
 /** Longer than any page walk takes; a stale cursor asks the agent to list from the start. */
 const CURSOR_TTL_MS = 60 * 60_000;
 /** Upstream cursors longer than this are not carried (the upstream is treated as finished). */
-const MAX_UPSTREAM_CURSOR = 1024;
-export const MAX_CURSOR_CHARS = 8192;
+const MAX_UPSTREAM_CURSOR = 4096;
+// Room for every upstream of a large org at its longest cursor (the HMAC over it is cheap).
+export const MAX_CURSOR_CHARS = 65_536;
 
 const Payload = z.strictObject({
   o: z.string(),

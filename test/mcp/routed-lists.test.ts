@@ -4,6 +4,7 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { connectMcp } from "../helpers/mcp-client";
+import { modernCall } from "../helpers/modern-client";
 import { seedOrg } from "../helpers/seed";
 import { type Witness, witness, witnessHost } from "../helpers/witness";
 
@@ -148,5 +149,36 @@ describe("resources by their owner", () => {
     expect(runs(wa, "resources/unsubscribe")).toEqual([]);
     expect(runs(wb, "resources/subscribe")).toEqual([{ uri: "shared://doc" }]);
     expect(runs(wb, "resources/unsubscribe")).toEqual([{ uri: "shared://doc" }]);
+  });
+});
+
+describe("a 2026-07-28 client", () => {
+  it("walks the same merged pages and reads a namespaced URI", async () => {
+    const [a, b] = [witnessHost(), witnessHost()];
+    const org = await seedOrg({
+      upstreams: [
+        { namespace: "alpha", url: `https://${a}/pages/mcp?label=a`, toolPrefix: null },
+        { namespace: "beta", url: `https://${b}/pages/mcp?label=b` },
+      ],
+    });
+    const url = org.url(org.agentKeys.main!);
+    const uris: string[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 5; i++) {
+      const page = await modernCall(url, "resources/list", cursor ? { cursor } : {});
+      const result = page.body.result as { resources: { uri: string }[]; nextCursor?: string };
+      uris.push(...result.resources.map((r) => r.uri));
+      cursor = result.nextCursor;
+      if (!cursor) break;
+    }
+    expect(uris).toHaveLength(12);
+    expect(uris).toContain("tollgate+beta:shared://doc");
+    const read = await modernCall(url, "resources/read", { uri: "tollgate+beta:shared://doc" });
+    expect(read.body.result).toMatchObject({
+      resultType: "complete",
+      contents: [{ text: "b serves shared://doc" }],
+    });
+    const forged = await modernCall(url, "resources/list", { cursor: "p2" });
+    expect(forged.body.error?.code).toBe(-32602);
   });
 });
