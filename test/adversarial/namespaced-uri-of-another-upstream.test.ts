@@ -48,6 +48,12 @@ describe("resource URIs Tollgate did not list", () => {
     const { a, b, client } = await pair();
     await refused(client.readResource({ uri: "tollgate+victim:pages://v/r1" }));
     await refused(client.subscribeResource({ uri: "tollgate+victim:pages://v/r1" }));
+    await refused(
+      client.complete({
+        ref: { type: "ref/resource", uri: "tollgate+victim:pages://v/t/{name}" },
+        argument: { name: "name", value: "x" },
+      }),
+    );
     expect(touched(await witness(a))).toEqual([]);
     expect(touched(await witness(b))).toEqual([]);
   });

@@ -139,6 +139,14 @@ describe("resources by their owner", () => {
     ]);
   });
 
+  it("prompts/get finds a prompt on a page not listed yet, and sends the upstream its own name", async () => {
+    const { client, a, b } = await pagedPair();
+    const got = await client.getPrompt({ name: "beta__b_3" });
+    expect(got.messages[0]!.content).toMatchObject({ text: "b:b_3" });
+    expect(runs(await witness(b), "prompts/get")).toEqual([{ name: "b_3" }]);
+    expect(runs(await witness(a), "prompts/get")).toEqual([]);
+  });
+
   it("subscribe and unsubscribe go to the owner only", async () => {
     const { client, a, b } = await pagedPair();
     await client.subscribeResource({ uri: "tollgate+beta:shared://doc" });
