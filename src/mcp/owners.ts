@@ -21,7 +21,14 @@ import { forwardOptions, type GatewayCtx } from "./context";
 import { type PageState, readCursor, signCursor } from "./list-cursor";
 
 type TenantUpstream = Tenant["upstreams"][number];
-export type Owned = { upstream: TenantUpstream; body: JsonRpcRequest } | { error: string } | null;
+/**
+ * `body` goes to `upstream`; `named` (when given) is the request as policies name it: a resource by
+ * the one URI the agent is shown for it, so a namespaced spelling of a plain URI dodges no rule.
+ */
+export type Owned =
+  | { upstream: TenantUpstream; body: JsonRpcRequest; named?: JsonRpcRequest }
+  | { error: string }
+  | null;
 
 export const LIST_KINDS: Record<string, ListKind> = {
   "resources/list": "resources",
@@ -142,7 +149,7 @@ const RESOURCE_KINDS: ListKind[] = ["resources", "resourceTemplates"];
 async function resourceOwner(
   g: GatewayCtx,
   uri: string,
-): Promise<{ upstream: TenantUpstream; uri: string } | { error: string }> {
+): Promise<{ upstream: TenantUpstream; uri: string; shown: string } | { error: string }> {
   const ref = readUri(uri);
   if (ref.kind === "malformed")
     return { error: `Resource URI ${uri} is not a valid tollgate+<upstream>: URI` };
@@ -153,7 +160,8 @@ async function resourceOwner(
     const owns = () => serves(u, ref.uri, "exact") || serves(u, ref.uri, "template");
     if (!owns()) await readWhole(g, RESOURCE_KINDS, [u]);
     if (!owns()) return { error: `Upstream "${ref.namespace}" does not list ${ref.uri}` };
-    return { upstream: u, uri: ref.uri };
+    const plain = !needsNamespace(ref.uri, firstServing(g, ref.uri) !== u);
+    return { upstream: u, uri: ref.uri, shown: plain ? ref.uri : uri };
   }
   let owner = firstServing(g, uri);
   if (!owner) {
@@ -161,7 +169,7 @@ async function resourceOwner(
     owner = firstServing(g, uri);
   }
   if (!owner) return { error: `Resource ${uri} is not listed by any upstream, so Tollgate sends it nowhere` };
-  return { upstream: owner, uri };
+  return { upstream: owner, uri, shown: uri };
 }
 
 async function promptOwner(g: GatewayCtx, name: string) {
@@ -199,5 +207,7 @@ export async function ownerOf(g: GatewayCtx, req: JsonRpcRequest): Promise<Owned
   const owner = await resourceOwner(g, uri);
   if ("error" in owner) return owner;
   const renamed = completing ? { ...params, ref: { ...ref, uri: owner.uri } } : { ...params, uri: owner.uri };
-  return { upstream: owner.upstream, body: owner.uri === uri ? req : { ...req, params: renamed } };
+  const body = owner.uri === uri ? req : { ...req, params: renamed };
+  const named = owner.shown === uri || completing ? req : { ...req, params: { ...params, uri: owner.shown } };
+  return { upstream: owner.upstream, body, named };
 }

@@ -30,7 +30,7 @@ export async function otherRequest(g: GatewayCtx, req: JsonRpcRequest, raw: stri
   const owner = await ownerOf(g, req);
   if (owner && "error" in owner) return jsonResponse(rpcError(req.id, RPC.INVALID_PARAMS, owner.error));
   const target = owner
-    ? requestTarget(g, req, JSON.stringify(owner.body), owner.upstream)
+    ? requestTarget(g, owner.named ?? req, JSON.stringify(owner.body), owner.upstream)
     : requestTarget(g, req, raw);
   if (!target.ok) return jsonResponse(rpcError(req.id, RPC.METHOD_NOT_FOUND, target.message));
   noteInFlight(g, req.id, target.target.upstream);

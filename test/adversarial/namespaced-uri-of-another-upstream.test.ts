@@ -93,4 +93,32 @@ describe("resource URIs Tollgate did not list", () => {
     expect(twin.contents[0]).toMatchObject({ text: "b serves shared://doc" });
     expect(touched(await witness(a)).map((r) => r.args)).toEqual([{ uri: "tollgate+other:shared://doc" }]);
   });
+
+  it("a namespaced spelling of a plain URI is judged under the plain name: it dodges no deny rule", async () => {
+    const [paid, other] = [witnessHost(), witnessHost()];
+    const org = await seedOrg({
+      policy: [
+        'version: "1"',
+        "tools:",
+        '  "resource:demo://reports/*":',
+        "    rules:",
+        '      - name: "no reports"',
+        '        action: "deny"',
+        '        on_deny: "Reports are not for agents"',
+        "",
+      ].join("\n"),
+      upstreams: [
+        { namespace: "alpha", url: `https://${paid}/json/mcp`, toolPrefix: null },
+        { namespace: "beta", url: `https://${other}/pages/mcp?label=b` },
+      ],
+    });
+    const client = await connectMcp(org.url(org.agentKeys.main!));
+    clients.push(client);
+    for (const uri of ["demo://reports/paid", "tollgate+alpha:demo://reports/paid"]) {
+      const e = (await client.readResource({ uri }).catch((x: unknown) => x)) as McpError;
+      expect(e.code).toBe(-32010);
+      expect(e.message).toMatch(/Reports are not for agents/);
+    }
+    expect((await witness(paid)).settlements).toEqual([]);
+  });
 });
