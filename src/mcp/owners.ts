@@ -90,11 +90,13 @@ export async function mergedList(g: GatewayCtx, id: JsonRpcId, kind: ListKind, p
   for (const [u, page] of pages) {
     if ("error" in page) return upstreamRpcError(id, u.namespace, page.error);
     if (!("items" in page)) continue;
+    // A first page replaces what was seen, unless a whole list read lately knows more than one page.
+    const fresh = state === null && !complete.get(`${u.id}|${kind}`, now);
     remember(
       u,
       kind,
       page.items.flatMap((i) => keyOf(i, kind) ?? []),
-      state === null,
+      fresh,
     );
     if (state === null && !page.nextCursor) complete.set(`${u.id}|${kind}`, true, now);
     if (page.nextCursor) next[u.id] = page.nextCursor;

@@ -139,6 +139,16 @@ describe("resources by their owner", () => {
     ]);
   });
 
+  it("listing a first page does not forget a later page's URI read before", async () => {
+    const { client, b } = await pagedPair();
+    await client.readResource({ uri: "pages://b/r5" });
+    await client.listResources();
+    expect((await client.readResource({ uri: "pages://b/r5" })).contents[0]).toMatchObject({
+      text: "b serves pages://b/r5",
+    });
+    expect(runs(await witness(b), "resources/read")).toHaveLength(2);
+  });
+
   it("prompts/get finds a prompt on a page not listed yet, and sends the upstream its own name", async () => {
     const { client, a, b } = await pagedPair();
     const got = await client.getPrompt({ name: "beta__b_3" });
