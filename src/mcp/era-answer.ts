@@ -9,7 +9,6 @@ import { META, MODERN_RPC } from "../protocol/eras";
 import {
   type JsonRpcId,
   type JsonRpcRequest,
-  type JsonRpcResponse,
   RPC,
   RPC_MODERN,
   rpcError,
@@ -163,23 +162,4 @@ async function modernEvent(g: GatewayCtx, req: JsonRpcRequest, data: string): Pr
   }
   if (m && typeof m.method === "string") return data;
   return JSON.stringify(await modernMessage(g, req, message));
-}
-
-/**
- * A 2026-07-28 upstream's InputRequiredResult for a legacy client, which has no way to answer it yet
- * (not bridged into elicitation/create): a tool error saying so for tools/call, an error otherwise,
- * so the client never takes it for an (empty) complete result.
- */
-export function legacyInputRequired(
-  g: GatewayCtx,
-  method: string,
-  message: JsonRpcResponse,
-): JsonRpcResponse {
-  const result = "result" in message ? asObj(message.result) : null;
-  if (g.era !== "legacy" || result?.resultType !== "input_required") return message;
-  const text =
-    "The upstream (MCP 2026-07-28) needs input from the user, which Tollgate cannot yet ask a 2025-era client.";
-  if (method === "tools/call")
-    return rpcResult(message.id, { isError: true, content: [{ type: "text", text }] });
-  return rpcError(message.id, RPC.INTERNAL_ERROR, text);
 }

@@ -5,12 +5,13 @@
 
 import { newId } from "../db/client";
 import { credentialCount, detectPaymentRequired, extractCredential } from "../payments";
-import type { JsonRpcRequest } from "../protocol/jsonrpc";
+import { type JsonRpcRequest, RPC, rpcError } from "../protocol/jsonrpc";
+import { askClient, asksForInput, legacyMrtrFields, mayAskClient } from "./ask-client";
 import { beforeForward, type Cleared, type Reached, settleBefore } from "./before-forward";
 import type { CallTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
 import type { Denial } from "./denial";
-import { legacyInputRequired } from "./era-answer";
+import { extendHold } from "./ledger-calls";
 import { applyInputs } from "./mrtr";
 import { paidRetry } from "./paid-retry";
 import { priced } from "./priced";
@@ -35,6 +36,15 @@ export async function meteredCall(
   // An MRTR retry's answer is checked and applied before anything else (modern clients only).
   const badInputs = await applyInputs(g, req.id, target);
   if (badInputs) return jsonResponse(badInputs);
+  // A 2025 client's MRTR fields would reach a 2026 upstream as if the gateway had sent them.
+  if (legacyMrtrFields(g, req.params))
+    return jsonResponse(
+      rpcError(
+        req.id,
+        RPC.INVALID_PARAMS,
+        "requestState and inputResponses are not 2025-era fields; nothing was forwarded.",
+      ),
+    );
   const credentials = credentialCount(req);
   if (credentials > 0) {
     const credential = credentials === 1 ? extractCredential(req) : null;
@@ -59,7 +69,11 @@ export async function meteredCall(
     return jsonResponse(upstreamError(req.id, target, sent.failure));
   }
   // A client that may be asked inline gets a stream, so an approval question can reach it.
-  const streamed = sent.sse || (g.tenant.inlineApprovals && g.session?.e === true && g.acceptsSse);
+  // So does a 2025 client of a 2026 upstream that may ask it something (ask-client.ts).
+  const streamed =
+    sent.sse ||
+    (g.tenant.inlineApprovals && g.session?.e === true && g.acceptsSse) ||
+    mayAskClient(g, target);
   return answer(
     streamed,
     async (emit) => {
@@ -68,7 +82,16 @@ export async function meteredCall(
         await settleHold(reply.failure.reached ? "failed" : "not_sent", reply.failure.code);
         return upstreamError(req.id, target, reply.failure);
       }
-      reply.message = legacyInputRequired(g, req.method, reply.message);
+      if (asksForInput(g, reply.message)) {
+        const holdId = cleared?.holdId;
+        const keepAlive = holdId ? (ttl: number) => extendHold(g, holdId, ttl) : undefined;
+        const bridged = await askClient(g, target, req.id, reply.message, streamed ? emit : null, keepAlive);
+        if (!bridged.ok) {
+          await settleHold(bridged.failure.reached ? "failed" : "not_sent", bridged.failure.code);
+          return upstreamError(req.id, target, bridged.failure);
+        }
+        reply.message = bridged.message;
+      }
       const payment = detectPaymentRequired(reply.message);
       if (!payment) {
         const failed = failedAnswer(reply.message);
