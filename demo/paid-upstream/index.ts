@@ -2,6 +2,7 @@
 // stand in for any upstream host in tests. See tools.ts for the catalogue.
 
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { serveAsking } from "./asking";
 import { big, elicitTools, error500, garbage, multiline, slow, stallAfterSettle } from "./fixtures";
 import { HOOKS_HOST, serveHooks } from "./hooks";
 import { HTTP_HELP, httpRoute } from "./http";
@@ -35,7 +36,8 @@ POST /v1/traces  a fake OTLP/HTTP collector (bodies shown in /_witness as traces
 Fixtures: /elicit/mcp (-32042 URL elicitation), /garbage/mcp, /slow/mcp?delay=ms, /error500/mcp,
 /big/mcp?bytes=N[&sse=1&events=K] (a huge answer), /multiline/mcp (pretty-printed JSON over SSE),
 /stall-after-settle/mcp?delay=ms (a paid retry settles, then its answer waits delay ms),
-/modern/mcp (a stateless MCP 2026-07-28 server: server/discover and modern_echo).
+/modern/mcp (a stateless MCP 2026-07-28 server: server/discover, modern_echo, and MRTR questions),
+/asking/mcp (a stateful 2025-era SDK server whose tools ask the client: elicitation, sampling, roots).
 `;
 
 // server_error must run (and charge) inside the SDK, then have its answer replaced by a 500.
@@ -108,6 +110,7 @@ export default {
       "/big/mcp": big,
       "/multiline/mcp": multiline,
       "/modern/mcp": serveModern,
+      "/asking/mcp": (req) => serveAsking(req, env.MPP_SECRET_KEY),
     };
     const route = routes[pathname];
     if (!route) return refuse(request, 404);

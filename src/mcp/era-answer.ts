@@ -143,7 +143,7 @@ export async function modernResponse(g: GatewayCtx, req: JsonRpcRequest, res: Re
 }
 
 /** One stream event's data for a modern client; null drops it (a server request). */
-async function modernEvent(g: GatewayCtx, req: JsonRpcRequest, data: string): Promise<string | null> {
+export async function modernEvent(g: GatewayCtx, req: JsonRpcRequest, data: string): Promise<string | null> {
   let message: unknown;
   try {
     message = JSON.parse(data);
