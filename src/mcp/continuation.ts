@@ -30,6 +30,8 @@ const MRTR_METHODS = new Set(["tools/call", "prompts/get", "resources/read"]);
 const MAX_ROUNDS = 8;
 /** Below this, there is no time left for a client to answer before the upstream call is abandoned. */
 const MIN_LEFT_MS = 1_000;
+/** How long before the upstream request's timeout the gateway stops waiting for the client. */
+const DEADLINE_MARGIN_MS = 500;
 
 type Events = AsyncIterator<SseEvent>;
 type Asked = { id: string; method: string; params?: unknown };
@@ -44,11 +46,15 @@ const relayOf = (g: GatewayCtx) => g.env.ELICITATIONS.getByName(g.tenant.orgId);
 const Answer = z.record(z.string(), z.unknown());
 const Claimed = z.union([z.object({ result: Answer }), z.object({ missing: z.literal(true) })]);
 
+/** A call that may be suspended on a question: how to detach it, and when its upstream call ends. */
+export type Suspendable = { suspend: () => void; deadline: number };
+
 /**
  * The client's disconnect cancels the upstream call, until the call is suspended on a question: from
- * then on the upstream's stream belongs to the continuation, not to the finished client request.
+ * then on the upstream's stream belongs to the continuation, not to the finished client request. The
+ * deadline falls just before the upstream request's own timeout, so the upstream is told in time.
  */
-export function detachable(g: GatewayCtx): () => void {
+export function detachable(g: GatewayCtx): Suspendable {
   const outer = g.signal;
   const inner = new AbortController();
   let suspended = false;
@@ -56,8 +62,11 @@ export function detachable(g: GatewayCtx): () => void {
     if (!suspended) inner.abort(outer.reason);
   });
   g.signal = inner.signal;
-  return () => {
-    suspended = true;
+  return {
+    suspend: () => {
+      suspended = true;
+    },
+    deadline: Date.now() + g.timeoutMs - DEADLINE_MARGIN_MS,
   };
 }
 
@@ -107,19 +116,19 @@ async function ask(g: GatewayCtx, req: JsonRpcRequest, id: JsonRpcId, q: Asked, 
 
 /**
  * The gateway's (legacy-shaped) answer for a modern client, with the upstream's server requests
- * bridged into MRTR. `suspend` detaches the upstream call from the client's request.
+ * bridged into MRTR. `call.suspend` detaches the upstream call from the client's request.
  */
 export async function bridgedResponse(
   g: GatewayCtx,
   req: JsonRpcRequest,
   res: Response,
-  suspend: () => void,
+  call: Suspendable,
 ): Promise<Response> {
   const type = res.headers.get("content-type") ?? "";
   if (!type.includes("text/event-stream") || !res.body) return modernResponse(g, req, res);
   const events = readSse(res.body)[Symbol.asyncIterator]();
   // The upstream call ends at its timeout, whatever happens: a continuation cannot outlive it.
-  const deadline = Date.now() + g.timeoutMs;
+  const { deadline } = call;
   const stream = new ReadableStream<string>({
     async start(controller) {
       for (let next = await events.next(); !next.done; next = await events.next()) {
@@ -134,7 +143,7 @@ export async function bridgedResponse(
           await refuseUpstream(g, q.id, why);
           continue;
         }
-        suspend();
+        call.suspend();
         const asked = await ask(g, req, req.id, q, deadline);
         controller.enqueue(encodeSse(asked.answer));
         controller.close();

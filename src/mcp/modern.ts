@@ -84,9 +84,9 @@ export async function dispatchModern(g: GatewayCtx, body: unknown): Promise<Resp
   const linkFailed = await linkUpstreams(g, req.id);
   if (linkFailed) return modernResponse(g, req, jsonResponse(linkFailed));
   if (req.method === "server/discover") return jsonResponse(await discover(g, req.id));
-  const suspend = detachable(g);
+  const call = detachable(g);
   const res = await dispatchRequest(g, legacy, JSON.stringify(legacy));
-  return bridgedResponse(g, legacy, res, suspend);
+  return bridgedResponse(g, legacy, res, call);
 }
 
 function asObject(v: unknown): Record<string, unknown> {

@@ -115,7 +115,7 @@ export async function bridgeStateOf(
   call: CallKey | null,
 ): Promise<BridgeState | null> {
   const state = await verified(g, token);
-  if (!state || state.k !== "bridge") return null;
+  if (state?.k !== "bridge") return null;
   const why = stateMismatch(g, state, call);
   return why ? { ok: false, why } : { ok: true, continuation: state.ap };
 }
