@@ -136,7 +136,9 @@ export async function askClient(
     if (why) return { ok: true, message: cannotAsk(method, id, why) };
     // The call's hold must outlive the user's answer and the upstream's next reply.
     await keepAlive(waitMs + g.timeoutMs + HOLD_MARGIN_MS);
-    const answers = await Promise.all(questions.map(([, q]) => ask(g, emit!, q, waitMs)));
+    const answers = await Promise.all(questions.map(([, q]) => ask(g, emit!, q, waitMs))).catch(() => null);
+    if (!answers)
+      return { ok: true, message: cannotAsk(method, id, "the gateway could not relay the question.") };
     if (answers.some((a) => a === null))
       return { ok: true, message: cannotAsk(method, id, `the client did not answer within ${waitMs} ms.`) };
     const refused = answers.find((a) => a?.error !== undefined)?.error;

@@ -6,25 +6,24 @@
 // JSON-RPC response to the upstream's own request id, and the retry gets what follows: the final
 // result, or the next question. Money is settled here, by the call's own path, whatever the client does.
 import { z } from "zod";
-import {
-  type JsonRpcId,
-  type JsonRpcRequest,
-  RPC,
-  rpcError,
-  rpcResult,
-  upstreamRpcError,
-} from "../protocol/jsonrpc";
+import { type JsonRpcId, type JsonRpcRequest, RPC, rpcResult } from "../protocol/jsonrpc";
 import { encodeEvent, encodeSse, readSse, type SseEvent } from "../protocol/sse";
 import { callIdentity } from "./call-target";
 import { clientBridgeable, neededCap } from "./client-caps";
 import type { GatewayCtx } from "./context";
+import {
+  abandoned,
+  InputAnswer,
+  inKey,
+  type Outcome,
+  outKey,
+  relayOf,
+  UPSTREAM_INPUT,
+} from "./continuation-retry";
 import { modernEvent, modernMessage, modernResponse } from "./era-answer";
-import { bridgeStateOf, mintBridgeState } from "./mrtr";
-import { jsonResponse } from "./respond";
+import { mintBridgeState } from "./mrtr";
 import { answerUpstream } from "./server-requests";
 
-/** The key of the upstream's request in inputRequests / inputResponses. */
-export const UPSTREAM_INPUT = "upstream_request";
 const MRTR_METHODS = new Set(["tools/call", "prompts/get", "resources/read"]);
 /** Questions one call may put to the client (re-asks included) before the gateway stops relaying. */
 const MAX_ROUNDS = 8;
@@ -35,16 +34,7 @@ const DEADLINE_MARGIN_MS = 500;
 
 type Events = AsyncIterator<SseEvent>;
 type Asked = { id: string; method: string; params?: unknown };
-/** What the retry that claimed a continuation is told: the final answer, or the next question. */
-type Outcome =
-  | { kind: "final"; message: unknown }
-  | { kind: "input"; request: { method: string; params?: unknown }; c: string; expiresAt: number };
-
-const inKey = (c: string) => `bridge|in|${c}`;
-const outKey = (c: string) => `bridge|out|${c}`;
-const relayOf = (g: GatewayCtx) => g.env.ELICITATIONS.getByName(g.tenant.orgId);
-const Answer = z.record(z.string(), z.unknown());
-const Claimed = z.union([z.object({ result: Answer }), z.object({ missing: z.literal(true) })]);
+const Claimed = z.union([z.object({ result: InputAnswer }), z.object({ missing: z.literal(true) })]);
 
 /** A call that may be suspended on a question: how to detach it, and when its upstream call ends. */
 export type Suspendable = { suspend: () => void; deadline: number };
@@ -143,11 +133,20 @@ export async function bridgedResponse(
           await refuseUpstream(g, q.id, why);
           continue;
         }
+        const asked = await ask(g, req, req.id, q, deadline).catch(() => null);
+        if (!asked) {
+          // The relay is unreachable: the question cannot be carried, so it is not asked (fail closed).
+          await refuseUpstream(g, q.id, "The gateway could not relay the question");
+          continue;
+        }
         call.suspend();
-        const asked = await ask(g, req, req.id, q, deadline);
         controller.enqueue(encodeSse(asked.answer));
         controller.close();
-        g.exec.waitUntil(carryOn(g, req, events, { ...q, c: asked.c }, deadline));
+        g.exec.waitUntil(
+          carryOn(g, req, events, { ...q, c: asked.c }, deadline).catch((err: unknown) =>
+            console.error("bridged call failed", err instanceof Error ? err.message : "error"),
+          ),
+        );
         return;
       }
       controller.close();
@@ -234,11 +233,6 @@ async function following(
   return { kind: "final", message: abandoned(req.id, "the answer ended without a result") };
 }
 
-/** The gateway's own failure of a bridged call (UPSTREAM_ERROR with the tollgate object). */
-function abandoned(id: JsonRpcId, why: string) {
-  return upstreamRpcError(id, "tollgate", why);
-}
-
 function parse(data: string): Record<string, unknown> | null {
   try {
     const v: unknown = JSON.parse(data);
@@ -254,40 +248,4 @@ async function drain(g: GatewayCtx, events: Events) {
     const q = serverRequest(next.value.data);
     if (q) await refuseUpstream(g, q.id, "The call's client is no longer being asked");
   }
-}
-
-/**
- * A modern client's retry naming a bridged continuation: checked (state, call binding), claimed once,
- * answered with what the upstream said next. Null when the retry names no continuation.
- */
-export async function resumeBridged(g: GatewayCtx, req: JsonRpcRequest): Promise<Response | null> {
-  const inputs = g.inputs;
-  if (!inputs?.requestState) return null;
-  const state = await bridgeStateOf(g, inputs.requestState, callIdentity(req));
-  if (!state) return null;
-  const refuse = (why: string) =>
-    jsonResponse(
-      rpcError(req.id, RPC.INVALID_PARAMS, `${why} Nothing was forwarded; call again without it.`),
-    );
-  if (!state.ok) return refuse(state.why);
-  const given = inputs.inputResponses?.[UPSTREAM_INPUT];
-  const answer = given === undefined ? null : Answer.safeParse(given);
-  if (answer && !answer.success)
-    return refuse(`inputResponses.${UPSTREAM_INPUT} must be the request's result object.`);
-  const relay = relayOf(g);
-  const c = state.continuation;
-  const claimed = await relay.claim(inKey(c), answer ? { result: answer.data } : { missing: true });
-  if (!claimed) return refuse("requestState was already used (or its upstream call is over).");
-  const outcome = (await relay.wait(outKey(c), g.timeoutMs + 5_000)) as Outcome | null;
-  if (!outcome)
-    return jsonResponse(await modernMessage(g, req, abandoned(req.id, "the upstream call was abandoned")));
-  if (outcome.kind === "final") return jsonResponse({ ...(outcome.message as object), id: req.id });
-  const requestState = await mintBridgeState(g, callIdentity(req)!, outcome.c, outcome.expiresAt);
-  return jsonResponse(
-    rpcResult(req.id, {
-      resultType: "input_required",
-      inputRequests: { [UPSTREAM_INPUT]: outcome.request },
-      requestState,
-    }),
-  );
 }

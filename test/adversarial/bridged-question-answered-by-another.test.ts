@@ -83,6 +83,19 @@ describe("a bridged upstream question, attacked by the agent", () => {
     });
   });
 
+  it("an answer from another org, to the same id, is refused", async () => {
+    const o = await org();
+    const q = await questions(o.mcp);
+    const stranger = await org();
+    const s = await rawInitialize(stranger.mcp, CAPS);
+    expect(await rawAnswer(s, q.elicit.id, { action: "accept", content: { name: "Mallory" } })).toBe(400);
+    expect(await rawAnswer(q.s, q.elicit.id, NAME)).toBe(202);
+    expect(await rawAnswer(q.s, q.sample.id, LINE)).toBe(202);
+    expect(await q.call.next()).toMatchObject({
+      result: { content: [{ type: "text", text: "Ada: a line" }] },
+    });
+  });
+
   it("the same answer sent twice is taken once", async () => {
     const o = await org();
     const q = await questions(o.mcp);

@@ -110,6 +110,39 @@ describe("a bridged upstream question's retry, attacked by the agent", () => {
     expect(w.runs).toHaveLength(1);
   });
 
+  it("a paid call that asks after the payment: the answering retry's credential is not sent again", async () => {
+    const o = await org();
+    const first = await modernCall(
+      o.mcp,
+      "tools/call",
+      { name: "paid_ask", arguments: {} },
+      { capabilities: CAPS },
+    );
+    const meta = first.body.result?._meta as Record<string, { challenges: WireChallenge[] }>;
+    const credential = {
+      "org.paymentauth/credential": payCredential(meta["org.paymentauth/payment-required"]!.challenges[0]!),
+    };
+    const asked = await call(o.mcp, { name: "paid_ask" }, credential);
+    const state = await stateOf(Promise.resolve(asked));
+    // The client retries the original request (credential and all) with its answer.
+    const done = await call(
+      o.mcp,
+      { name: "paid_ask", requestState: state, inputResponses: ADA },
+      credential,
+    );
+    expect(done.body.result).toMatchObject({
+      resultType: "complete",
+      content: [{ type: "text", text: "delivered to Ada" }],
+    });
+    expect((done.body.result!._meta as Record<string, unknown>)["org.paymentauth/receipt"]).toBeTruthy();
+    const w = await witness(o.host);
+    expect(w.settlements).toHaveLength(1);
+    const paidCalls = w.requests.filter((r) => r.metaKeys.includes("org.paymentauth/credential"));
+    expect(paidCalls).toHaveLength(1);
+    const committed = (await transactions(o.orgId)).filter((r) => r.status === "committed");
+    expect(committed.map((r) => r.committed_amount)).toEqual(["500000"]);
+  });
+
   it("a paid call that asks after the payment stays paid when the client never answers", async () => {
     const o = await org();
     const first = await modernCall(
