@@ -2,6 +2,7 @@
 // it checks MCP-Protocol-Version, Mcp-Method and Mcp-Name against the body and its _meta, answers
 // server/discover, refuses initialize with UnsupportedProtocolVersionError (a modern-only server names
 // its versions there), and serves free tools, two of which ask for input by MRTR. POST /modern/mcp.
+import { paidAsk } from "./modern-paid";
 import { recordRun } from "./witness";
 
 const VERSION = "2026-07-28";
@@ -65,6 +66,11 @@ export async function serveModern(request: Request): Promise<Response> {
             inputSchema: { type: "object", properties: { confirm: { type: "boolean" } } },
           },
           {
+            name: "modern_paid_ask",
+            description: "Paid 0.50 pathUSD; after the payment it asks where to deliver (MRTR).",
+            inputSchema: { type: "object" },
+          },
+          {
             name: "modern_echo",
             description: "Free. Echoes text.",
             inputSchema: { type: "object", properties: { text: { type: "string" } } },
@@ -76,6 +82,7 @@ export async function serveModern(request: Request): Promise<Response> {
     case "tools/call": {
       if (msg.params?.name === "modern_confirm") return confirm(msg);
       if (msg.params?.name === "modern_survey") return survey(msg);
+      if (msg.params?.name === "modern_paid_ask") return paidAsk(msg);
       const args = (msg.params?.arguments ?? {}) as { text?: unknown };
       recordRun("modern_echo", args);
       return result(msg.id, { content: [{ type: "text", text: String(args.text ?? "") }] });

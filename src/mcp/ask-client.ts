@@ -5,6 +5,7 @@
 // leaves the gateway: the client can neither read nor alter it.
 import { z } from "zod";
 import { config } from "../env";
+import { MPP_CREDENTIAL_KEY, X402_PAYMENT_KEY } from "../payments/wire";
 import { type JsonRpcId, type JsonRpcResponse, RPC, rpcError, rpcResult } from "../protocol/jsonrpc";
 import type { CallTarget } from "./call-target";
 import { clientBridgeable, neededCap, SERVER_REQUEST_METHODS } from "./client-caps";
@@ -108,6 +109,12 @@ function retryBody(
   const msg = JSON.parse(original) as { params?: Record<string, unknown> };
   const params: Record<string, unknown> = { ...(msg.params ?? {}), inputResponses: answers };
   delete params.requestState;
+  // A paid call's credential went with the first round: sent again, it could pay twice.
+  const meta = params._meta;
+  if (meta !== null && typeof meta === "object" && !Array.isArray(meta)) {
+    const { [MPP_CREDENTIAL_KEY]: _m, [X402_PAYMENT_KEY]: _x, ...rest } = meta as Record<string, unknown>;
+    params._meta = rest;
+  }
   if (state.requestState !== undefined) params.requestState = state.requestState;
   return JSON.stringify({ ...msg, id: retryId, params });
 }

@@ -5,7 +5,8 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { CreateMessageRequestSchema, ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { connectMcp } from "../helpers/mcp-client";
+import { transactions } from "../adversarial/helpers";
+import { connectMcp, withPayer } from "../helpers/mcp-client";
 import { seedOrg } from "../helpers/seed";
 import { witness, witnessHost } from "../helpers/witness";
 
@@ -93,5 +94,27 @@ describe("a 2026-07-28 upstream's questions for a 2025-era client", () => {
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toContain("elicitation.form");
     expect((await witness(o.host)).runs).toEqual([]);
+  });
+
+  it("a paid call that asks after the payment: answered through the client, paid once, receipt kept", async () => {
+    const o = await org();
+    const client = await connectMcp(o.mcp, { capabilities: { elicitation: {} } });
+    clients.push(client);
+    client.setRequestHandler(ElicitRequestSchema, async () => ({
+      action: "accept",
+      content: { name: "Ada" },
+    }));
+    const paying = withPayer(client);
+    const result = await paying.callTool({ name: "modern_paid_ask", arguments: {} });
+    expect(result.content).toEqual([{ type: "text", text: "delivered to Ada" }]);
+    const w = await witness(o.host);
+    expect(w.settlements).toHaveLength(1);
+    expect(w.runs).toEqual([{ tool: "modern_paid_ask", args: { where: "Ada" } }]);
+    // The credential went up once: the MRTR round after it carried the answer, not the credential again.
+    const calls = w.requests.filter((r) => r.rpcMethod === "tools/call");
+    expect(calls.filter((r) => r.metaKeys.includes("org.paymentauth/credential"))).toHaveLength(1);
+    expect(calls).toHaveLength(3);
+    const committed = (await transactions(o.orgId)).filter((r) => r.status === "committed");
+    expect(committed.map((r) => [r.committed_amount, r.unconfirmed])).toEqual([["500000", 0]]);
   });
 });

@@ -1,0 +1,91 @@
+// A paid tool of the 2026-07-28 fixture that asks after it has been paid: the call is charged with
+// mppx (the MCP transport, the mock `test` method; the challenge goes back in MPP's result-metadata
+// form, as 2026-07-28 forbids -32042), then answers input_required "Deliver where?". The retry (the
+// same request again, with the answer and the state) is served from the state and never charged
+// again; its result carries the receipt of the payment.
+import { Mppx, Transport } from "mppx/server";
+import { DEFAULT_SECRET, offer, REALM, testServer } from "./payments";
+import { recordRun } from "./witness";
+
+type Msg = { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: Record<string, unknown> };
+type Json = Record<string, unknown>;
+const INFO = { name: "tollgate-demo-modern", version: "1.0.0" };
+const PRICE = "0.50";
+
+const mppx = Mppx.create({
+  methods: [testServer],
+  realm: REALM,
+  secretKey: DEFAULT_SECRET,
+  transport: Transport.mcp(),
+});
+/** States issued after a payment (per isolate), each with the receipt it stands for; used once. */
+const paidStates = new Map<string, unknown>();
+
+function json(body: unknown): Response {
+  return new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
+}
+
+function complete(id: unknown, result: Json): Response {
+  return json({
+    jsonrpc: "2.0",
+    id,
+    result: {
+      resultType: "complete",
+      ...result,
+      _meta: { ...((result._meta as Json) ?? {}), "io.modelcontextprotocol/serverInfo": INFO },
+    },
+  });
+}
+
+export async function paidAsk(msg: Msg): Promise<Response> {
+  const params = msg.params ?? {};
+  const state = params.requestState;
+  if (typeof state === "string" && paidStates.has(state)) {
+    const receipt = paidStates.get(state);
+    paidStates.delete(state);
+    const given = (params.inputResponses as { where?: { action?: unknown; content?: { name?: unknown } } })
+      ?.where;
+    const where = given?.action === "accept" ? String(given.content?.name ?? "") : "default";
+    recordRun("modern_paid_ask", { where });
+    return complete(msg.id, {
+      content: [{ type: "text", text: `delivered to ${where}` }],
+      _meta: { "org.paymentauth/receipt": receipt },
+    });
+  }
+  const charged = await mppx["test/charge"](offer(PRICE, "modern_paid_ask"))({
+    id: msg.id,
+    method: msg.method,
+    params,
+  } as never);
+  if (charged.status === 402) {
+    const error = (charged.challenge as { error: { message: string; data: unknown } }).error;
+    return complete(msg.id, {
+      isError: true,
+      content: [{ type: "text", text: error.message }],
+      _meta: { "org.paymentauth/payment-required": error.data },
+    });
+  }
+  const receipted = charged.withReceipt({ jsonrpc: "2.0", id: msg.id, result: {} } as never) as {
+    result: { _meta: Json };
+  };
+  const next = `paid-${crypto.randomUUID()}`;
+  paidStates.set(next, receipted.result._meta["org.paymentauth/receipt"]);
+  return json({
+    jsonrpc: "2.0",
+    id: msg.id,
+    result: {
+      resultType: "input_required",
+      inputRequests: {
+        where: {
+          method: "elicitation/create",
+          params: {
+            mode: "form",
+            message: "Deliver where?",
+            requestedSchema: { type: "object", properties: { name: { type: "string" } } },
+          },
+        },
+      },
+      requestState: next,
+    },
+  });
+}
