@@ -2,11 +2,14 @@
 // answers to ids it was never asked, answers from another session or agent, the same answer twice, a
 // client that never answers (on a priced call: no hold may leak), and MRTR fields it forges itself.
 // Each is refused before the upstream sees it; the upstream's requestState never reaches the client.
+
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { rawAnswer, rawCall, rawInitialize, rawPost } from "../helpers/legacy-raw";
+import { withPayer } from "../helpers/mcp-client";
 import { seedOrg } from "../helpers/seed";
 import { witness, witnessHost } from "../helpers/witness";
-import { transactions } from "./helpers";
+import { connect, transactions } from "./helpers";
 
 const CAPS = { elicitation: {}, sampling: {} };
 const NAME = { action: "accept", content: { name: "Ada" } };
@@ -139,5 +142,18 @@ describe("a bridged upstream question, attacked by the agent", () => {
     const text = await res.text();
     expect(text).toContain("-32602");
     expect((await witness(o.host)).requests.filter((r) => r.rpcMethod === "tools/call")).toEqual([]);
+  });
+
+  it("a client that never answers after paying: the payment is still counted (committed unconfirmed)", async () => {
+    const o = await org();
+    const client = await connect(o.mcp, { capabilities: { elicitation: {} } });
+    // Asked "Deliver where?" after the payment, the client never answers.
+    client.setRequestHandler(ElicitRequestSchema, () => new Promise(() => undefined));
+    const result = await withPayer(client).callTool({ name: "modern_paid_ask", arguments: {} });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain("did not answer");
+    expect((await witness(o.host)).settlements).toHaveLength(1);
+    const committed = (await transactions(o.orgId)).filter((r) => r.status === "committed");
+    expect(committed.map((r) => [r.committed_amount, r.unconfirmed])).toEqual([["500000", 1]]);
   });
 });
