@@ -22,7 +22,7 @@ import {
 } from "./continuation-retry";
 import { modernEvent, modernMessage, modernResponse } from "./era-answer";
 import { mintBridgeState } from "./mrtr";
-import { answerUpstream } from "./server-requests";
+import { answerUpstream, upstreamRequestId } from "./server-requests";
 
 const MRTR_METHODS = new Set(["tools/call", "prompts/get", "resources/read"]);
 /** Questions one call may put to the client (re-asks included) before the gateway stops relaying. */
@@ -63,7 +63,8 @@ export function detachable(g: GatewayCtx): Suspendable {
 function serverRequest(data: string): Asked | null {
   try {
     const m = JSON.parse(data) as { id?: unknown; method?: unknown; params?: unknown } | null;
-    if (m && typeof m.method === "string" && typeof m.id === "string")
+    // Only requests relayFrom renamed (server-requests.ts): their answer has an upstream to go to.
+    if (m && typeof m.method === "string" && typeof m.id === "string" && upstreamRequestId(m.id))
       return { id: m.id, method: m.method, ...(m.params === undefined ? {} : { params: m.params }) };
   } catch {
     // not JSON: relayed as it is
@@ -79,7 +80,7 @@ function refuseUpstream(g: GatewayCtx, id: string, message: string): Promise<unk
 /** Whether this client, on this request, can be asked `q`; the refusal for the upstream otherwise. */
 function unaskable(g: GatewayCtx, req: JsonRpcRequest, q: Asked, deadline: number): string | null {
   const cap = neededCap(q.method, q.params);
-  if (!cap || !MRTR_METHODS.has(req.method))
+  if (!cap || !MRTR_METHODS.has(req.method) || !callIdentity(req))
     return `The client (MCP 2026-07-28) cannot be asked ${q.method} here`;
   if (!clientBridgeable(g).includes(cap)) return `The client did not declare the ${cap} capability`;
   if (deadline - Date.now() < MIN_LEFT_MS) return "No time is left to ask the client";

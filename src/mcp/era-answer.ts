@@ -2,7 +2,8 @@
 // translated at the edge. Results carry resultType (and the cache fields list results need); the
 // denial contract and UPSTREAM_ERROR move outside the JSON-RPC range (ADR 0030); MPP's -32042 becomes
 // its result-metadata form and a URL elicitation an MRTR InputRequiredResult (2026-07-28 forbids
-// emitting -32042 and -32002); server requests on a stream, which the era no longer has, are dropped.
+// emitting -32042 and -32002); server requests on a stream, which the era no longer has, are bridged
+// into MRTR by continuation.ts first, and any that reach modernEvent are refused to their upstream.
 import { detectPaymentRequired } from "../payments";
 import { MPP_PAYMENT_REQUIRED_KEY } from "../payments/wire";
 import { META, MODERN_RPC } from "../protocol/eras";
