@@ -180,7 +180,33 @@ export function mayAskClient(g: GatewayCtx, target: CallTarget): boolean {
 }
 
 /** A 2025-era request carrying MRTR fields: they are the gateway's to send, never the client's. */
-export function legacyMrtrFields(g: GatewayCtx, params: unknown): boolean {
-  if (g.era !== "legacy" || params === null || typeof params !== "object") return false;
-  return "requestState" in params || "inputResponses" in params;
+export function legacyMrtrRefusal(g: GatewayCtx, req: { id: JsonRpcId; params?: unknown }) {
+  const p = req.params;
+  if (g.era !== "legacy" || p === null || typeof p !== "object") return null;
+  if (!("requestState" in p) && !("inputResponses" in p)) return null;
+  return rpcError(
+    req.id,
+    RPC.INVALID_PARAMS,
+    "requestState and inputResponses are not 2025-era fields; nothing was forwarded.",
+  );
+}
+
+export type Asking = {
+  emit: Emit;
+  /** The answer is a stream, so questions can travel on it. */
+  streamed: boolean;
+  keepAlive?: ((ttlMs: number) => Promise<void>) | undefined;
+};
+
+/** Reads the upstream's answer, putting a 2026 upstream's questions to a 2025 client first. */
+export async function readAsking(
+  g: GatewayCtx,
+  target: CallTarget,
+  response: Response,
+  id: JsonRpcId,
+  a: Asking,
+): Promise<Answered> {
+  const reply = await read(target, response, id, a.emit);
+  if (!reply.ok || !asksForInput(g, reply.message)) return reply;
+  return askClient(g, target, id, reply.message, a.streamed ? a.emit : null, a.keepAlive);
 }

@@ -5,8 +5,8 @@
 
 import { newId } from "../db/client";
 import { credentialCount, detectPaymentRequired, extractCredential } from "../payments";
-import { type JsonRpcRequest, RPC, rpcError } from "../protocol/jsonrpc";
-import { askClient, asksForInput, legacyMrtrFields, mayAskClient } from "./ask-client";
+import type { JsonRpcRequest } from "../protocol/jsonrpc";
+import { legacyMrtrRefusal, mayAskClient, readAsking } from "./ask-client";
 import { beforeForward, type Cleared, type Reached, settleBefore } from "./before-forward";
 import type { CallTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
@@ -19,7 +19,7 @@ import { withReceipt } from "./receipt-meta";
 import { refuse } from "./refuse";
 import { answer, jsonResponse } from "./respond";
 import { tollgatePays } from "./tollgate-pays";
-import { failedAnswer, read, send, upstreamError } from "./upstream-call";
+import { failedAnswer, send, upstreamError } from "./upstream-call";
 
 export type MeterOptions = {
   /** Judge the call before forwarding (tools/call); other methods are judged once a price appears. */
@@ -34,17 +34,9 @@ export async function meteredCall(
 ): Promise<Response> {
   const { call } = target;
   // An MRTR retry's answer is checked and applied before anything else (modern clients only).
-  const badInputs = await applyInputs(g, req.id, target);
+  // (A 2025 client's own MRTR fields are refused: only the gateway sends them to a 2026 upstream.)
+  const badInputs = (await applyInputs(g, req.id, target)) ?? legacyMrtrRefusal(g, req);
   if (badInputs) return jsonResponse(badInputs);
-  // A 2025 client's MRTR fields would reach a 2026 upstream as if the gateway had sent them.
-  if (legacyMrtrFields(g, req.params))
-    return jsonResponse(
-      rpcError(
-        req.id,
-        RPC.INVALID_PARAMS,
-        "requestState and inputResponses are not 2025-era fields; nothing was forwarded.",
-      ),
-    );
   const credentials = credentialCount(req);
   if (credentials > 0) {
     const credential = credentials === 1 ? extractCredential(req) : null;
@@ -77,20 +69,12 @@ export async function meteredCall(
   return answer(
     streamed,
     async (emit) => {
-      const reply = await read(target, sent.response, req.id, emit);
+      const holdId = cleared?.holdId;
+      const keepAlive = holdId ? (ttl: number) => extendHold(g, holdId, ttl) : undefined;
+      const reply = await readAsking(g, target, sent.response, req.id, { emit, streamed, keepAlive });
       if (!reply.ok) {
         await settleHold(reply.failure.reached ? "failed" : "not_sent", reply.failure.code);
         return upstreamError(req.id, target, reply.failure);
-      }
-      if (asksForInput(g, reply.message)) {
-        const holdId = cleared?.holdId;
-        const keepAlive = holdId ? (ttl: number) => extendHold(g, holdId, ttl) : undefined;
-        const bridged = await askClient(g, target, req.id, reply.message, streamed ? emit : null, keepAlive);
-        if (!bridged.ok) {
-          await settleHold(bridged.failure.reached ? "failed" : "not_sent", bridged.failure.code);
-          return upstreamError(req.id, target, bridged.failure);
-        }
-        reply.message = bridged.message;
       }
       const payment = detectPaymentRequired(reply.message);
       if (!payment) {

@@ -6,7 +6,7 @@
 
 import { type Credential, classifyPaidResponse, detectPaymentRequired } from "../payments";
 import type { JsonRpcId, JsonRpcResponse } from "../protocol/jsonrpc";
-import { askClient, asksForInput, mayAskClient } from "./ask-client";
+import { mayAskClient, readAsking } from "./ask-client";
 import type { CallTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
 import { denialError } from "./denial";
@@ -23,7 +23,7 @@ import { priced } from "./priced";
 import { withReceipt } from "./receipt-meta";
 import { detached, Relay } from "./relay";
 import { answer, type Emit } from "./respond";
-import { type Answered, read, send, upstreamError } from "./upstream-call";
+import { type Answered, send, upstreamError } from "./upstream-call";
 
 export async function paidRetry(
   g: GatewayCtx,
@@ -104,9 +104,11 @@ async function exchange(
   const sent = await send(g, target, true);
   relay.streamed(sent.ok && (sent.sse || mayAskClient(g, target)));
   if (!sent.ok) return sent;
-  const reply = await read(target, sent.response, id, relay.emit);
-  if (!reply.ok || !asksForInput(g, reply.message)) return reply;
-  return askClient(g, target, id, reply.message, mayAskClient(g, target) ? relay.emit : null, keepAlive);
+  return readAsking(g, target, sent.response, id, {
+    emit: relay.emit,
+    streamed: mayAskClient(g, target),
+    keepAlive,
+  });
 }
 
 /** The upstream answered: its receipt, refusal or silence decides what the hold becomes. */
