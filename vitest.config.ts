@@ -20,6 +20,8 @@ export default defineConfig(async () => {
             WALLET_KEK: "test:dGVzdC13YWxsZXQta2V5LWVuY3J5cHRpb24ta2V5ISE",
             // Short, so the timeout test waits seconds, not the production 30 s.
             UPSTREAM_TIMEOUT_MS: "4000",
+            // The wait for a client's answer to a relayed upstream question (ADR 0037), short likewise.
+            INPUT_WAIT_MS: "2500",
             // The test gateway's own host (seed.ts URLs); loopback is always allowed.
             ALLOWED_HOSTS: "gw.test",
             // The simulation (test/sim, scripts/sim.mjs): empty runs the short fixed-seed run.

@@ -42,6 +42,11 @@ export const ConfigSchema = z.object({
   ALLOW_PRIVATE_UPSTREAMS: boolFlag,
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /**
+   * How long the gateway waits for a client to answer an upstream's question it relays (elicitation,
+   * sampling, roots; ADR 0037), per round. At most 120 s (the relay's limit).
+   */
+  INPUT_WAIT_MS: z.coerce.number().int().positive().max(120_000).default(60_000),
   /** Deployment admin token (a Worker secret): creates orgs through the admin API. */
   ADMIN_TOKEN: z.string().min(16).optional(),
   /** Secret for signing gateway session tokens and dashboard cookies. */

@@ -2,6 +2,7 @@
 // stand in for any upstream host in tests. See tools.ts for the catalogue.
 
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { serveAsking } from "./asking";
 import { servePages } from "./catalog-pages";
 import { big, elicitTools, error500, garbage, multiline, slow, stallAfterSettle } from "./fixtures";
 import { HOOKS_HOST, serveHooks } from "./hooks";
@@ -37,8 +38,9 @@ POST /v1/traces  a fake OTLP/HTTP collector (bodies shown in /_witness as traces
 Fixtures: /elicit/mcp (-32042 URL elicitation), /garbage/mcp, /slow/mcp?delay=ms, /error500/mcp,
 /big/mcp?bytes=N[&sse=1&events=K] (a huge answer), /multiline/mcp (pretty-printed JSON over SSE),
 /stall-after-settle/mcp?delay=ms (a paid retry settles, then its answer waits delay ms),
-/modern/mcp (a stateless MCP 2026-07-28 server: server/discover, modern_echo, modern_confirm (MRTR)
-and modern_paid 0.40, charged in MPP's result-metadata form),
+/modern/mcp (a stateless MCP 2026-07-28 server: server/discover, modern_echo, MRTR questions, and
+modern_paid 0.40 charged in MPP's result-metadata form; resources, prompts and completion too),
+/asking/mcp (a stateful 2025-era SDK server whose tools ask the client: elicitation, sampling, roots),
 /pages/mcp?label=l (lists in pages of two, shared URIs, subscriptions, a slow wait tool).
 `;
 
@@ -113,6 +115,7 @@ export default {
       "/multiline/mcp": multiline,
       "/modern/mcp": serveModern,
       "/pages/mcp": servePages,
+      "/asking/mcp": (req) => serveAsking(req, env.MPP_SECRET_KEY),
     };
     const route = routes[pathname];
     if (!route) return refuse(request, 404);

@@ -1,9 +1,10 @@
 // A minimal MCP 2026-07-28 server (no SDK speaks that revision yet), built from the spec: stateless,
 // it checks MCP-Protocol-Version, Mcp-Method and Mcp-Name against the body and its _meta, answers
 // server/discover, refuses initialize with UnsupportedProtocolVersionError (a modern-only server names
-// its versions there), and serves one free tool. POST /modern/mcp.
+// its versions there), and serves free tools (two ask for input by MRTR), paid ones, resources, prompts
+// and completion. POST /modern/mcp.
 import { modernCatalog } from "./modern-catalog";
-import { MODERN_PAID_PRICE, modernPaid } from "./modern-paid";
+import { MODERN_PAID_PRICE, modernPaid, paidAsk } from "./modern-paid";
 import { recordRun } from "./witness";
 
 const VERSION = "2026-07-28";
@@ -61,6 +62,17 @@ export async function serveModern(request: Request): Promise<Response> {
             inputSchema: { type: "object" },
           },
           {
+            name: "modern_survey",
+            description:
+              "Asks the user's name (elicitation) and a line from the model (sampling), over MRTR rounds.",
+            inputSchema: { type: "object", properties: { confirm: { type: "boolean" } } },
+          },
+          {
+            name: "modern_paid_ask",
+            description: "Paid 0.50 pathUSD; after the payment it asks where to deliver (MRTR).",
+            inputSchema: { type: "object" },
+          },
+          {
             name: "modern_echo",
             description: "Free. Echoes text.",
             inputSchema: { type: "object", properties: { text: { type: "string" } } },
@@ -76,11 +88,9 @@ export async function serveModern(request: Request): Promise<Response> {
       });
     case "tools/call": {
       if (msg.params?.name === "modern_confirm") return confirm(msg);
-      if (msg.params?.name === "modern_paid") {
-        const paid = await modernPaid(msg, { "io.modelcontextprotocol/serverInfo": INFO });
-        if (paid.result && !paid.result.isError) recordRun("modern_paid", msg.params?.arguments ?? {});
-        return answer(paid);
-      }
+      if (msg.params?.name === "modern_paid") return modernPaid(msg);
+      if (msg.params?.name === "modern_survey") return survey(msg);
+      if (msg.params?.name === "modern_paid_ask") return paidAsk(msg);
       const args = (msg.params?.arguments ?? {}) as { text?: unknown };
       recordRun("modern_echo", args);
       return result(msg.id, { content: [{ type: "text", text: String(args.text ?? "") }] });
@@ -115,4 +125,85 @@ function confirm(msg: Msg): Response {
       requestState: "demo-state-1",
     },
   });
+}
+
+/** States this server issued (per isolate): a retry must bring one back verbatim, once. */
+const issued = new Map<string, { round: number; name: string; line: string }>();
+type Responses = {
+  name?: { action?: unknown; content?: { name?: unknown } };
+  line?: { content?: { text?: unknown } };
+  sure?: { action?: unknown };
+};
+
+function inputRequired(
+  id: unknown,
+  inputRequests: Record<string, unknown>,
+  kept: { round: number; name: string; line: string },
+): Response {
+  const state = `survey-${kept.round}-${crypto.randomUUID()}`;
+  issued.set(state, kept);
+  return answer({
+    jsonrpc: "2.0",
+    id,
+    result: { resultType: "input_required", inputRequests, requestState: state },
+  });
+}
+
+/**
+ * MRTR over rounds, as the spec's server requirements ask: round 1 asks the user's name
+ * (elicitation) and a line from the model (sampling), only when the client declared both; with
+ * `confirm`, round 2 asks "sure?"; then answers with what it was told. A state not issued here, or
+ * used twice, is refused.
+ */
+function survey(msg: Msg): Response {
+  const params = msg.params ?? {};
+  const caps = ((params._meta as Record<string, unknown>)["io.modelcontextprotocol/clientCapabilities"] ??
+    {}) as Record<string, unknown>;
+  if (!caps.elicitation || !caps.sampling)
+    return error(msg.id, -32021, "Missing required client capability", 200, {
+      requiredCapabilities: { elicitation: {}, sampling: {} },
+    });
+  const state = params.requestState;
+  const given = (params.inputResponses ?? {}) as Responses;
+  const args = (params.arguments ?? {}) as { confirm?: unknown };
+  if (state === undefined)
+    return inputRequired(
+      msg.id,
+      {
+        name: {
+          method: "elicitation/create",
+          params: {
+            mode: "form",
+            message: "Your name?",
+            requestedSchema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+          },
+        },
+        line: {
+          method: "sampling/createMessage",
+          params: { messages: [{ role: "user", content: { type: "text", text: "A line?" } }], maxTokens: 20 },
+        },
+      },
+      { round: 1, name: "", line: "" },
+    );
+  const kept = typeof state === "string" ? issued.get(state) : undefined;
+  if (kept === undefined) return error(msg.id, -32602, "requestState was not issued by this server", 200);
+  issued.delete(state as string);
+  const { round } = kept;
+  const name = round === 1 ? String(given.name?.content?.name ?? "") : kept.name;
+  const line = round === 1 ? String(given.line?.content?.text ?? "") : kept.line;
+  if (round === 1 && args.confirm === true)
+    return inputRequired(
+      msg.id,
+      {
+        sure: {
+          method: "elicitation/create",
+          params: { mode: "form", message: "Sure?", requestedSchema: { type: "object", properties: {} } },
+        },
+      },
+      { round: 2, name, line },
+    );
+  if (round === 2 && given.sure?.action !== "accept")
+    return result(msg.id, { content: [{ type: "text", text: "not sure" }] });
+  recordRun("modern_survey", { round, name, line, state });
+  return result(msg.id, { content: [{ type: "text", text: `${name}: ${line}` }] });
 }

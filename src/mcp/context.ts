@@ -3,6 +3,7 @@
 import type { Era } from "../protocol/eras";
 import type { Tenant } from "../services/tenant";
 import type { RequestTrace } from "../trace/request-trace";
+import { capsObject } from "./client-caps";
 import type { SessionPayload } from "./session";
 
 /** How the gateway reaches one upstream on behalf of a modern client (upstream-links.ts). */
@@ -49,13 +50,15 @@ function upstreamIsModern(g: GatewayCtx, upstreamId: string): boolean {
 
 /**
  * How every request to one upstream is sent: its session, the client's protocol version, limits; a
- * 2026-07-28 upstream statelessly, with the capabilities of a modern client's request (a legacy
- * client's are not known per request, so none: the upstream asks it nothing the gateway cannot relay).
+ * 2026-07-28 upstream statelessly, with the capabilities of a modern client's request, or the server
+ * requests a legacy client declared at initialize (the gateway relays those, ADR 0037).
  */
 export function forwardOptions(g: GatewayCtx, upstreamId: string | null) {
   const modern = upstreamId !== null && upstreamIsModern(g, upstreamId);
   return {
-    modern: modern ? { capabilities: g.era === "modern" ? g.clientCapabilities : {} } : undefined,
+    modern: modern
+      ? { capabilities: g.era === "modern" ? g.clientCapabilities : capsObject(g.session?.c ?? []) }
+      : undefined,
     sessionId: upstreamId === null ? null : upstreamSessionId(g, upstreamId),
     protocolVersion:
       g.links && upstreamId !== null ? (g.links[upstreamId]?.protocolVersion ?? null) : g.protocolVersion,

@@ -5,6 +5,7 @@
 
 import { credentialCount } from "../payments";
 import { classify, type JsonRpcId, RPC, rpcError } from "../protocol/jsonrpc";
+import { deliverInputAnswer, isInputAnswer } from "./ask-client";
 import { routeNotification } from "./client-notifications";
 import type { GatewayCtx } from "./context";
 import { deliverElicitation, isElicitationAnswer } from "./elicit";
@@ -48,6 +49,11 @@ export async function dispatch(g: GatewayCtx, body: unknown, raw: string): Promi
       await deliverElicitation(g, message.msg);
       return new Response(null, { status: 202 });
     }
+    // An answer to an upstream's MRTR question the gateway asked this client (ADR 0037), or refused.
+    if (isInputAnswer(id))
+      return (await deliverInputAnswer(g, message.msg))
+        ? new Response(null, { status: 202 })
+        : invalid(id, "This client was asked no such question, or already answered it");
     const routed = await answerUpstream(g, message.msg);
     return routed.ok ? new Response(null, { status: 202 }) : invalid(id, routed.message);
   }

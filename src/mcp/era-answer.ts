@@ -2,14 +2,14 @@
 // translated at the edge. Results carry resultType (and the cache fields list results need); the
 // denial contract and UPSTREAM_ERROR move outside the JSON-RPC range (ADR 0030); MPP's -32042 becomes
 // its result-metadata form and a URL elicitation an MRTR InputRequiredResult (2026-07-28 forbids
-// emitting -32042 and -32002); server requests on a stream, which the era no longer has, are dropped.
+// emitting -32042 and -32002); server requests on a stream, which the era no longer has, are bridged
+// into MRTR by continuation.ts first, and any that reach modernEvent are refused to their upstream.
 import { detectPaymentRequired } from "../payments";
 import { MPP_PAYMENT_REQUIRED_KEY } from "../payments/wire";
 import { META, MODERN_RPC } from "../protocol/eras";
 import {
   type JsonRpcId,
   type JsonRpcRequest,
-  type JsonRpcResponse,
   RPC,
   RPC_MODERN,
   rpcError,
@@ -144,7 +144,7 @@ export async function modernResponse(g: GatewayCtx, req: JsonRpcRequest, res: Re
 }
 
 /** One stream event's data for a modern client; null drops it (a server request). */
-async function modernEvent(g: GatewayCtx, req: JsonRpcRequest, data: string): Promise<string | null> {
+export async function modernEvent(g: GatewayCtx, req: JsonRpcRequest, data: string): Promise<string | null> {
   let message: unknown;
   try {
     message = JSON.parse(data);
@@ -163,23 +163,4 @@ async function modernEvent(g: GatewayCtx, req: JsonRpcRequest, data: string): Pr
   }
   if (m && typeof m.method === "string") return data;
   return JSON.stringify(await modernMessage(g, req, message));
-}
-
-/**
- * A 2026-07-28 upstream's InputRequiredResult for a legacy client, which has no way to answer it yet
- * (not bridged into elicitation/create): a tool error saying so for tools/call, an error otherwise,
- * so the client never takes it for an (empty) complete result.
- */
-export function legacyInputRequired(
-  g: GatewayCtx,
-  method: string,
-  message: JsonRpcResponse,
-): JsonRpcResponse {
-  const result = "result" in message ? asObj(message.result) : null;
-  if (g.era !== "legacy" || result?.resultType !== "input_required") return message;
-  const text =
-    "The upstream (MCP 2026-07-28) needs input from the user, which Tollgate cannot yet ask a 2025-era client.";
-  if (method === "tools/call")
-    return rpcResult(message.id, { isError: true, content: [{ type: "text", text }] });
-  return rpcError(message.id, RPC.INTERNAL_ERROR, text);
 }

@@ -175,3 +175,16 @@ export async function record(g: GatewayCtx, tx: TxRecord): Promise<void> {
   const r = await gatewayLedger(g).record({ tx, now: Date.now() });
   if (!r.ok) console.error("ledger record failed", tx.id);
 }
+
+/**
+ * Keeps a hold alive while its call waits on something slow but bounded (a user answering an
+ * upstream's question, ADR 0037). A failed extension is logged: the hold then expires as it would.
+ */
+export async function extendHold(g: GatewayCtx, reservationId: string, ttlMs: number): Promise<void> {
+  const r = await gatewayLedger(g).extend({
+    reservationId,
+    ttlMs,
+    now: Date.now(),
+  });
+  if (!r.ok || !r.value.ok) console.error("ledger extend failed", reservationId);
+}

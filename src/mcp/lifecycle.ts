@@ -5,6 +5,7 @@ import { type JsonRpcRequest, rpcResult, upstreamRpcError } from "../protocol/js
 import { InitializeParams, type InitializeResult, parseOrNull } from "../protocol/mcp-results";
 import { forward } from "../upstream/forward";
 import { openUpstream } from "../upstream/handshake";
+import { bridgeableCaps } from "./client-caps";
 import type { GatewayCtx } from "./context";
 import { forwardOptions } from "./context";
 import { jsonResponse } from "./respond";
@@ -35,6 +36,7 @@ export async function initialize(g: GatewayCtx, req: JsonRpcRequest, rawBody: st
       u: sessions,
       ...(modern.length > 0 ? { m: modern } : {}),
       ...(clientElicits(req) ? { e: true } : {}),
+      ...clientTakes(req),
     },
     g.sessionSecret,
   );
@@ -56,6 +58,12 @@ function asLegacyInitialize(req: JsonRpcRequest, discovered: InitializeResult): 
 
 function asObject(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? { ...v } : {};
+}
+
+/** The server requests this client takes, kept in its session for bridging (ADR 0037). */
+function clientTakes(req: JsonRpcRequest): { c?: string[] } {
+  const caps = bridgeableCaps(parseOrNull(InitializeParams, req.params)?.capabilities);
+  return caps.length > 0 ? { c: caps } : {};
 }
 
 function clientElicits(req: JsonRpcRequest): boolean {

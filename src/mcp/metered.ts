@@ -6,11 +6,12 @@
 import { newId } from "../db/client";
 import { credentialCount, detectPaymentRequired, extractCredential } from "../payments";
 import type { JsonRpcRequest } from "../protocol/jsonrpc";
+import { legacyMrtrRefusal, mayAskClient, readAsking } from "./ask-client";
 import { beforeForward, type Cleared, type Reached, settleBefore } from "./before-forward";
 import type { CallTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
 import type { Denial } from "./denial";
-import { legacyInputRequired } from "./era-answer";
+import { extendHold } from "./ledger-calls";
 import { applyInputs } from "./mrtr";
 import { paidRetry } from "./paid-retry";
 import { priced } from "./priced";
@@ -18,7 +19,7 @@ import { withReceipt } from "./receipt-meta";
 import { refuse } from "./refuse";
 import { answer, jsonResponse } from "./respond";
 import { tollgatePays } from "./tollgate-pays";
-import { failedAnswer, read, send, upstreamError } from "./upstream-call";
+import { failedAnswer, send, upstreamError } from "./upstream-call";
 
 export type MeterOptions = {
   /** Judge the call before forwarding (tools/call); other methods are judged once a price appears. */
@@ -33,7 +34,8 @@ export async function meteredCall(
 ): Promise<Response> {
   const { call } = target;
   // An MRTR retry's answer is checked and applied before anything else (modern clients only).
-  const badInputs = await applyInputs(g, req.id, target);
+  // (A 2025 client's own MRTR fields are refused: only the gateway sends them to a 2026 upstream.)
+  const badInputs = (await applyInputs(g, req.id, target)) ?? legacyMrtrRefusal(g, req);
   if (badInputs) return jsonResponse(badInputs);
   const credentials = credentialCount(req);
   if (credentials > 0) {
@@ -59,16 +61,21 @@ export async function meteredCall(
     return jsonResponse(upstreamError(req.id, target, sent.failure));
   }
   // A client that may be asked inline gets a stream, so an approval question can reach it.
-  const streamed = sent.sse || (g.tenant.inlineApprovals && g.session?.e === true && g.acceptsSse);
+  // So does a 2025 client of a 2026 upstream that may ask it something (ask-client.ts).
+  const streamed =
+    sent.sse ||
+    (g.tenant.inlineApprovals && g.session?.e === true && g.acceptsSse) ||
+    mayAskClient(g, target);
   return answer(
     streamed,
     async (emit) => {
-      const reply = await read(target, sent.response, req.id, emit);
+      const holdId = cleared?.holdId;
+      const keepAlive = holdId ? (ttl: number) => extendHold(g, holdId, ttl) : undefined;
+      const reply = await readAsking(g, target, sent.response, req.id, { emit, streamed, keepAlive });
       if (!reply.ok) {
         await settleHold(reply.failure.reached ? "failed" : "not_sent", reply.failure.code);
         return upstreamError(req.id, target, reply.failure);
       }
-      reply.message = legacyInputRequired(g, req.method, reply.message);
       const payment = detectPaymentRequired(reply.message);
       if (!payment) {
         const failed = failedAnswer(reply.message);

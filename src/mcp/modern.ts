@@ -2,12 +2,15 @@
 // carries its version and capabilities in _meta (headers already checked against the body in
 // routes.ts). The gateway answers server/discover itself, holds the legacy upstreams' sessions for
 // the agent (upstream-links.ts), sends them the request in their own shape, and translates the
-// answer back (era-answer.ts). MRTR retry fields are the gateway's own and never reach an upstream.
+// answer back (era-answer.ts); an upstream's server request on a stream becomes an MRTR question
+// (continuation.ts). MRTR retry fields are the gateway's own and never reach a legacy upstream.
 import { z } from "zod";
 import { legacyMeta, META } from "../protocol/eras";
 import { classify, type JsonRpcId, type JsonRpcRequest, RPC, rpcError, rpcResult } from "../protocol/jsonrpc";
 import type { InitializeResult } from "../protocol/mcp-results";
 import type { GatewayCtx } from "./context";
+import { bridgedResponse, detachable } from "./continuation";
+import { resumeBridged } from "./continuation-retry";
 import { completeResult, modernResponse } from "./era-answer";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "./protocol-version";
 import { dispatchRequest } from "./requests";
@@ -70,17 +73,21 @@ export async function dispatchModern(g: GatewayCtx, body: unknown): Promise<Resp
         "initialize is legacy: send MCP-Protocol-Version 2025-11-25 for it",
       ),
     );
-  const linkFailed = await linkUpstreams(g, req.id);
-  if (linkFailed) return modernResponse(g, req, jsonResponse(linkFailed));
-  if (req.method === "server/discover") return jsonResponse(await discover(g, req.id));
   // The upstreams get the legacy shape: no modern _meta keys (traceparent and the rest pass through).
   const meta = legacyMeta(_meta);
   const legacy: JsonRpcRequest = {
     ...req,
     params: { ...rest, ...(Object.keys(meta).length > 0 ? { _meta: meta } : {}) },
   };
+  // A retry answering a bridged upstream question resumes that call, wherever it runs (ADR 0037).
+  const resumed = await resumeBridged(g, legacy);
+  if (resumed) return resumed;
+  const linkFailed = await linkUpstreams(g, req.id);
+  if (linkFailed) return modernResponse(g, req, jsonResponse(linkFailed));
+  if (req.method === "server/discover") return jsonResponse(await discover(g, req.id));
+  const call = detachable(g);
   const res = await dispatchRequest(g, legacy, JSON.stringify(legacy));
-  return modernResponse(g, legacy, res);
+  return bridgedResponse(g, legacy, res, call);
 }
 
 function asObject(v: unknown): Record<string, unknown> {

@@ -19,8 +19,11 @@ const STATE_TTL_MS = 10 * 60_000;
 
 const State = z.object({
   v: z.literal(1),
-  /** approval: Tollgate's own question; url: an upstream's URL elicitation, relayed. */
-  k: z.enum(["approval", "url"]),
+  /**
+   * approval: Tollgate's own question; url: an upstream's URL elicitation, relayed; bridge: a 2025
+   * upstream's server request, its call still open in another request (`ap` names the continuation).
+   */
+  k: z.enum(["approval", "url", "bridge"]),
   o: z.string(),
   a: z.string(),
   m: z.string(),
@@ -69,19 +72,61 @@ type CallKey = Pick<CallInfo, "method" | "tool" | "argsHash">;
 
 /** A signed requestState for `call`: `approvalId` names Tollgate's question, "" an upstream's. */
 export async function mintState(g: GatewayCtx, call: CallKey, approvalId: string | null): Promise<string> {
+  return signState(
+    g,
+    call,
+    approvalId === null ? "url" : "approval",
+    approvalId ?? "",
+    Date.now() + STATE_TTL_MS,
+  );
+}
+
+/** A signed requestState naming continuation `c` of a bridged upstream request (ADR 0037), until `expiresAt`. */
+export function mintBridgeState(g: GatewayCtx, call: CallKey, c: string, expiresAt: number): Promise<string> {
+  return signState(g, call, "bridge", c, expiresAt);
+}
+
+async function signState(g: GatewayCtx, call: CallKey, k: State["k"], ap: string, x: number) {
   const state: State = {
     v: 1,
-    k: approvalId === null ? "url" : "approval",
+    k,
     o: g.tenant.orgId,
     a: g.tenant.agent.id,
     m: call.method,
     t: call.tool,
     h: call.argsHash,
-    ap: approvalId ?? "",
-    x: Date.now() + STATE_TTL_MS,
+    ap,
+    x,
   };
   const body = base64url(utf8.encode(JSON.stringify(state)));
   return `${PREFIX}${body}.${await stateSigner(g).sign(body)}`;
+}
+
+export type BridgeState = { ok: true; continuation: string } | { ok: false; why: string };
+
+/**
+ * A retry's requestState when it names a bridged continuation: checked like every state (signature,
+ * org, agent, expiry, the same call). Null when the state is not a valid bridge state of ours at all
+ * (applyInputs then judges it as any other).
+ */
+export async function bridgeStateOf(
+  g: GatewayCtx,
+  token: string,
+  call: CallKey | null,
+): Promise<BridgeState | null> {
+  const state = await verified(g, token);
+  if (state?.k !== "bridge") return null;
+  const why = stateMismatch(g, state, call);
+  return why ? { ok: false, why } : { ok: true, continuation: state.ap };
+}
+
+function stateMismatch(g: GatewayCtx, state: State, call: CallKey | null): string | null {
+  if (state.o !== g.tenant.orgId || state.a !== g.tenant.agent.id)
+    return "requestState was issued to another agent.";
+  if (Date.now() > state.x) return "requestState has expired.";
+  if (!call || state.m !== call.method || state.t !== call.tool || state.h !== call.argsHash)
+    return "requestState belongs to a different call (method, name or arguments).";
+  return null;
 }
 
 export async function approvalInputRequired(g: GatewayCtx, id: JsonRpcId, call: CallInfo, denial: Denial) {
@@ -139,11 +184,10 @@ export async function applyInputs(g: GatewayCtx, id: JsonRpcId, target: CallTarg
     return refuse("inputResponses answer no request the gateway asked (no requestState).");
   const state = await verified(g, inputs.requestState);
   if (!state) return refuse("requestState is not one the gateway issued, or was altered.");
-  if (state.o !== g.tenant.orgId || state.a !== g.tenant.agent.id)
-    return refuse("requestState was issued to another agent.");
-  if (Date.now() > state.x) return refuse("requestState has expired.");
-  if (state.m !== call.method || state.t !== call.tool || state.h !== call.argsHash)
-    return refuse("requestState belongs to a different call (method, name or arguments).");
+  const mismatch = stateMismatch(g, state, call);
+  if (mismatch) return refuse(mismatch);
+  // A bridged continuation is resumed before the metered path (continuation.ts); never here.
+  if (state.k === "bridge") return refuse("requestState belongs to a relayed upstream question.");
   // A relayed URL elicitation: the user finished it out of band; the retry goes upstream as it is.
   if (state.k === "url") return null;
   const answer = ApproveAnswer.safeParse(inputs.inputResponses?.[APPROVAL_INPUT]);

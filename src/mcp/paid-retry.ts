@@ -6,9 +6,11 @@
 
 import { type Credential, classifyPaidResponse, detectPaymentRequired } from "../payments";
 import type { JsonRpcId, JsonRpcResponse } from "../protocol/jsonrpc";
+import { mayAskClient, readAsking } from "./ask-client";
 import type { CallTarget } from "./call-target";
 import type { GatewayCtx } from "./context";
 import { denialError } from "./denial";
+import { extendHold } from "./ledger-calls";
 import {
   type Claimed,
   claimHold,
@@ -21,7 +23,7 @@ import { priced } from "./priced";
 import { withReceipt } from "./receipt-meta";
 import { detached, Relay } from "./relay";
 import { answer, type Emit } from "./respond";
-import { type Answered, read, send, upstreamError } from "./upstream-call";
+import { type Answered, send, upstreamError } from "./upstream-call";
 
 export async function paidRetry(
   g: GatewayCtx,
@@ -72,7 +74,8 @@ async function settledRetry(
 ): Promise<unknown> {
   const claim = await claimHold(g, id, target.call, credential);
   if (!claim.ok) return claim.answer;
-  const reply = await exchange(g, id, target, relay);
+  const keepAlive = (ttlMs: number) => extendHold(g, claim.hold.reservationId, ttlMs);
+  const reply = await exchange(g, id, target, relay, keepAlive);
   if (!reply.ok) {
     const { reached, code } = reply.failure;
     await settleUnanswered(
@@ -86,12 +89,26 @@ async function settledRetry(
   return settleByAnswer(g, id, target, claim.hold, reply.message, mode);
 }
 
-/** The forward of a claimed retry: detached from the client, its events relayed as they come. */
-async function exchange(g: GatewayCtx, id: JsonRpcId, target: CallTarget, relay: Relay): Promise<Answered> {
+/**
+ * The forward of a claimed retry: detached from the client, its events relayed as they come. A 2026
+ * upstream that asks for input after the payment is answered through the client (ask-client.ts); the
+ * claimed hold is kept alive meanwhile, and the final answer settles it.
+ */
+async function exchange(
+  g: GatewayCtx,
+  id: JsonRpcId,
+  target: CallTarget,
+  relay: Relay,
+  keepAlive: (ttlMs: number) => Promise<void>,
+): Promise<Answered> {
   const sent = await send(g, target, true);
-  relay.streamed(sent.ok && sent.sse);
+  relay.streamed(sent.ok && (sent.sse || mayAskClient(g, target)));
   if (!sent.ok) return sent;
-  return read(target, sent.response, id, relay.emit);
+  return readAsking(g, target, sent.response, id, {
+    emit: relay.emit,
+    streamed: mayAskClient(g, target),
+    keepAlive,
+  });
 }
 
 /** The upstream answered: its receipt, refusal or silence decides what the hold becomes. */

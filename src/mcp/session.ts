@@ -16,6 +16,8 @@ const Payload = z.object({
   m: z.array(z.string()).optional(),
   /** The client declared the elicitation capability: approvals may be asked inline. */
   e: z.boolean().optional(),
+  /** The server requests the client declared it takes (client-caps.ts), bridged from 2026 upstreams. */
+  c: z.array(z.string().max(32)).max(8).optional(),
 });
 export type SessionPayload = z.infer<typeof Payload>;
 

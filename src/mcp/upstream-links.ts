@@ -6,12 +6,14 @@ import type { InitializeResult } from "../protocol/mcp-results";
 import { TtlCache } from "../ttl-cache";
 import { forward } from "../upstream/forward";
 import { openUpstream } from "../upstream/handshake";
+import { capsObject } from "./client-caps";
 import { forwardOptions, type GatewayCtx, type UpstreamLink } from "./context";
 
 /** The legacy revision the gateway speaks to upstreams on a modern client's behalf. */
 export const BRIDGE_VERSION = "2025-11-25";
 const LINK_TTL_MS = 10 * 60_000;
 const GATEWAY_CLIENT = { name: "tollgate", version: "0.1.0" };
+const BRIDGED_CAPABILITIES = capsObject(["elicitation.form", "elicitation.url", "sampling", "roots"]);
 
 export type Linked = UpstreamLink & { result: InitializeResult };
 type Upstream = GatewayCtx["tenant"]["upstreams"][number];
@@ -29,7 +31,13 @@ async function initializeUpstream(g: GatewayCtx, upstream: Upstream): Promise<Li
     jsonrpc: "2.0",
     id: 0,
     method: "initialize",
-    params: { protocolVersion: BRIDGE_VERSION, capabilities: {}, clientInfo: GATEWAY_CLIENT },
+    // Everything the gateway can bridge into MRTR (ADR 0037): a request the client on hand did not
+    // declare is answered to the upstream with an error, never left waiting.
+    params: {
+      protocolVersion: BRIDGE_VERSION,
+      capabilities: BRIDGED_CAPABILITIES,
+      clientInfo: GATEWAY_CLIENT,
+    },
   };
   const opened = await openUpstream(upstream, JSON.stringify(init), 0, opts);
   if (!opened.ok) return { error: "message" in opened ? opened.message : "the upstream refused initialize" };
