@@ -57,7 +57,7 @@ export function noteInFlight(g: GatewayCtx, id: JsonRpcId, upstream: Upstream): 
       r.cancelled ? send(g, upstream, "notifications/cancelled", cancelParams(id, r.reason)) : undefined,
     )
     .catch((err: unknown) =>
-      console.error("request route not noted", err instanceof Error ? err.message : "error"),
+      console.error("call route not noted", err instanceof Error ? err.message : "error"),
     );
   g.exec.waitUntil(noted);
 }
