@@ -102,8 +102,8 @@ const Paid = {
   sessionId: Id.nullable().default(null),
   upstreamId: Id.nullable().default(null),
   tool: z.string().max(500).nullable().default(null),
-  /** The recipient the payment's offer named (address or vendor), as recorded on the tx. */
-  payee: z.string().max(500).nullable(),
+  /** The recipient the payment's offer named (address or vendor), as recorded on the tx (see watch.ts payeeKey). */
+  payee: z.string().max(4096).nullable(),
   amount: Money,
   unconfirmed: z.boolean().default(false),
 };

@@ -1,6 +1,7 @@
 // One committed payment through the org's anomaly watch: velocity per currency for the org (and
 // each agent, if asked), and the first payment to a payee. Runs inside the dispatcher's
 // transactionSync; returns the events to queue (none on almost every payment).
+import { sha256HexSync } from "../ledger/canonical";
 import { parseExactDecimal, toBaseUnits } from "../money";
 import type { AlertsConfig, VelocityAlert } from "./alert-config";
 import type { EventInput, ObservePayment } from "./types";
@@ -9,10 +10,18 @@ import type { WatchStore } from "./watch-store";
 
 type Payment = ObservePayment["payment"];
 
-/** The same address written in other letter cases is one payee (EVM hex addresses are case-free). */
+/** Payees longer than this are stored and sent as a prefix and a digest (bounded rows, no collisions). */
+const PAYEE_CHARS = 200;
+
+/**
+ * How a payee is known: the same address in other letter cases is one payee (EVM hex addresses are
+ * case-free); an oversized one (a hostile upstream's recipient) is its first 64 characters and its
+ * SHA-256, so it can neither bloat the table nor pass for a known payee that shares its prefix.
+ */
 export function payeeKey(payee: string): string {
   const p = payee.trim();
-  return /^0x[0-9a-fA-F]+$/.test(p) ? p.toLowerCase() : p;
+  const key = /^0x[0-9a-fA-F]+$/.test(p) ? p.toLowerCase() : p;
+  return key.length <= PAYEE_CHARS ? key : `${key.slice(0, 64)}…sha256:${sha256HexSync(key)}`;
 }
 
 export function observe(
@@ -78,6 +87,7 @@ function velocity(store: WatchStore, p: Payment, cfg: VelocityAlert, now: number
       type: "spend.velocity",
       data: {
         ...p,
+        payee: p.payee ? payeeKey(p.payee) : null,
         scope: kind,
         currency,
         decimals,
