@@ -2,7 +2,7 @@
 // each agent, if asked), and the first payment to a payee. Runs inside the dispatcher's
 // transactionSync; returns the events to queue (none on almost every payment).
 import { sha256HexSync } from "../ledger/canonical";
-import { parseExactDecimal, toBaseUnits } from "../money";
+import { currencyPeg, normalizeCurrency, parseExactDecimal, rescale, toBaseUnits } from "../money";
 import type { AlertsConfig, VelocityAlert } from "./alert-config";
 import type { EventInput, ObservePayment } from "./types";
 import { bucketStart, horizons, isAbove, measure, nextEpisode, type VelocityRule, widths } from "./velocity";
@@ -44,9 +44,28 @@ function scopesOf(payment: Payment, perAgent: boolean): { scope: string; kind: "
   return scopes;
 }
 
-/** The configured floor for this currency in its base units, rounded up (0n when none is set). */
+/** Pools spend at this scale: exact for every currency of at most 18 decimals (tokens and fiat alike). */
+const POOL_DECIMALS = 18;
+
+/**
+ * The currency a payment's spend is pooled in: a stablecoin counts as the fiat it tracks (USDC,
+ * pathUSD and USD are one pool), so a burst split across them is one burst. Amounts are rescaled
+ * exactly to POOL_DECIMALS (a currency with more decimals pools alone, at its own).
+ */
+export function spendPool(m: { amount: string; currency: string; decimals: number }) {
+  const code = normalizeCurrency(m.currency);
+  const currency = currencyPeg(code) ?? code;
+  const decimals = Math.max(POOL_DECIMALS, m.decimals);
+  const scaled = rescale(BigInt(m.amount), m.decimals, decimals, "exact");
+  return { currency, decimals, amount: scaled.ok ? scaled.value : 0n };
+}
+
+/** The configured floor for this pool in its base units, rounded up (0n when none is set). */
 function minSpendOf(cfg: VelocityAlert, currency: string, decimals: number): bigint {
-  const entry = cfg.minSpend.find((m) => m.currency.toLowerCase() === currency.toLowerCase());
+  const entry = cfg.minSpend.find((m) => {
+    const code = normalizeCurrency(m.currency);
+    return code === currency || currencyPeg(code) === currency;
+  });
   if (!entry) return 0n;
   const d = parseExactDecimal(entry.amount);
   if (!d.ok) return 0n;
@@ -55,9 +74,8 @@ function minSpendOf(cfg: VelocityAlert, currency: string, decimals: number): big
 }
 
 function velocity(store: WatchStore, p: Payment, cfg: VelocityAlert, now: number): EventInput[] {
-  const { currency, decimals } = p.amount;
+  const { currency, decimals, amount } = spendPool(p.amount);
   const unit = `${currency}/${decimals}`;
-  const amount = BigInt(p.amount.amount);
   const rule: VelocityRule = { ...cfg, minSpend: minSpendOf(cfg, currency, decimals) };
   const w = widths(rule);
   const config = `${cfg.windowMinutes}m/${cfg.baselineHours}h`;

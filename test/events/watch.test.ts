@@ -15,12 +15,15 @@ const ON = AlertsConfig.parse({
 });
 
 let seq = 0;
-function payment(amount: string, opts: { agentId?: string; payee?: string | null } = {}) {
+function payment(
+  amount: string,
+  opts: { agentId?: string; payee?: string | null; currency?: string; decimals?: number } = {},
+) {
   return {
     transactionId: `tx_watch_${++seq}`,
     agentId: opts.agentId ?? "agt_1",
     payee: opts.payee === undefined ? "0xPAYEE0000000000000000000000000000000001" : opts.payee,
-    amount: { amount, currency: "PATHUSD", decimals: 6 },
+    amount: { amount, currency: opts.currency ?? "PATHUSD", decimals: opts.decimals ?? 6 },
   };
 }
 
@@ -82,16 +85,17 @@ describe("spend.velocity", () => {
     expect(got[0]!.data).toMatchObject({
       scope: "org",
       agentId: "agt_1",
-      currency: "PATHUSD",
-      decimals: 6,
+      // Pooled with every USD stablecoin, at 18 decimals.
+      currency: "USD",
+      decimals: 18,
       amount: { amount: "200000", currency: "PATHUSD", decimals: 6 },
       windowMinutes: 10,
-      windowSpend: "600000",
+      windowSpend: "600000000000000000",
       windowPayments: 3,
       baselineHours: 24,
       baselineMinutes: 24 * 60,
-      baselineSpend: "24000000",
-      usualWindowSpend: "166666",
+      baselineSpend: "24000000000000000000",
+      usualWindowSpend: "166666666666666666",
       multiplePercent: 300,
     });
     expect(got[0]!.data).toHaveProperty("transactionId");
@@ -115,6 +119,31 @@ describe("spend.velocity", () => {
     }
     got = await events(ep.endpointId);
     expect(got.map((e) => e.type)).toEqual(["spend.velocity", "spend.velocity"]);
+  });
+
+  it("attack: a burst split across USD stablecoins (and their decimals) is one burst", async () => {
+    const ep = await seedEndpoint({ events: ["spend.velocity"] });
+    const t = base() + 30 * HOUR;
+    await steady(ep.orgId, t, 26, "1000000");
+    const legs = [
+      payment("200000", { currency: "USDC" }),
+      payment("200000000000000000", { currency: "DAI", decimals: 18 }),
+      payment("20", { currency: "usd", decimals: 2 }),
+    ];
+    for (const [i, p] of legs.entries())
+      await dispatcher(ep.orgId).observePayment({
+        orgId: ep.orgId,
+        payment: p,
+        alerts: ON,
+        now: t + i * MINUTE,
+      });
+    const got = await events(ep.endpointId);
+    expect(got.map((e) => e.type)).toEqual(["spend.velocity"]);
+    expect(got[0]!.data).toMatchObject({
+      currency: "USD",
+      windowSpend: "600000000000000000",
+      windowPayments: 3,
+    });
   });
 
   it("a watch younger than one baseline slice never fires (no usual rate yet)", async () => {

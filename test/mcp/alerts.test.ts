@@ -120,8 +120,8 @@ describe("anomaly alerts through the gateway", () => {
     expect(event!.data).toMatchObject({
       scope: "org",
       agentId: org.agentIds.main,
-      currency,
-      decimals: 6,
+      currency: "USD",
+      decimals: 18,
       windowMinutes: 10,
       baselineHours: 24,
       multiplePercent: 300,
