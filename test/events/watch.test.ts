@@ -1,8 +1,9 @@
 // The anomaly watch in the real WebhookDispatcher object: committed payments observed with time passed
 // in, events queued as D1 deliveries to the endpoints that subscribed, state bounded.
 import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { AlertsConfig, type Event } from "../../src/events";
+import { AlertsConfig, type Event, observePayment } from "../../src/events";
 import { MAX_KNOWN_PAYEES } from "../../src/events/watch-store";
 import { deliveriesOf, dispatcher, futureNow, seedEndpoint } from "./helpers";
 
@@ -289,5 +290,27 @@ describe("payee.new", () => {
       expect(sql.exec("SELECT 1 FROM known_payees WHERE payee = 'first'").toArray()).toHaveLength(0);
       expect(sql.exec("SELECT 1 FROM known_payees WHERE payee = 'newest'").toArray()).toHaveLength(1);
     });
+  });
+});
+
+describe("observePayment, as the gateway calls it after the answer", () => {
+  it("never throws: an unreachable dispatcher is logged and the payment never hears of it", async () => {
+    const broken = {
+      WEBHOOKS: {
+        getByName: () => ({
+          observePayment: async () => {
+            throw new Error("dispatcher overloaded");
+          },
+        }),
+      },
+    } as unknown as Env;
+    await expect(observePayment(broken, "org_broken", payment("1"), ON)).resolves.toBeUndefined();
+  });
+
+  it("a payment the object refuses (a hostile upstream's oversized currency) is dropped, not thrown", async () => {
+    const ep = await seedEndpoint();
+    const bad = { ...payment("1"), amount: { amount: "1", currency: "X".repeat(500), decimals: 6 } };
+    await expect(observePayment(env, ep.orgId, bad, ON, base())).resolves.toBeUndefined();
+    expect(await deliveriesOf(ep.endpointId)).toHaveLength(0);
   });
 });

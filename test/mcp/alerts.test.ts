@@ -138,6 +138,45 @@ describe("anomaly alerts through the gateway", () => {
     expect(await verifyWebhook(hook.secret, req!.headers, req!.body, t)).toMatchObject({ ok: true });
     expect(JSON.parse(req!.body)).toEqual(event);
   });
+
+  it("a priced tool's committed price is spend too; it names no payee", { timeout: 20_000 }, async () => {
+    const org = await seedOrg({
+      agents: [{ name: "main", isDefault: true, mandate }],
+      upstreams: [
+        {
+          namespace: "paid",
+          url: "https://paid.example/mcp",
+          toolPrices: { echo: { amount: "2000000", currency: "PATHUSD", decimals: 6 } },
+        },
+      ],
+    });
+    const alerts = await setAlerts(org.orgId, { velocity: { enabled: true }, newPayee: { enabled: true } });
+    const hook = await seedEndpoint({ orgId: org.orgId, events: ["spend.velocity", "payee.new"] });
+    const now = Date.now();
+    await dispatcher(org.orgId).observePayment({
+      orgId: org.orgId,
+      payment: {
+        transactionId: "tx_old",
+        agentId: null,
+        payee: null,
+        amount: { amount: "1", currency: "USD", decimals: 2 },
+      },
+      alerts,
+      now: now - 3 * HOUR,
+    });
+    const client = await connectMcp(org.url(org.agentKeys.main!));
+    clients.push(client);
+    for (let i = 0; i < 3; i++) await client.callTool({ name: "echo", arguments: { text: `e${i}` } });
+    const [event] = await waitForEvents(hook.endpointId, "spend.velocity", 1);
+    expect(event!.data).toMatchObject({
+      tool: "echo",
+      payee: null,
+      windowPayments: 3,
+      windowSpend: "6000000000000000000",
+    });
+    await waitForObserved(org.orgId, 3, now - HOUR * 2);
+    expect((await queued(hook.endpointId)).map((e) => e.type)).toEqual(["spend.velocity"]);
+  });
 });
 
 /** The currency the demo's offers are committed in, read off the first committed tx. */
