@@ -1,5 +1,7 @@
 // Org settings for the anomaly alerts: off by default, patched field by field, bounds checked whole.
 import { describe, expect, it } from "vitest";
+import readme from "../../README.md?raw";
+import { AlertsConfig } from "../../src/events";
 import { api, expectError, newOrg } from "./helpers";
 
 describe("settings.alerts", () => {
@@ -73,5 +75,21 @@ describe("settings.alerts", () => {
     // Nothing of the refused patches was stored.
     const read = await api("GET", "/org", { token: adminKey });
     expect(read.body.settings.alerts.velocity).toMatchObject({ windowMinutes: 10, multiplePercent: 300 });
+  });
+});
+
+describe("README's alerts example", () => {
+  it("is a settings.alerts value the API accepts", async () => {
+    const m = /`PATCH \{org\}` `settings\.alerts`, e\.g\.\n\s+`(\{.*\})`/.exec(readme);
+    expect(m).not.toBeNull();
+    const example = JSON.parse(m![1]!);
+    expect(AlertsConfig.safeParse(example).success).toBe(true);
+    const { adminKey } = await newOrg();
+    const r = await api("PATCH", "/org", { token: adminKey, body: { settings: { alerts: example } } });
+    expect(r.status).toBe(200);
+    expect(r.body.settings.alerts.velocity).toMatchObject({
+      enabled: true,
+      minSpend: [{ currency: "USD", amount: "20.00" }],
+    });
   });
 });
