@@ -45,6 +45,7 @@ export {
   type RedeliverResult,
   type SendTestResult,
 } from "./types";
+export { payeeKey } from "./watch";
 
 function dispatcher(env: Env, orgId: string) {
   return env.WEBHOOKS.getByName(orgId);

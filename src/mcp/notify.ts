@@ -7,6 +7,7 @@ import {
   type EventInput,
   emitEvents,
   observePayment,
+  payeeKey,
 } from "../events";
 import { sha256Hex } from "../ledger/canonical";
 import type { Balance } from "../ledger/results";
@@ -87,8 +88,10 @@ export function watchPayment(g: GatewayCtx, tx: CommittedTx, unconfirmed: boolea
     agentId: tx.agentId,
     sessionId: tx.sessionId,
     upstreamId: tx.upstreamId || null,
-    tool: tx.tool,
-    payee: tx.vendor,
+    // Bounded here, so an oversized name (a resource URI the agent chose) cannot get the payment refused
+    // by the object's input check and so go unwatched.
+    tool: tx.tool === null ? null : tx.tool.slice(0, 500),
+    payee: tx.vendor === null ? null : payeeKey(tx.vendor),
     amount: tx.amount,
     unconfirmed,
   };
