@@ -21,9 +21,12 @@ export const VelocityAlert = z
     baselineHours: z.number().int().min(1).max(720).default(24),
     /** Fires when the window's spend exceeds this percent of the usual spend of one window (300 = 3x). */
     multiplePercent: z.number().int().min(101).max(1_000_000).default(300),
-    /** Payments the window must hold before it can fire: a few cents never alert. */
+    /** In a currency without a minSpend: payments the window must hold before it can fire. */
     minPayments: z.number().int().min(1).max(100_000).default(3),
-    /** Per currency: spend the window must reach before it can fire (none: only minPayments). */
+    /**
+     * Per currency (a USD entry covers every USD stablecoin): spend the window must reach before it
+     * can fire. It replaces minPayments for that currency, so one large payment can fire.
+     */
     minSpend: z.array(MinSpend).max(20).default([]),
     /** Also watch each agent on its own (the org as a whole is always watched). */
     perAgent: z.boolean().default(false),

@@ -18,8 +18,9 @@ export type VelocityRule = {
   baselineHours: number;
   /** Percent of the usual window spend the window must exceed (300 = 3x). */
   multiplePercent: number;
+  /** The floor for a pool without a minSpend. */
   minPayments: number;
-  /** In the payment's base units; 0n when none is configured for its currency. */
+  /** In the pool's base units; 0n when none is configured for it (then minPayments is the floor). */
   minSpend: bigint;
 };
 
@@ -87,18 +88,27 @@ export function measure(
 }
 
 /**
- * Above: the window holds at least minPayments payments and minSpend, a baseline exists, and
+ * Above: the window passes its floor, a baseline exists, and
  * windowSpend / windowMs > multiple * baselineSpend / baselineMs, compared exactly as
  * windowSpend * baselineMs * 100 > multiplePercent * baselineSpend * windowMs. A zero baseline
  * (nothing paid in the observed baseline) makes any window that passes the floors above.
  */
 export function isAbove(rule: VelocityRule, m: Measure): boolean {
-  if (m.windowPayments < rule.minPayments || m.windowSpend < rule.minSpend) return false;
+  if (!passesFloor(rule, m)) return false;
   if (m.baselineMs === 0 || m.windowSpend === 0n) return false;
   const { windowMs } = widths(rule);
   const lhs = m.windowSpend * BigInt(m.baselineMs) * 100n;
   const rhs = BigInt(rule.multiplePercent) * m.baselineSpend * BigInt(windowMs);
   return lhs > rhs;
+}
+
+/**
+ * The floor that keeps the first cents quiet: the pool's minSpend when one is set (then one large
+ * payment is a burst too: an agent cannot dodge the alert by paying in two big sums instead of many
+ * small ones), otherwise minPayments payments.
+ */
+export function passesFloor(rule: VelocityRule, m: Pick<Measure, "windowSpend" | "windowPayments">): boolean {
+  return rule.minSpend > 0n ? m.windowSpend >= rule.minSpend : m.windowPayments >= rule.minPayments;
 }
 
 /** A scope's episode: firing from the payment that crossed until the rate is back to normal. */

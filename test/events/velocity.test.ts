@@ -101,6 +101,12 @@ describe("isAbove", () => {
     expect(isAbove(rule, { ...base, baselineMs: 0, windowSpend: 10_000n, windowPayments: 9 })).toBe(false);
   });
 
+  it("with a minSpend, one large payment passes the floor (two big sums cannot dodge it)", () => {
+    const r = { ...rule, minSpend: 20_000n };
+    expect(isAbove(r, { ...base, windowSpend: 20_000n, windowPayments: 1 })).toBe(true);
+    expect(isAbove(r, { ...base, windowSpend: 19_999n, windowPayments: 50 })).toBe(false);
+  });
+
   it("a zero baseline over an observed period: any window past the floors is above", () => {
     expect(isAbove(rule, { ...base, baselineSpend: 0n, windowSpend: 1n, windowPayments: 3 })).toBe(true);
   });

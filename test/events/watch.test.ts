@@ -183,6 +183,24 @@ describe("spend.velocity", () => {
     });
     expect((await events(ep.endpointId)).map((e) => e.type)).toEqual(["spend.velocity"]);
   });
+
+  it("attack: one large payment instead of a burst of small ones still fires when a minSpend is set", async () => {
+    const ep = await seedEndpoint({ events: ["spend.velocity"] });
+    const alerts = AlertsConfig.parse({
+      velocity: { enabled: true, minSpend: [{ currency: "USD", amount: "20.00" }] },
+    });
+    const t = base() + 30 * HOUR;
+    await steady(ep.orgId, t, 26, "1000000", alerts); // 1.00 an hour
+    await dispatcher(ep.orgId).observePayment({
+      orgId: ep.orgId,
+      payment: payment("500000000"),
+      alerts,
+      now: t,
+    });
+    const got = await events(ep.endpointId);
+    expect(got.map((e) => e.type)).toEqual(["spend.velocity"]);
+    expect(got[0]!.data).toMatchObject({ windowPayments: 1, windowSpend: "500000000000000000000" });
+  });
 });
 
 describe("payee.new", () => {
