@@ -81,6 +81,16 @@ describe("anomaly alerts through the gateway", () => {
     expect(await committedCount(org.orgId)).toBe(3);
   });
 
+  it("a payment that may have moved without a receipt (committed unconfirmed) is watched too", async () => {
+    const org = await seedOrg({ agents: [{ name: "main", isDefault: true, mandate }] });
+    await setAlerts(org.orgId, { newPayee: { enabled: true } });
+    const hook = await seedEndpoint({ orgId: org.orgId, events: ["payee.new"] });
+    const payer = await payerFor(org.url(org.agentKeys.main!));
+    await payer.callTool({ name: "charge_then_fail", arguments: {} }).catch(() => undefined);
+    const [event] = await waitForEvents(hook.endpointId, "payee.new", 1);
+    expect(event!.data).toMatchObject({ tool: "charge_then_fail", unconfirmed: true, payee: RECIPIENT });
+  });
+
   it("spend.velocity fires once on a burst over the usual rate, signed to the subscribed endpoint", {
     timeout: 20_000,
   }, async () => {
