@@ -21,6 +21,23 @@ const boolFlag = z
   .optional()
   .transform((v) => v === "true" || v === "1");
 
+/** OTEL_EXPORTER_OTLP_HEADERS: entries that do not parse are skipped (tracing never fails a call). */
+function otlpHeaders(v: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of (v ?? "").split(",")) {
+    const eq = entry.indexOf("=");
+    if (eq <= 0) continue;
+    try {
+      const name = entry.slice(0, eq).trim();
+      if (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+        out[name] = decodeURIComponent(entry.slice(eq + 1).trim());
+    } catch {
+      // a malformed escape: skipped
+    }
+  }
+  return out;
+}
+
 export const ConfigSchema = z.object({
   ALLOW_PRIVATE_UPSTREAMS: boolFlag,
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
@@ -44,6 +61,10 @@ export const ConfigSchema = z.object({
   ALLOWED_ORIGINS: csv,
   /** OTLP/HTTP collector base URL (e.g. https://otel.example:4318): spans are exported when set. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** Milliseconds one export may take (the OpenTelemetry default, 10 s); it runs after the answer. */
+  OTEL_EXPORTER_OTLP_TIMEOUT: z.coerce.number().int().positive().max(30_000).default(10_000),
+  /** Collector headers, `k=v,k2=v2` with URL-encoded values (e.g. an API key; a Worker secret). */
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional().transform(otlpHeaders),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

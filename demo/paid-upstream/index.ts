@@ -30,12 +30,14 @@ Plain HTTP paid API (no MCP), for tollgate_fetch:
 ${HTTP_HELP}
 GET /_witness    what this host's endpoints received, ran and settled (for tests)
 GET /oauth/client.json  an OAuth Client ID Metadata Document for this URL (loopback redirect; for tests)
-POST /v1/traces  a fake OTLP/HTTP collector (bodies shown in /_witness as traces)
+POST /v1/traces  a fake OTLP/HTTP collector (bodies shown in /_witness as traces); /fail/v1/traces
+                 answers 500, /hang/v1/traces answers after 2 s
 
 Fixtures: /elicit/mcp (-32042 URL elicitation), /garbage/mcp, /slow/mcp?delay=ms, /error500/mcp,
 /big/mcp?bytes=N[&sse=1&events=K] (a huge answer), /multiline/mcp (pretty-printed JSON over SSE),
 /stall-after-settle/mcp?delay=ms (a paid retry settles, then its answer waits delay ms),
-/modern/mcp (a stateless MCP 2026-07-28 server: server/discover and modern_echo).
+/modern/mcp (a stateless MCP 2026-07-28 server: server/discover, modern_echo, modern_confirm (MRTR)
+and modern_paid 0.40, charged in MPP's result-metadata form).
 `;
 
 // server_error must run (and charge) inside the SDK, then have its answer replaced by a 500.
@@ -91,7 +93,7 @@ export default {
     if (pathname === "/" && request.method === "GET") return new Response(HOME);
     if (pathname === "/_witness" && request.method === "GET") return serveWitness(request);
     if (pathname === "/oauth/client.json" && request.method === "GET") return clientMetadata(request);
-    if (pathname === "/v1/traces" && request.method === "POST") return collectTraces(request);
+    if (pathname.endsWith("/v1/traces") && request.method === "POST") return collectTraces(request);
     const http = httpRoute(pathname, env.MPP_SECRET_KEY);
     if (http) return witnessed(request, () => http(request));
     const routes: Record<string, (req: Request) => Promise<Response> | Response> = {

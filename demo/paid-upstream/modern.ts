@@ -2,6 +2,8 @@
 // it checks MCP-Protocol-Version, Mcp-Method and Mcp-Name against the body and its _meta, answers
 // server/discover, refuses initialize with UnsupportedProtocolVersionError (a modern-only server names
 // its versions there), and serves one free tool. POST /modern/mcp.
+import { modernCatalog } from "./modern-catalog";
+import { MODERN_PAID_PRICE, modernPaid } from "./modern-paid";
 import { recordRun } from "./witness";
 
 const VERSION = "2026-07-28";
@@ -46,7 +48,7 @@ export async function serveModern(request: Request): Promise<Response> {
     case "server/discover":
       return result(msg.id, {
         supportedVersions: [VERSION],
-        capabilities: { tools: {} },
+        capabilities: { tools: {}, resources: {}, prompts: {}, completions: {} },
         ttlMs: 0,
         cacheScope: "public",
       });
@@ -63,18 +65,32 @@ export async function serveModern(request: Request): Promise<Response> {
             description: "Free. Echoes text.",
             inputSchema: { type: "object", properties: { text: { type: "string" } } },
           },
+          {
+            name: "modern_paid",
+            description: `Paid (${MODERN_PAID_PRICE} pathUSD, MPP result-metadata form). Echoes text.`,
+            inputSchema: { type: "object", properties: { text: { type: "string" } } },
+          },
         ],
         ttlMs: 0,
         cacheScope: "public",
       });
     case "tools/call": {
       if (msg.params?.name === "modern_confirm") return confirm(msg);
+      if (msg.params?.name === "modern_paid") {
+        const paid = await modernPaid(msg, { "io.modelcontextprotocol/serverInfo": INFO });
+        if (paid.result && !paid.result.isError) recordRun("modern_paid", msg.params?.arguments ?? {});
+        return answer(paid);
+      }
       const args = (msg.params?.arguments ?? {}) as { text?: unknown };
       recordRun("modern_echo", args);
       return result(msg.id, { content: [{ type: "text", text: String(args.text ?? "") }] });
     }
-    default:
-      return error(msg.id, -32601, "Method not found", 404);
+    default: {
+      const served = modernCatalog(msg);
+      if (served === null) return error(msg.id, -32601, "Method not found", 404);
+      if ("error" in served) return error(msg.id, -32602, String(served.error), 200);
+      return result(msg.id, served);
+    }
   }
 }
 

@@ -35,7 +35,12 @@ export type Witness = {
   settlements: WitnessSettlement[];
   /** OTLP/HTTP JSON export bodies posted to /v1/traces (a fake collector for trace tests). */
   traces?: unknown[];
+  /** Every export request as it arrived, and whether the collector has answered it yet. */
+  exports?: { path: string; answered: boolean }[];
 };
+
+/** How long /hang/v1/traces keeps an exporter waiting. */
+export const HANG_MS = 2_000;
 
 const byHost = new Map<string, Witness>();
 const current = new AsyncLocalStorage<{ host: string; path: string }>();
@@ -95,10 +100,19 @@ export function recordSettlement(s: WitnessSettlement): void {
   if (at) witnessOf(at.host).settlements.push(at.path.startsWith("/http/") ? { ...s, path: at.path } : s);
 }
 
-/** POST /v1/traces: keeps the OTLP JSON body for this host's witness. */
+/**
+ * POST /v1/traces: keeps the OTLP JSON body for this host's witness. /fail/v1/traces answers 500,
+ * /hang/v1/traces answers only after HANG_MS: collectors a broken deployment might have.
+ */
 export async function collectTraces(request: Request): Promise<Response> {
+  const { host, pathname } = new URL(request.url);
   const body: unknown = await request.json().catch(() => null);
-  const w = witnessOf(new URL(request.url).host);
+  const w = witnessOf(host);
+  const seen = { path: pathname, answered: false };
+  w.exports = [...(w.exports ?? []), seen];
+  if (pathname.startsWith("/hang/")) await new Promise((r) => setTimeout(r, HANG_MS));
+  seen.answered = true;
+  if (pathname.startsWith("/fail/")) return new Response("collector down", { status: 500 });
   w.traces = [...(w.traces ?? []), body];
   return Response.json({});
 }

@@ -54,9 +54,20 @@ export type LedgerRoute = { shards: number; agentId: string | null };
  */
 export function ledger(env: Env, orgId: string, route?: LedgerRoute) {
   if (route && route.shards > 1) return shardedLedger(env, orgId, route);
-  const stub = ledgerFor(env, orgId);
+  return operations(ledgerFor(env, orgId));
+}
+
+type Overrides = {
+  reserve?: (input: In<"reserve">) => ReturnType<TenantLedger["reserve"]>;
+  balances?: (input: In<"balances">) => Promise<Balance[]>;
+};
+
+/** The operation table over one object; a sharded org overrides how reserve and balances reach it. */
+function operations(stub: LedgerStub, over: Overrides = {}) {
+  const reserve = over.reserve ?? ((input: In<"reserve">) => stub.reserve(input));
+  const balances = over.balances ?? ((input: In<"balances">) => stub.balances(input));
   return {
-    reserve: (input: In<"reserve">) => callLedger(() => stub.reserve(input)),
+    reserve: (input: In<"reserve">) => callLedger(() => reserve(input)),
     commit: (input: In<"commit">) => callLedger(() => stub.commit(input)),
     release: (input: In<"release">) => callLedger(() => stub.release(input)),
     extend: (input: In<"extend">) => callLedger(() => stub.extend(input)),
@@ -64,7 +75,7 @@ export function ledger(env: Env, orgId: string, route?: LedgerRoute) {
     attachOffers: (input: In<"attachOffers">) => callLedger(() => stub.attachOffers(input)),
     record: (input: In<"record">) => callLedger(() => stub.record(input)),
     updateTx: (input: In<"updateTx">) => callLedger(() => stub.updateTx(input)),
-    balances: (input: In<"balances">) => callLedger(() => stub.balances(input)),
+    balances: (input: In<"balances">) => callLedger(() => balances(input)),
     getReservation: (input: In<"getReservation">) => callLedger(() => stub.getReservation(input)),
   };
 }
@@ -116,16 +127,8 @@ function shardedLedger(env: Env, orgId: string, route: LedgerRoute) {
       };
     });
   };
-  return {
-    reserve: (input: In<"reserve">) => callLedger(() => stub.reserve({ ...input, shard: shardRoute })),
-    commit: (input: In<"commit">) => callLedger(() => stub.commit(input)),
-    release: (input: In<"release">) => callLedger(() => stub.release(input)),
-    extend: (input: In<"extend">) => callLedger(() => stub.extend(input)),
-    claim: (input: In<"claim">) => callLedger(() => stub.claim(input)),
-    attachOffers: (input: In<"attachOffers">) => callLedger(() => stub.attachOffers(input)),
-    record: (input: In<"record">) => callLedger(() => stub.record(input)),
-    updateTx: (input: In<"updateTx">) => callLedger(() => stub.updateTx(input)),
-    balances: (input: In<"balances">) => callLedger(() => balances(input)),
-    getReservation: (input: In<"getReservation">) => callLedger(() => stub.getReservation(input)),
-  };
+  return operations(stub, {
+    reserve: (input) => stub.reserve({ ...input, shard: shardRoute }),
+    balances,
+  });
 }

@@ -1,6 +1,6 @@
 // SQL for the lease protocol inside a ledger object (docs/ledger-sharding.md): a shard's view of the
 // shared cells it holds room of (`lease_cells`), a parent's record of what every shard holds
-// (`lease_holdings`). Tables are created on first use, so an org with one shard never has them.
+// (`lease_holdings`), and which shard this object is (`lease_route`): ledger schema v7 creates them.
 // Synchronous, run inside the object's transactionSync; the decisions are src/ledger/lease (pure).
 import { z } from "zod";
 import type { LeaseAnswer, LeaseRequest, ParentCell, ShardCell } from "./lease/protocol";
@@ -8,27 +8,10 @@ import { MAX_SHARDS } from "./lease/shards";
 import type { LedgerStore } from "./store";
 import { BaseUnits } from "./types";
 
-const TABLES = `CREATE TABLE IF NOT EXISTS lease_cells (
-    cell TEXT PRIMARY KEY, held TEXT NOT NULL, expires_at INTEGER NOT NULL, seq INTEGER NOT NULL,
-    period_use TEXT NOT NULL, last_period_use TEXT NOT NULL) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS lease_holdings (
-    cell TEXT NOT NULL, shard INTEGER NOT NULL, held TEXT NOT NULL, seq INTEGER NOT NULL,
-    limit_seen TEXT NOT NULL, PRIMARY KEY (cell, shard)) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS lease_route (
-    id INTEGER PRIMARY KEY CHECK (id = 1), idx INTEGER NOT NULL, of INTEGER NOT NULL, parent TEXT NOT NULL);`;
-
-const ready = new WeakSet<object>();
-export function ensureLeaseTables(store: LedgerStore): void {
-  if (ready.has(store)) return;
-  store.sql.exec(TABLES);
-  ready.add(store);
-}
-
 export type StoredRoute = { index: number; of: number; parent: string };
 
 /** Remember which shard this object is (its alarm gives leases back without a caller). */
 export function saveRoute(store: LedgerStore, r: StoredRoute): void {
-  ensureLeaseTables(store);
   store.sql.exec(
     `INSERT INTO lease_route (id, idx, of, parent) VALUES (1, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET idx = excluded.idx, of = excluded.of, parent = excluded.parent`,
@@ -65,7 +48,6 @@ export function cellKey(scopeKey: string, instance: string): string {
 
 /** A shard's cell; `used` = the shard's own bucket (committed + reserved) of that scope instance. */
 export function loadShardCell(store: LedgerStore, cell: string, used: bigint): ShardCell {
-  ensureLeaseTables(store);
   const r = store.sql
     .exec<{ held: string; expires_at: number; seq: number; period_use: string; last_period_use: string }>(
       "SELECT held, expires_at, seq, period_use, last_period_use FROM lease_cells WHERE cell = ?",
@@ -84,7 +66,6 @@ export function loadShardCell(store: LedgerStore, cell: string, used: bigint): S
 }
 
 export function saveShardCell(store: LedgerStore, cell: string, c: ShardCell): void {
-  ensureLeaseTables(store);
   store.sql.exec(
     `INSERT INTO lease_cells (cell, held, expires_at, seq, period_use, last_period_use) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT(cell) DO UPDATE SET held = excluded.held, expires_at = excluded.expires_at, seq = excluded.seq,
@@ -100,7 +81,6 @@ export function saveShardCell(store: LedgerStore, cell: string, c: ShardCell): v
 
 /** Cells of this shard whose lease expired with unused room still counted by the parent. */
 export function expiredCells(store: LedgerStore, now: number): string[] {
-  ensureLeaseTables(store);
   return store.sql
     .exec<{ cell: string }>("SELECT cell FROM lease_cells WHERE expires_at <= ? AND held != '0'", now)
     .toArray()
@@ -109,7 +89,6 @@ export function expiredCells(store: LedgerStore, now: number): string[] {
 
 /** Earliest lease expiry of this shard (its alarm gives the unused room back then). */
 export function earliestLeaseExpiry(store: LedgerStore): number | null {
-  ensureLeaseTables(store);
   const r = store.sql
     .exec<{ t: number | null }>("SELECT MIN(expires_at) AS t FROM lease_cells WHERE held != '0'")
     .one();
@@ -117,7 +96,6 @@ export function earliestLeaseExpiry(store: LedgerStore): number | null {
 }
 
 export function loadParentCell(store: LedgerStore, cell: string, limit: bigint): ParentCell {
-  ensureLeaseTables(store);
   const holdings = new Map<number, { held: bigint; seq: number }>();
   for (const r of store.sql
     .exec<{ shard: number; held: string; seq: number }>(
@@ -157,7 +135,6 @@ export function holdersOf(store: LedgerStore, cell: string, except: number): num
 
 /** Sum of what the parent counts as held by all shards, per cell. */
 export function parentHeldOf(store: LedgerStore, cell: string): bigint {
-  ensureLeaseTables(store);
   let sum = 0n;
   for (const r of store.sql
     .exec<{ held: string }>("SELECT held FROM lease_holdings WHERE cell = ?", cell)

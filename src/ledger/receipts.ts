@@ -116,7 +116,7 @@ export function chainReceipt(
   balances?: ReceiptBalance[],
 ): void {
   const row = store.tx(id);
-  if (!row || row.audit !== 1 || !FINAL_STATUSES.has(row.status) || row.status === from) return;
+  if (row?.audit !== 1 || !FINAL_STATUSES.has(row.status) || row.status === from) return;
   const t = store.txRecord(row);
   const head = store.sql
     .exec<{ seq: number; hash: string; n: number }>(

@@ -141,6 +141,17 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX receipts_tx ON receipts (tx_id);
    CREATE INDEX receipts_unsigned ON receipts (seq) WHERE signed = 0;`,
+  // 7: ledger shards' leases (lease-store.ts, docs/ledger-sharding.md): a parent's cells, the room
+  // each shard holds, and which shard this object is. IF NOT EXISTS because objects before v7
+  // created these tables on first use.
+  `CREATE TABLE IF NOT EXISTS lease_cells (
+     cell TEXT PRIMARY KEY, held TEXT NOT NULL, expires_at INTEGER NOT NULL, seq INTEGER NOT NULL,
+     period_use TEXT NOT NULL, last_period_use TEXT NOT NULL) WITHOUT ROWID;
+   CREATE TABLE IF NOT EXISTS lease_holdings (
+     cell TEXT NOT NULL, shard INTEGER NOT NULL, held TEXT NOT NULL, seq INTEGER NOT NULL,
+     limit_seen TEXT NOT NULL, PRIMARY KEY (cell, shard)) WITHOUT ROWID;
+   CREATE TABLE IF NOT EXISTS lease_route (
+     id INTEGER PRIMARY KEY CHECK (id = 1), idx INTEGER NOT NULL, of INTEGER NOT NULL, parent TEXT NOT NULL);`,
 ];
 
 export const LEDGER_SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,6 +2,7 @@
 
 import type { Era } from "../protocol/eras";
 import type { Tenant } from "../services/tenant";
+import type { RequestTrace } from "../trace/request-trace";
 import type { SessionPayload } from "./session";
 
 /** How the gateway reaches one upstream on behalf of a modern client (upstream-links.ts). */
@@ -32,6 +33,8 @@ export type GatewayCtx = {
   links: Record<string, UpstreamLink> | null;
   /** Modern clients: requestState / inputResponses of an MRTR retry (null when none were sent). */
   inputs: InputsOnRetry | null;
+  /** This request's trace (trace/request-trace.ts); spans are collected only when they are exported. */
+  trace?: RequestTrace | null;
 };
 
 export function upstreamSessionId(g: GatewayCtx, upstreamId: string): string | null {

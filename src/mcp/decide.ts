@@ -1,9 +1,11 @@
 // Policy evaluation for one call and the translation of a refusal into the denial contract.
 import type { Decision } from "../policy";
 import { judge } from "../services/judge";
+import { childSpan } from "../trace/request-trace";
 import type { CallInfo } from "./call-record";
 import type { GatewayCtx } from "./context";
 import type { Denial, DenialReason, Price } from "./denial";
+import { decisionSpan } from "./trace-spans";
 
 export type PriceIn = { amount: bigint; currency: string; decimals: number } | null;
 
@@ -17,7 +19,8 @@ export type Judged = {
 
 export function evaluateCall(g: GatewayCtx, call: CallInfo, j: Judged): Decision {
   const { price, vendor, now, approved = false } = j;
-  return judge(
+  const startMs = Date.now();
+  const decision = judge(
     g.tenant,
     {
       orgId: g.tenant.orgId,
@@ -33,6 +36,12 @@ export function evaluateCall(g: GatewayCtx, call: CallInfo, j: Judged): Decision
     now,
     approved,
   );
+  const t = g.trace;
+  if (t?.spans) {
+    const facts = { txId: call.txId, tool: call.tool, agentId: g.tenant.agent.id, price, decision };
+    t.spans.push(decisionSpan(childSpan(t), facts, startMs, Date.now()));
+  }
+  return decision;
 }
 
 const POLICY_REASON: Record<string, DenialReason> = {

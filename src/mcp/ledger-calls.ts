@@ -1,13 +1,12 @@
 // The gateway's calls into the tenant ledger, each failing closed: an unreachable ledger becomes a
 // denial (nothing is forwarded), never an unmetered pass-through.
-import { ledger } from "../ledger/client";
 import type { OfferBind, PaidAmount, ScopeLine, TxRecord } from "../ledger/types";
 import { formatAmount } from "../money";
 import { type ScopeLine as PolicyLine, parseMoneyUnit } from "../policy";
-import { ledgerRoute } from "../services/tenant";
 import type { GatewayCtx } from "./context";
 import type { Denial } from "./denial";
 import { notifyRejected, notifyReserved } from "./notify";
+import { gatewayLedger } from "./traced-ledger";
 
 export type Hold = { ok: true; reservationId: string; expiresAt: number } | { ok: false; denial: Denial };
 
@@ -26,7 +25,7 @@ export async function reserveLines(
   },
 ): Promise<Hold> {
   const now = Date.now();
-  const result = await ledger(g.env, g.tenant.orgId, ledgerRoute(g.tenant)).reserve({
+  const result = await gatewayLedger(g).reserve({
     idempotencyKey: input.txId,
     lines: input.lines.map((l) => toLedgerLine(l, g.session?.n ?? null)),
     ttlMs: input.ttlMs,
@@ -133,7 +132,7 @@ export type Settlement =
  * commits unconfirmed then).
  */
 export async function settle(g: GatewayCtx, reservationId: string, how: Settlement): Promise<void> {
-  const book = ledger(g.env, g.tenant.orgId, ledgerRoute(g.tenant));
+  const book = gatewayLedger(g);
   const now = Date.now();
   const r = await (how.commit
     ? book.commit({
@@ -173,6 +172,6 @@ export function commitAfterAnswer(
 /** Records a decision that holds no budget (denials, free calls) in the ledger's outbox. */
 export async function record(g: GatewayCtx, tx: TxRecord): Promise<void> {
   if (tx.status === "denied") notifyRejected(g, tx);
-  const r = await ledger(g.env, g.tenant.orgId, ledgerRoute(g.tenant)).record({ tx, now: Date.now() });
+  const r = await gatewayLedger(g).record({ tx, now: Date.now() });
   if (!r.ok) console.error("ledger record failed", tx.id);
 }

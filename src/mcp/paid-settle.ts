@@ -1,18 +1,17 @@
 // The money half of a paid retry, whatever carries it (an MCP tools/call, or tollgate_fetch's HTTP
 // request): claim the hold the credential pays, and settle it by what the answer proves. A receipt
 // commits at the paid amount; a refusal releases; an answer that proves nothing commits unconfirmed.
-import { ledger } from "../ledger/client";
 import type { ClaimRefusal } from "../ledger/results";
 import type { PaidAmount } from "../ledger/types";
 import { type Credential, type Offer, type PaidOutcome, parseOfferTerms } from "../payments";
 import type { JsonRpcId } from "../protocol/jsonrpc";
-import { ledgerRoute } from "../services/tenant";
 import { type CallInfo, txRecord } from "./call-record";
 import { CLAIM_DENIAL } from "./claim-denials";
 import type { GatewayCtx } from "./context";
 import { type Denial, denialError } from "./denial";
 import { commitAfterAnswer, record, settle, unavailable } from "./ledger-calls";
 import { notifyCommitted, watchPayment } from "./notify";
+import { gatewayLedger } from "./traced-ledger";
 
 /** A claimed hold lives this long past the upstream timeout, so a slow settlement still finds it. */
 const CLAIM_MARGIN_MS = 60_000;
@@ -30,7 +29,7 @@ export async function claimHold(
 ): Promise<{ ok: true; hold: Claimed } | { ok: false; answer: unknown }> {
   const offerKey = credential.protocol === "mpp" ? credential.challengeId : credential.offerKey;
   if (!offerKey) return { ok: false, answer: await claimRefused(g, id, call, "unknown", undefined) };
-  const claimed = await ledger(g.env, g.tenant.orgId, ledgerRoute(g.tenant)).claim({
+  const claimed = await gatewayLedger(g).claim({
     offerKey,
     tool: call.tool,
     agentId: g.tenant.agent.id,

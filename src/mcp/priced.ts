@@ -3,13 +3,11 @@
 // bound to this call (tool, arguments, session) and to the terms of the offers it covers, so only
 // the paid retry of this very call, paying those terms, can claim it.
 
-import { ledger } from "../ledger/client";
 import type { OfferBind } from "../ledger/types";
 import { MAX_TERMS_LENGTH, type Offer, offerTerms, type PaymentRequired, priceToBudget } from "../payments";
 import type { ScopeLine } from "../policy";
 import type { JsonRpcId } from "../protocol/jsonrpc";
 import { withinCeiling } from "../services/call-approvals";
-import { ledgerRoute } from "../services/tenant";
 import { approvalGate } from "./approval-gate";
 import { type CallInfo, txRecord } from "./call-record";
 import type { GatewayCtx } from "./context";
@@ -20,6 +18,7 @@ import { reserveLines, unavailable } from "./ledger-calls";
 import { coveredOffers, narrowChallenge } from "./narrow";
 import { priceFields, refuse } from "./refuse";
 import type { Emit } from "./respond";
+import { gatewayLedger } from "./traced-ledger";
 
 /** Clock skew allowed around a challenge's expiry. */
 const SKEW_MS = 30_000;
@@ -170,7 +169,7 @@ async function bindHold(
   bind: OfferBind,
 ): Promise<{ ok: true } | { ok: false; answer: unknown }> {
   const { id, call } = p;
-  const r = await ledger(g.env, g.tenant.orgId, ledgerRoute(g.tenant)).attachOffers({
+  const r = await gatewayLedger(g).attachOffers({
     reservationId: holdId,
     bind,
     now: Date.now(),

@@ -30,6 +30,7 @@ import { endSession } from "./lifecycle";
 import { acceptedProtocolVersion, SUPPORTED_PROTOCOL_VERSIONS } from "./protocol-version";
 import { jsonResponse } from "./respond";
 import { verifySession } from "./session";
+import { beginTrace, endTrace } from "./trace-export";
 
 export function mcpRoutes() {
   const app = new Hono<AppEnv>();
@@ -235,7 +236,9 @@ async function serve(req: Request, env: Env, exec: ExecutionContext, resolved: T
     const rid = typeof id === "string" || typeof id === "number" ? id : null;
     return jsonResponse(rpcError(rid, MODERN_RPC.HEADER_MISMATCH, headers.message), undefined, 400);
   }
-  return dispatch(g, body, raw);
+  const traced = beginTrace(g, req.headers, body);
+  const res = await dispatch(g, body, raw);
+  return traced ? endTrace(traced, res) : res;
 }
 
 /** Host, Origin and MCP-Protocol-Version checks, before any key lookup (ADR 0012). */

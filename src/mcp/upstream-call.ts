@@ -1,10 +1,9 @@
 // One request to the upstream that serves a metered call, and what its failure means for money:
 // whether the request (and any credential in it) may have reached the tool.
 
-import { config } from "../env";
 import { type JsonRpcId, type JsonRpcResponse, upstreamRpcError } from "../protocol/jsonrpc";
-import { rootTrace, traceFromBody } from "../trace/context";
-import { exportSpans } from "../trace/otlp";
+import { withTraceMeta } from "../trace/context";
+import { childSpan } from "../trace/request-trace";
 import { forward, readReply } from "../upstream/forward";
 import type { CallTarget } from "./call-target";
 import { forwardOptions, type GatewayCtx } from "./context";
@@ -28,11 +27,12 @@ export type Answered = { ok: true; message: JsonRpcResponse } | { ok: false; fai
  * credential is on its way and only the answer says whether money moved).
  */
 export async function send(g: GatewayCtx, target: CallTarget, detach = false): Promise<Sent> {
-  const endpoint = config(g.env).OTEL_EXPORTER_OTLP_ENDPOINT;
-  const trace = traceFromBody(target.upstreamBody) ?? (endpoint ? rootTrace() : null);
+  // The forward's own span under the request's server span; the upstream sees it as its parent.
+  const trace = g.trace ? childSpan(g.trace) : null;
+  const body = withTraceMeta(target.upstreamBody, trace);
   const post = () => {
     const opts = { ...forwardOptions(g, target.upstream.id), trace };
-    return forward(target.upstream, target.upstreamBody, detach ? { ...opts, signal: undefined } : opts);
+    return forward(target.upstream, body, detach ? { ...opts, signal: undefined } : opts);
   };
   const startMs = Date.now();
   let sent = await post();
@@ -42,7 +42,7 @@ export async function send(g: GatewayCtx, target: CallTarget, detach = false): P
     await sent.response.body?.cancel();
     sent = await post();
   }
-  if (endpoint && trace) g.exec.waitUntil(exportSpans(endpoint, [forwardSpan(target, trace, startMs, sent)]));
+  if (trace) g.trace?.spans?.push(forwardSpan(target, trace, startMs, sent));
   if (!sent.ok)
     return {
       ok: false,

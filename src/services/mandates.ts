@@ -87,6 +87,42 @@ export async function listMandateVersions(env: Env, orgId: string, agentId: stri
   return rows.map(mandateView);
 }
 
+/** What a mandate body stores: major amounts as base-unit strings (the same for a replay's drafts). */
+export type MandateColumns = Omit<
+  MandateRow,
+  "id" | "orgId" | "agentId" | "version" | "active" | "createdAt"
+>;
+
+/**
+ * A mandate body as the columns it is stored in; `path` prefixes the field named by a validation
+ * error (a replay's draft mandates sit inside a larger body).
+ */
+export function mandateColumns(input: PutMandateBody, path = ""): MandateColumns {
+  // The gateway loads only the current (active) row, so an "inactive" current version would vanish
+  // from its view and let calls through unbudgeted. Pausing is done on the agent instead.
+  if (!input.active)
+    throw fieldError(`${path}active`, "set the agent's status to paused to stop its spending");
+  const decimals = resolveDecimals(input.currency, input.decimals, `${path}currency`);
+  const base = (v: string | number | undefined, field: string) =>
+    v === undefined ? null : toBaseUnitString(v, decimals, `${path}${field}`);
+  return {
+    currency: input.currency,
+    decimals,
+    timeZone: input.timeZone,
+    budgetDaily: base(input.budgets.daily, "budgets.daily"),
+    budgetWeekly: base(input.budgets.weekly, "budgets.weekly"),
+    budgetMonthly: base(input.budgets.monthly, "budgets.monthly"),
+    budgetTotal: base(input.budgets.total, "budgets.total"),
+    perTransactionLimit: base(input.perTransactionLimit, "perTransactionLimit"),
+    approvalThreshold: base(input.approvalThreshold, "approvalThreshold"),
+    vendorAllow: input.vendorAllow ?? null,
+    vendorDeny: input.vendorDeny ?? null,
+    categories: input.categories ?? null,
+    timeWindows: input.timeWindows ?? null,
+    rateLimits: input.rateLimits ?? null,
+  };
+}
+
 export async function putMandate(
   env: Env,
   orgId: string,
@@ -95,12 +131,7 @@ export async function putMandate(
   now: number,
 ): Promise<MandateView> {
   await requireOwned(env, agents, orgId, agentId, "Agent");
-  // The gateway loads only the current (active) row, so an "inactive" current version would vanish
-  // from its view and let calls through unbudgeted. Pausing is done on the agent instead.
-  if (!input.active) throw fieldError("active", "set the agent's status to paused to stop its spending");
-  const decimals = resolveDecimals(input.currency, input.decimals, "currency");
-  const base = (v: string | number | undefined, path: string) =>
-    v === undefined ? null : toBaseUnitString(v, decimals, path);
+  const columns = mandateColumns(input);
   const id = newId("mdt");
   const d = db(env);
   // version is computed inside the batch (one transaction), so two writers cannot both read the same max.
@@ -116,20 +147,7 @@ export async function putMandate(
       agentId,
       version: nextVersion,
       active: true,
-      currency: input.currency,
-      decimals,
-      timeZone: input.timeZone,
-      budgetDaily: base(input.budgets.daily, "budgets.daily"),
-      budgetWeekly: base(input.budgets.weekly, "budgets.weekly"),
-      budgetMonthly: base(input.budgets.monthly, "budgets.monthly"),
-      budgetTotal: base(input.budgets.total, "budgets.total"),
-      perTransactionLimit: base(input.perTransactionLimit, "perTransactionLimit"),
-      approvalThreshold: base(input.approvalThreshold, "approvalThreshold"),
-      vendorAllow: input.vendorAllow ?? null,
-      vendorDeny: input.vendorDeny ?? null,
-      categories: input.categories ?? null,
-      timeWindows: input.timeWindows ?? null,
-      rateLimits: input.rateLimits ?? null,
+      ...columns,
       createdAt: now,
     }),
   ]);

@@ -70,6 +70,7 @@ export async function x402Challenge(client: Client, name: string, args: Record<s
 
 export type TxRow = {
   id: string;
+  agent_id: string;
   status: string;
   tool: string;
   kind: string;

@@ -69,6 +69,24 @@ function authorizeUrl(params: Record<string, string | undefined>): string {
   return `${GW}/dashboard/oauth/authorize?${q}`;
 }
 
+/**
+ * An authorize URL as a well-behaved public client would send it (a fresh registration, S256 PKCE,
+ * this resource), with `overrides` applied: each case changes only what its attack is about, and an
+ * undefined value drops the parameter.
+ */
+async function hostileAuthorize(overrides: Record<string, string | undefined> = {}): Promise<string> {
+  const { challenge } = await pkce();
+  return authorizeUrl({
+    response_type: "code",
+    client_id: "client_id" in overrides ? overrides.client_id : await register(),
+    redirect_uri: REDIRECT,
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+    resource: `${GW}/mcp`,
+    ...overrides,
+  });
+}
+
 let org: Seeded;
 let cookie: string;
 let upstreamHost: string;
@@ -86,18 +104,8 @@ afterEach(() => {
 
 describe("hostile OAuth clients", () => {
   it("a redirect URI the client did not register gets a local error page, never a redirect", async () => {
-    const clientId = await register();
-    const { challenge } = await pkce();
     const r = await answerConsent(
-      authorizeUrl({
-        response_type: "code",
-        client_id: clientId,
-        redirect_uri: "https://attacker.example/steal",
-        code_challenge: challenge,
-        code_challenge_method: "S256",
-        resource: `${GW}/mcp`,
-        state: "s1",
-      }),
+      await hostileAuthorize({ redirect_uri: "https://attacker.example/steal", state: "s1" }),
       cookie,
       { agent: org.agentIds.alpha! },
     );
@@ -109,19 +117,10 @@ describe("hostile OAuth clients", () => {
 
   it("a client name carrying markup is shown as text on the consent page", async () => {
     const clientId = await register(REDIRECT, '<img src=x onerror="alert(1)">Claude');
-    const { challenge } = await pkce();
-    const r = await answerConsent(
-      authorizeUrl({
-        response_type: "code",
-        client_id: clientId,
-        redirect_uri: REDIRECT,
-        code_challenge: challenge,
-        code_challenge_method: "S256",
-        resource: `${GW}/mcp`,
-      }),
-      cookie,
-      { agent: org.agentIds.alpha!, decision: "deny" },
-    );
+    const r = await answerConsent(await hostileAuthorize({ client_id: clientId }), cookie, {
+      agent: org.agentIds.alpha!,
+      decision: "deny",
+    });
     expect(r.page.status).toBe(200);
     expect(r.page.html).not.toContain("<img src=x");
     expect(r.page.html).toContain("&lt;img src=x");
@@ -132,15 +131,8 @@ describe("hostile OAuth clients", () => {
   });
 
   it("a public client without PKCE is sent back with invalid_request and the issuer (RFC 9207)", async () => {
-    const clientId = await register();
     const r = await answerConsent(
-      authorizeUrl({
-        response_type: "code",
-        client_id: clientId,
-        redirect_uri: REDIRECT,
-        resource: `${GW}/mcp`,
-        state: "s2",
-      }),
+      await hostileAuthorize({ code_challenge: undefined, code_challenge_method: undefined, state: "s2" }),
       cookie,
       { agent: org.agentIds.alpha! },
     );
@@ -154,16 +146,8 @@ describe("hostile OAuth clients", () => {
   });
 
   it("plain PKCE (not S256) is refused", async () => {
-    const clientId = await register();
     const r = await answerConsent(
-      authorizeUrl({
-        response_type: "code",
-        client_id: clientId,
-        redirect_uri: REDIRECT,
-        code_challenge: "a".repeat(50),
-        code_challenge_method: "plain",
-        resource: `${GW}/mcp`,
-      }),
+      await hostileAuthorize({ code_challenge: "a".repeat(50), code_challenge_method: "plain" }),
       cookie,
       { agent: org.agentIds.alpha! },
     );
@@ -171,17 +155,8 @@ describe("hostile OAuth clients", () => {
   });
 
   it("a resource indicator for another server gets invalid_target", async () => {
-    const clientId = await register();
-    const { challenge } = await pkce();
     const r = await answerConsent(
-      authorizeUrl({
-        response_type: "code",
-        client_id: clientId,
-        redirect_uri: REDIRECT,
-        code_challenge: challenge,
-        code_challenge_method: "S256",
-        resource: "https://other-mcp.example/mcp",
-      }),
+      await hostileAuthorize({ resource: "https://other-mcp.example/mcp" }),
       cookie,
       { agent: org.agentIds.alpha! },
     );
@@ -245,7 +220,6 @@ describe("hostile OAuth clients", () => {
   });
 
   it("a Client ID Metadata Document URL on a private or internal address is refused before any fetch", async () => {
-    const { challenge } = await pkce();
     for (const clientId of [
       "https://127.0.0.1/client.json",
       "https://10.0.0.7/oauth/client",
@@ -253,18 +227,9 @@ describe("hostile OAuth clients", () => {
       "https://metadata.internal/client.json",
       "https://169.254.169.254/latest/meta-data",
     ]) {
-      const r = await answerConsent(
-        authorizeUrl({
-          response_type: "code",
-          client_id: clientId,
-          redirect_uri: REDIRECT,
-          code_challenge: challenge,
-          code_challenge_method: "S256",
-          resource: `${GW}/mcp`,
-        }),
-        cookie,
-        { agent: org.agentIds.alpha! },
-      );
+      const r = await answerConsent(await hostileAuthorize({ client_id: clientId }), cookie, {
+        agent: org.agentIds.alpha!,
+      });
       expect(r.page.status, clientId).toBe(400);
       expect(r.page.html, clientId).toContain("invalid_client");
       expect(r.page.location, clientId).toBeNull();
@@ -338,16 +303,7 @@ describe("hostile OAuth clients", () => {
   });
 
   it("a consent handle works once: replaying the approval grants nothing more", async () => {
-    const clientId = await register();
-    const { challenge } = await pkce();
-    const url = authorizeUrl({
-      response_type: "code",
-      client_id: clientId,
-      redirect_uri: REDIRECT,
-      code_challenge: challenge,
-      code_challenge_method: "S256",
-      resource: `${GW}/mcp`,
-    });
+    const url = await hostileAuthorize();
     const first = await answerConsent(url, cookie, { agent: org.agentIds.alpha! });
     expect(first.status).toBe(302);
     const handle = /name="handle" value="([^"]+)"/.exec(first.page.html)?.[1] ?? "";

@@ -6,23 +6,14 @@ import { describe, expect, it } from "vitest";
 import { ledgerFor } from "../../src/ledger/client";
 import { payCredential, type WireChallenge } from "../helpers/mcp-client";
 import { modernCall } from "../helpers/modern-client";
+import { ECHO_BUDGET } from "../helpers/policies";
 import { seedOrg } from "../helpers/seed";
 import { witness, witnessHost } from "../helpers/witness";
-
-const POLICY = `version: "1"
-tools:
-  paid_echo:
-    rules:
-      - name: "echo budget"
-        spend:
-          per_call: 5.00
-          daily: 10.00
-`;
 
 async function org(path = "/json/mcp") {
   const host = witnessHost();
   const seeded = await seedOrg({
-    policy: POLICY,
+    policy: ECHO_BUDGET,
     upstreams: [{ namespace: "demo", url: `https://${host}${path}` }],
   });
   return { ...seeded, host, mcp: seeded.url(seeded.agentKeys.main!) };

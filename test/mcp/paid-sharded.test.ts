@@ -9,43 +9,19 @@ import { ledgerFor } from "../../src/ledger/client";
 import { shardObjectName, shardOf } from "../../src/ledger/lease/shards";
 import { updateOrg } from "../../src/services/orgs";
 import { connectMcp, withPayer } from "../helpers/mcp-client";
+import { ECHO_AND_GLOBAL_BUDGET } from "../helpers/policies";
 import { seedOrg } from "../helpers/seed";
+import { EIGHT_AGENTS, SHARDS, shardOrg } from "../helpers/shards";
 
 const clients: Client[] = [];
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
 });
 
-const SHARDS = 4;
-const POLICY = `version: "1"
-tools:
-  paid_echo:
-    rules:
-      - name: "echo budget"
-        spend:
-          per_call: 5.00
-          daily: 10.00
-  "*":
-    rules:
-      - name: "global daily budget"
-        spend:
-          daily: 12.00
-`;
-
 describe("paid calls, sharded org ledger", () => {
   it("enforces a global '*' budget across agents on different shards", async () => {
-    const names = Array.from({ length: 8 }, (_, i) => `agent${i}`);
-    const org = await seedOrg({
-      policy: POLICY,
-      agents: names.map((name, i) => ({ name, isDefault: i === 0 })),
-    });
-    await env.DB.prepare("UPDATE orgs SET settings = json_set(settings, '$.ledgerShards', ?) WHERE id = ?")
-      .bind(SHARDS, org.orgId)
-      .run();
-    const shardOfName = (n: string) => shardOf(org.agentIds[n]!, SHARDS);
-    const alpha = names[0]!;
-    const beta = names.find((n) => shardOfName(n) !== shardOfName(alpha))!;
-    expect(beta).toBeDefined();
+    const org = await seedOrg({ policy: ECHO_AND_GLOBAL_BUDGET, agents: EIGHT_AGENTS });
+    const { alpha, beta, objectOf } = await shardOrg(org);
     const connect = async (n: string) => {
       const raw = await connectMcp(org.url(org.agentKeys[n]!));
       clients.push(raw);
@@ -92,12 +68,11 @@ describe("paid calls, sharded org ledger", () => {
         .all<{ chain: string; seq: number; tx_id: string }>()
     ).results;
     for (const r of committed) expect(receipts.some((x) => x.tx_id === r.id)).toBe(true);
-    const chainOf = (n: string) => shardObjectName(org.orgId, shardOfName(n), SHARDS);
-    expect(new Set(receipts.map((x) => x.chain))).toEqual(new Set([chainOf(alpha), chainOf(beta)]));
+    expect(new Set(receipts.map((x) => x.chain))).toEqual(new Set([objectOf(alpha), objectOf(beta)]));
   });
 
   it("keeps the shard count when the org's settings are updated", async () => {
-    const org = await seedOrg({ policy: POLICY });
+    const org = await seedOrg({ policy: ECHO_AND_GLOBAL_BUDGET });
     await env.DB.prepare("UPDATE orgs SET settings = json_set(settings, '$.ledgerShards', ?) WHERE id = ?")
       .bind(SHARDS, org.orgId)
       .run();

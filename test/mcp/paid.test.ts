@@ -4,6 +4,7 @@ import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { ledgerFor } from "../../src/ledger/client";
 import { connectMcp, payCredential, type WireChallenge, withPayer } from "../helpers/mcp-client";
+import { ECHO_AND_GLOBAL_BUDGET } from "../helpers/policies";
 import { seedOrg } from "../helpers/seed";
 
 const clients: Client[] = [];
@@ -15,22 +16,6 @@ async function connect(url: string) {
   clients.push(c);
   return c;
 }
-
-const POLICY = `version: "1"
-description: "test budgets"
-tools:
-  paid_echo:
-    rules:
-      - name: "echo budget"
-        spend:
-          per_call: 5.00
-          daily: 10.00
-  "*":
-    rules:
-      - name: "global daily budget"
-        spend:
-          daily: 12.00
-`;
 
 type TxRow = {
   id: string;
@@ -82,7 +67,7 @@ async function challengeFor(
 
 describe("paid tools through the gateway", () => {
   it("passes an allowed challenge, and the paid retry commits with a receipt", async () => {
-    const org = await seedOrg({ policy: POLICY });
+    const org = await seedOrg({ policy: ECHO_AND_GLOBAL_BUDGET });
     const client = withPayer(await connect(org.url(org.agentKeys.main!)));
     const result = await client.callTool({ name: "paid_echo", arguments: { text: "hi", price: "2.00" } });
     expect(result.content).toEqual([{ type: "text", text: "hi" }]);
@@ -94,7 +79,7 @@ describe("paid tools through the gateway", () => {
   });
 
   it("denies a price above the per-call cap before the agent can pay", async () => {
-    const org = await seedOrg({ policy: POLICY });
+    const org = await seedOrg({ policy: ECHO_AND_GLOBAL_BUDGET });
     const client = withPayer(await connect(org.url(org.agentKeys.main!)));
     const denial = await denialOf(
       client.callTool({ name: "paid_echo", arguments: { text: "hi", price: "5.01" } }),
@@ -107,7 +92,7 @@ describe("paid tools through the gateway", () => {
   });
 
   it("exhausts the daily budget across calls, then denies with the remaining budget", async () => {
-    const org = await seedOrg({ policy: POLICY });
+    const org = await seedOrg({ policy: ECHO_AND_GLOBAL_BUDGET });
     const client = withPayer(await connect(org.url(org.agentKeys.main!)));
     await client.callTool({ name: "paid_echo", arguments: { text: "1", price: "4.00" } });
     await client.callTool({ name: "paid_echo", arguments: { text: "2", price: "4.00" } });
@@ -123,7 +108,7 @@ describe("paid tools through the gateway", () => {
 
   it("enforces a global '*' budget across two tools and two agents", async () => {
     const org = await seedOrg({
-      policy: POLICY,
+      policy: ECHO_AND_GLOBAL_BUDGET,
       agents: [{ name: "alpha", isDefault: true }, { name: "beta" }],
     });
     const alpha = withPayer(await connect(org.url(org.agentKeys.alpha!)));
@@ -137,7 +122,7 @@ describe("paid tools through the gateway", () => {
   });
 
   it("releases when the upstream refuses the credential, and commits unconfirmed when it charged without a receipt", async () => {
-    const org = await seedOrg({ policy: POLICY });
+    const org = await seedOrg({ policy: ECHO_AND_GLOBAL_BUDGET });
     const client = await connect(org.url(org.agentKeys.main!));
     const challenge = await challengeFor(client, "paid_echo", { text: "x", price: "1.00" });
     await client
@@ -158,7 +143,7 @@ describe("paid tools through the gateway", () => {
   });
 
   it("refuses a replayed credential and a credential for an unknown challenge before the upstream sees them", async () => {
-    const org = await seedOrg({ policy: POLICY });
+    const org = await seedOrg({ policy: ECHO_AND_GLOBAL_BUDGET });
     const client = await connect(org.url(org.agentKeys.main!));
     const challenge = await challengeFor(client, "paid_echo", { text: "once", price: "1.00" });
     const meta = { "org.paymentauth/credential": payCredential(challenge) };
@@ -185,7 +170,7 @@ describe("paid tools through the gateway", () => {
   });
 
   it("refuses a credential presented for a different tool", async () => {
-    const org = await seedOrg({ policy: POLICY });
+    const org = await seedOrg({ policy: ECHO_AND_GLOBAL_BUDGET });
     const client = await connect(org.url(org.agentKeys.main!));
     const challenge = await challengeFor(client, "generate_image", { prompt: "p" });
     const denial = await denialOf(

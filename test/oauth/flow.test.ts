@@ -15,6 +15,7 @@ import {
   gatewayFetch,
   MemoryOAuthProvider,
 } from "../helpers/oauth-client";
+import { ECHO_BUDGET } from "../helpers/policies";
 import { seedOrg } from "../helpers/seed";
 import { witness, witnessHost } from "../helpers/witness";
 
@@ -35,22 +36,11 @@ async function connectAs(provider: MemoryOAuthProvider) {
   return client;
 }
 
-const POLICY = `version: "1"
-description: "oauth flow"
-tools:
-  paid_echo:
-    rules:
-      - name: "echo budget"
-        spend:
-          per_call: 5.00
-          daily: 10.00
-`;
-
 describe("sign in with OAuth", () => {
   it("connects by URL alone, with consent, and pays for a tool as the chosen agent", async () => {
     const host = witnessHost();
     const org = await seedOrg({
-      policy: POLICY,
+      policy: ECHO_BUDGET,
       agents: [{ name: "main", isDefault: true }, { name: "research" }],
       upstreams: [{ namespace: "paid", url: `https://${host}/mcp` }],
     });

@@ -1,11 +1,20 @@
 // Policy replay: a draft policy against the org's recorded calls of a period (POST {org}/policies/replay).
 import { z } from "zod";
 import { MoneyView } from "../money";
+import { PutMandateBody } from "./agents";
 import { EpochMs, TimeParam } from "./common";
 
 /** The longest period one replay covers, and the most recorded calls it reads. */
 export const MAX_REPLAY_MS = 31 * 86_400_000;
 export const MAX_REPLAY_CALLS = 20_000;
+/** The most draft mandates one replay takes (one per agent). */
+export const MAX_DRAFT_MANDATES = 100;
+
+/** A draft mandate for one agent: the body PUT {org}/agents/{agentId}/mandate takes, or null for none. */
+export const DraftMandate = z.strictObject({
+  agentId: z.string().min(1).max(64),
+  mandate: PutMandateBody.nullable().describe("replaces the agent's current mandate; null: no mandate"),
+});
 
 export const ReplayBody = z
   .strictObject({
@@ -16,6 +25,11 @@ export const ReplayBody = z
     format: z.enum(["yaml", "json"]).optional(),
     from: z.union([EpochMs, TimeParam]).describe("inclusive start of the period (epoch ms or ISO 8601)"),
     to: z.union([EpochMs, TimeParam]).describe("exclusive end, at most 31 days after from"),
+    mandates: z
+      .array(DraftMandate)
+      .max(MAX_DRAFT_MANDATES)
+      .optional()
+      .describe("draft mandates, judged in place of those agents' current ones (others keep theirs)"),
     onlyChanged: z.boolean().default(false).describe("list only calls whose decision flips"),
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(1000).default(200),
@@ -23,6 +37,10 @@ export const ReplayBody = z
   .refine((b) => b.to > b.from && b.to - b.from <= MAX_REPLAY_MS, {
     message: "to must be after from, at most 31 days later",
     path: ["to"],
+  })
+  .refine((b) => new Set(b.mandates?.map((m) => m.agentId)).size === (b.mandates?.length ?? 0), {
+    message: "one draft mandate per agent",
+    path: ["mandates"],
   });
 export type ReplayBody = z.infer<typeof ReplayBody>;
 
