@@ -85,6 +85,32 @@ describe("measure", () => {
   });
 });
 
+describe("the window never under-counts", () => {
+  it("holds every payment of the last windowMinutes, and none older than one window plus a slice", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10 * HOUR }),
+        fc.array(
+          fc.tuple(fc.integer({ min: 0, max: 25 * MINUTE }), fc.bigInt({ min: 1n, max: 10n ** 20n })),
+          {
+            maxLength: 40,
+          },
+        ),
+        (offset, ages) => {
+          const now = T0 + 30 * HOUR + offset;
+          const payments = ages.map(([age, amount]): [number, bigint] => [now - age, amount]);
+          const m = measureAt(rule, payments, T0, now);
+          const w = widths(rule);
+          const sum = (maxAge: number) =>
+            payments.filter(([at]) => now - at < maxAge).reduce((a, [, v]) => a + v, 0n);
+          expect(m.windowSpend >= sum(w.windowMs)).toBe(true);
+          expect(m.windowSpend <= sum(w.windowMs + w.fineMs)).toBe(true);
+        },
+      ),
+    );
+  });
+});
+
 describe("isAbove", () => {
   const base = { baselineSpend: 2_400n, baselineMs: 24 * HOUR, usualWindowSpend: 16n };
 
