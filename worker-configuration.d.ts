@@ -12,11 +12,12 @@ interface __BaseEnv_Env {
 	LEDGER: DurableObjectNamespace<import("./src/index").TenantLedger>;
 	WEBHOOKS: DurableObjectNamespace<import("./src/index").WebhookDispatcher>;
 	ELICITATIONS: DurableObjectNamespace<import("./src/index").ElicitationRelay>;
+	REQUEST_ROUTES: DurableObjectNamespace<import("./src/index").RequestRoutes>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./src/index");
-		durableNamespaces: "TenantLedger" | "WebhookDispatcher" | "ElicitationRelay";
+		durableNamespaces: "TenantLedger" | "WebhookDispatcher" | "ElicitationRelay" | "RequestRoutes";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

@@ -4,6 +4,7 @@ import { createApp } from "./app";
 export { WebhookDispatcher } from "./events/dispatcher";
 export { TenantLedger } from "./ledger/tenant-ledger";
 export { ElicitationRelay } from "./mcp/elicitation-relay";
+export { RequestRoutes } from "./mcp/request-routes";
 
 const app = createApp();
 

@@ -2,6 +2,7 @@
 // stand in for any upstream host in tests. See tools.ts for the catalogue.
 
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { servePages } from "./catalog-pages";
 import { big, elicitTools, error500, garbage, multiline, slow, stallAfterSettle } from "./fixtures";
 import { HOOKS_HOST, serveHooks } from "./hooks";
 import { HTTP_HELP, httpRoute } from "./http";
@@ -37,7 +38,8 @@ Fixtures: /elicit/mcp (-32042 URL elicitation), /garbage/mcp, /slow/mcp?delay=ms
 /big/mcp?bytes=N[&sse=1&events=K] (a huge answer), /multiline/mcp (pretty-printed JSON over SSE),
 /stall-after-settle/mcp?delay=ms (a paid retry settles, then its answer waits delay ms),
 /modern/mcp (a stateless MCP 2026-07-28 server: server/discover, modern_echo, modern_confirm (MRTR)
-and modern_paid 0.40, charged in MPP's result-metadata form).
+and modern_paid 0.40, charged in MPP's result-metadata form),
+/pages/mcp?label=l (lists in pages of two, shared URIs, subscriptions, a slow wait tool).
 `;
 
 // server_error must run (and charge) inside the SDK, then have its answer replaced by a 500.
@@ -110,6 +112,7 @@ export default {
       "/big/mcp": big,
       "/multiline/mcp": multiline,
       "/modern/mcp": serveModern,
+      "/pages/mcp": servePages,
     };
     const route = routes[pathname];
     if (!route) return refuse(request, 404);

@@ -11,6 +11,7 @@ import { ambiguityMessage, exposed, resolveName, rivalsToCheck } from "../upstre
 import { exposedTools, fetchTools, type Tool } from "../upstream/tools";
 import type { GatewayCtx } from "./context";
 import { forwardOptions } from "./context";
+import { type PageState, readCursor, signCursor } from "./list-cursor";
 import { jsonResponse } from "./respond";
 
 type TenantUpstream = Tenant["upstreams"][number];
@@ -64,19 +65,34 @@ export async function refuseAmbiguousCall(g: GatewayCtx, req: JsonRpcRequest): P
   return jsonResponse(rpcError(req.id, RPC.INVALID_PARAMS, ambiguityMessage(name, r.upstreams)));
 }
 
-/** tools/list: merged, filtered by the policy's `hide`, paid tools marked where a price is configured. */
+/**
+ * tools/list: merged, filtered by the policy's `hide`, paid tools marked where a price is configured.
+ * With several upstreams a page asks each unfinished upstream for one page (list-cursor.ts); the
+ * gateway's own tools come on the first page. One upstream's cursor passes through as its own.
+ */
 export async function listTools(g: GatewayCtx, id: JsonRpcId, params: unknown, extraTools: Tool[]) {
   const single = g.tenant.upstreams.length === 1;
-  const raw = single ? (params as { cursor?: unknown } | undefined)?.cursor : undefined;
-  const cursor = typeof raw === "string" ? raw : undefined;
+  const now = Date.now();
+  let state: PageState | null = null;
+  if (single) {
+    const raw = (params as { cursor?: unknown } | undefined)?.cursor;
+    if (typeof raw === "string") state = { [g.tenant.upstreams[0]!.id]: raw };
+  } else {
+    const read = await readCursor(g, "tools/list", params, now);
+    if (!read.ok) return rpcError(id, RPC.INVALID_PARAMS, read.message);
+    state = read.state;
+  }
+  const asked = g.tenant.upstreams.filter((u) => state === null || state[u.id] !== undefined);
+  const pages = await Promise.all(
+    asked.map(async (u) => [u, await fetchTools(u, state?.[u.id], true, forwardOptions(g, u.id))] as const),
+  );
   const lists = new Map<string, Tool[]>();
-  let nextCursor: string | undefined;
-  for (const upstream of g.tenant.upstreams) {
-    const page = await fetchTools(upstream, cursor, single, forwardOptions(g, upstream.id));
+  const next: PageState = {};
+  for (const [upstream, page] of pages) {
     if ("error" in page) return upstreamRpcError(id, upstream.namespace, page.error);
     lists.set(upstream.id, page.tools);
-    if (!cursor && !page.nextCursor) rememberListed(upstream.id, page.tools, Date.now());
-    nextCursor = page.nextCursor;
+    if (state === null && !page.nextCursor) rememberListed(upstream.id, page.tools, now);
+    if (page.nextCursor) next[upstream.id] = page.nextCursor;
   }
   const tools: Tool[] = [];
   const reserved = new Set(extraTools.map((t) => t.name));
@@ -86,6 +102,7 @@ export async function listTools(g: GatewayCtx, id: JsonRpcId, params: unknown, e
     const meta = price ? { ...(tool._meta ?? {}), "tollgate/price": price } : tool._meta;
     tools.push({ ...tool, name, ...(meta ? { _meta: meta } : {}) });
   }
-  if (!cursor) tools.push(...extraTools.filter((t) => visible(g.tenant.policy, t.name)));
-  return rpcResult(id, { tools, ...(single && nextCursor ? { nextCursor } : {}) });
+  if (state === null) tools.push(...extraTools.filter((t) => visible(g.tenant.policy, t.name)));
+  const nextCursor = single ? Object.values(next)[0] : await signCursor(g, "tools/list", next, now);
+  return rpcResult(id, { tools, ...(nextCursor ? { nextCursor } : {}) });
 }

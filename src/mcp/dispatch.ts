@@ -1,12 +1,13 @@
-// Routes one parsed JSON-RPC body to the handler for its method. Notifications are the only
-// messages broadcast; a "notification" naming a request method is refused (it would run a tool with
-// no answer to meter), and a client's response goes only to the upstream whose request it answers.
+// Routes one parsed JSON-RPC body to the handler for its method. A "notification" naming a request
+// method is refused (it would run a tool with no answer to meter); cancellation and progress go to
+// the upstream they concern (client-notifications.ts), other notifications to every upstream; a
+// client's response goes only to the upstream whose request it answers.
 
 import { credentialCount } from "../payments";
 import { classify, type JsonRpcId, RPC, rpcError } from "../protocol/jsonrpc";
+import { routeNotification } from "./client-notifications";
 import type { GatewayCtx } from "./context";
 import { deliverElicitation, isElicitationAnswer } from "./elicit";
-import { broadcast } from "./lifecycle";
 import { dispatchModern } from "./modern";
 import { dispatchRequest } from "./requests";
 import { jsonResponse } from "./respond";
@@ -56,7 +57,7 @@ export async function dispatch(g: GatewayCtx, body: unknown, raw: string): Promi
         null,
         `"${message.msg.method}" is a request method: send it with an id. It was not forwarded.`,
       );
-    return broadcast(g, raw);
+    return routeNotification(g, message.msg, raw);
   }
   return dispatchRequest(g, message.msg, raw);
 }

@@ -10,16 +10,31 @@ import { forwardOptions } from "./context";
 import type { Emit } from "./respond";
 
 const PREFIX = "tgu.";
+/** Progress tokens of server requests name their upstream the same way (client progress goes back there). */
+const TOKEN_PREFIX = "tgp.";
+
+function named(prefix: string, upstreamId: string, id: JsonRpcId): string {
+  return `${prefix}${upstreamId}.${base64url(utf8.encode(JSON.stringify(id)))}`;
+}
 
 /** The id the client sees for upstream `upstreamId`'s request `id`. */
 export function gatewayRequestId(upstreamId: string, id: JsonRpcId): string {
-  return `${PREFIX}${upstreamId}.${base64url(utf8.encode(JSON.stringify(id)))}`;
+  return named(PREFIX, upstreamId, id);
 }
 
 /** The upstream and its own id behind a gateway request id; null when the id is not one of ours. */
 export function upstreamRequestId(id: JsonRpcId | null): { upstreamId: string; id: JsonRpcId } | null {
-  if (typeof id !== "string" || !id.startsWith(PREFIX)) return null;
-  const rest = id.slice(PREFIX.length);
+  return unnamed(PREFIX, id);
+}
+
+/** The upstream and its own progress token behind a token the gateway gave the client. */
+export function upstreamProgressToken(token: unknown): { upstreamId: string; id: JsonRpcId } | null {
+  return typeof token === "string" ? unnamed(TOKEN_PREFIX, token) : null;
+}
+
+function unnamed(prefix: string, id: JsonRpcId | null): { upstreamId: string; id: JsonRpcId } | null {
+  if (typeof id !== "string" || !id.startsWith(prefix)) return null;
+  const rest = id.slice(prefix.length);
   const dot = rest.lastIndexOf(".");
   if (dot <= 0) return null;
   const bytes = fromBase64url(rest.slice(dot + 1));
@@ -50,9 +65,35 @@ export function relayFrom(upstreamId: string, emit: Emit): (event: SseEvent) => 
       typeof m.method === "string" &&
       m.id !== undefined &&
       m.id !== null;
-    if (!isRequest || (typeof m.id !== "string" && typeof m.id !== "number")) return emit(event);
-    emit({ ...event, data: JSON.stringify({ ...m, id: gatewayRequestId(upstreamId, m.id) }) });
+    if (!isRequest) {
+      const cancelled = upstreamCancel(upstreamId, message);
+      return emit(cancelled ? { ...event, data: JSON.stringify(cancelled) } : event);
+    }
+    if (typeof m.id !== "string" && typeof m.id !== "number") return emit(event);
+    const renamed = { ...m, id: gatewayRequestId(upstreamId, m.id) };
+    emit({ ...event, data: JSON.stringify(withProgressToken(upstreamId, renamed)) });
   };
+}
+
+type Message = Record<string, unknown> & { params?: unknown };
+
+/** A server request's progress token, renamed so the client's progress on it goes to this upstream. */
+function withProgressToken(upstreamId: string, m: Message): Message {
+  const params = m.params as { _meta?: { progressToken?: unknown } } | undefined;
+  const token = params?._meta?.progressToken;
+  if (typeof token !== "string" && typeof token !== "number") return m;
+  const progressToken = named(TOKEN_PREFIX, upstreamId, token);
+  return { ...m, params: { ...params, _meta: { ...params?._meta, progressToken } } };
+}
+
+/** An upstream cancelling its own server request names it as the client knows it; null otherwise. */
+function upstreamCancel(upstreamId: string, message: unknown): Message | null {
+  const m = message as Message | null;
+  if (m === null || typeof m !== "object" || m.method !== "notifications/cancelled") return null;
+  const params = m.params as { requestId?: unknown } | undefined;
+  const id = params?.requestId;
+  if (typeof id !== "string" && typeof id !== "number") return null;
+  return { ...m, params: { ...params, requestId: gatewayRequestId(upstreamId, id) } };
 }
 
 export type RoutedAnswer = { ok: true } | { ok: false; message: string };
