@@ -10,10 +10,9 @@ import { createKey } from "./keys";
 import type { CreatedKeyView, CreateOrgBody, OrgView, UpdateOrgBody } from "./schemas/orgs";
 import { type OrgSettings, orgSettings } from "./stored";
 import { invalidateOrg, ledgerShardsOf } from "./tenant";
+import { fieldError, notFound } from "./validate";
 
 type UpdateOrgAlerts = NonNullable<UpdateOrgBody["settings"]>["alerts"];
-
-import { fieldError, notFound } from "./validate";
 
 export function orgView(row: OrgRow): OrgView {
   return {
