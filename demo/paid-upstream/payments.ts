@@ -72,8 +72,8 @@ export const PRICES = {
   paid_prompt: "0.20",
 } as const;
 
-export function offer(amount: string, description: string) {
-  return { amount, description, recipient: RECIPIENT, ...PATH_USD };
+export function offer(amount: string, description: string, recipient: string = RECIPIENT) {
+  return { amount, description, recipient, ...PATH_USD };
 }
 
 function createPaymentsUncached(secretKey: string) {
@@ -85,8 +85,8 @@ function createPaymentsUncached(secretKey: string) {
   });
   return {
     /** Charge `amount` (major units) for one call; a 402 result carries the McpError (-32042) to throw. */
-    charge: (extra: Extra, amount: string, description: string) =>
-      mppx["test/charge"](offer(amount, description))(extra),
+    charge: (extra: Extra, amount: string, description: string, recipient?: string) =>
+      mppx["test/charge"](offer(amount, description, recipient))(extra),
     /** Two alternative offers in one -32042: `test` at 1.00 and `othermethod` at 3.00. */
     chargeEither: (extra: Extra, description: string) =>
       mppx.compose(

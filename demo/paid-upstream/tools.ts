@@ -97,13 +97,21 @@ export function createServer(payments: Payments, outcome: CallOutcome): McpServe
   server.registerTool(
     "paid_echo",
     {
-      description: 'Paid: costs whatever `price` you pass (pathUSD, e.g. "2.50"). Returns your text.',
-      inputSchema: { text: z.string(), price: majorUnits },
+      description:
+        'Paid: costs whatever `price` you pass (pathUSD, e.g. "2.50"), paid to `payTo` if given. Returns your text.',
+      inputSchema: {
+        text: z.string(),
+        price: majorUnits,
+        payTo: z
+          .string()
+          .regex(/^0x[0-9a-fA-F]{40}$/)
+          .optional(),
+      },
     },
-    async ({ text: value, price }, extra) => {
-      const paid = await payments.charge(extra, price, "paid_echo");
+    async ({ text: value, price, payTo }, extra) => {
+      const paid = await payments.charge(extra, price, "paid_echo", payTo);
       if (paid.status === 402) throw paid.challenge;
-      recordRun("paid_echo", { text: value, price });
+      recordRun("paid_echo", payTo ? { text: value, price, payTo } : { text: value, price });
       return paid.withReceipt(text(value));
     },
   );

@@ -29,11 +29,16 @@ import {
   EnqueueInput,
   type EnqueueResult,
   type Event,
+  EventInput,
+  ObservePaymentInput,
+  type ObserveResult,
   RedeliverInput,
   type RedeliverResult,
   SendTestInput,
   type SendTestResult,
 } from "./types";
+import { observe } from "./watch";
+import { WatchStore } from "./watch-store";
 
 /** Deliveries per run; a full batch re-arms the alarm at once for the rest. */
 const BATCH = 50;
@@ -46,6 +51,7 @@ export class WebhookDispatcher extends DurableObject<Env> {
   private chain: Promise<unknown> = Promise.resolve();
   /** Bumped after every insert of due work, so a run re-reads D1 before arming the alarm later. */
   private wakeSeq = 0;
+  private watch: WatchStore | null = null;
 
   /** Creates one delivery per (event, matching active endpoint); idempotent by event id + endpoint. */
   async enqueue(input: EnqueueInput): Promise<EnqueueResult> {
@@ -65,6 +71,24 @@ export class WebhookDispatcher extends DurableObject<Env> {
     const inserted = await insertDeliveries(d, rows);
     if (inserted > 0) await this.wakeAt(now);
     return { deliveries: inserted };
+  }
+
+  /**
+   * The anomaly watch (watch.ts): one committed payment, with the org's alert settings. The state
+   * changes in one transaction; the events it finds (rarely any) are queued like any other.
+   */
+  async observePayment(input: ObservePaymentInput): Promise<ObserveResult> {
+    const { orgId, payment, alerts, now = Date.now() } = parseInput(ObservePaymentInput, input);
+    this.bindOrg(orgId);
+    this.watch ??= new WatchStore(this.ctx.storage.sql);
+    const store = this.watch;
+    const found = this.ctx.storage.transactionSync(() => observe(store, payment, alerts, now));
+    const createdAt = new Date(now).toISOString();
+    const events = found.map(
+      (e) => ({ ...EventInput.parse(e), id: newId("evt"), createdAt, orgId }) as Event,
+    );
+    if (events.length > 0) await this.enqueue({ orgId, events, now });
+    return { events: events.length };
   }
 
   /** Sends every delivery due at `now`, records the attempts, and re-arms. The alarm calls it with the clock. */

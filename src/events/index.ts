@@ -1,8 +1,23 @@
 // Public face of webhooks for the rest of the gateway: emit events (never throws), resend, test, and
 // the signing helpers receivers and the admin API use.
 import { newId } from "../db/client";
+import type { AlertsConfig } from "./alert-config";
 import { subscriptions, wants } from "./subscriptions";
-import { type Event, EventInput, type RedeliverResult, type SendTestResult } from "./types";
+import {
+  type Event,
+  EventInput,
+  type ObservePaymentInput,
+  type RedeliverResult,
+  type SendTestResult,
+} from "./types";
+
+export {
+  AlertsConfig,
+  alertsEnabled,
+  MinSpend,
+  NewPayeeAlert,
+  VelocityAlert,
+} from "./alert-config";
 
 export { budgetThresholdCrossings, type ThresholdCrossing, type ThresholdInput } from "./budget-thresholds";
 export { newWebhookSecret, WEBHOOK_SECRET_PATTERN } from "./secret";
@@ -30,6 +45,7 @@ export {
   type RedeliverResult,
   type SendTestResult,
 } from "./types";
+export { payeeKey } from "./watch";
 
 function dispatcher(env: Env, orgId: string) {
   return env.WEBHOOKS.getByName(orgId);
@@ -72,6 +88,28 @@ export async function emitEvents(
     console.warn("webhook events dropped: dispatcher unavailable", {
       orgId,
       count: events.length,
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
+}
+
+/**
+ * Hands one committed payment to the org's anomaly watch (spend.velocity, payee.new). Never throws:
+ * an alert must never break or slow a payment, so call it after the answer (waitUntil).
+ */
+export async function observePayment(
+  env: Env,
+  orgId: string,
+  payment: ObservePaymentInput["payment"],
+  alerts: AlertsConfig,
+  now = Date.now(),
+): Promise<void> {
+  try {
+    await dispatcher(env, orgId).observePayment({ orgId, payment, alerts, now });
+  } catch (err) {
+    console.warn("anomaly watch skipped a payment: dispatcher unavailable", {
+      orgId,
+      transactionId: payment.transactionId,
       error: err instanceof Error ? err.message : String(err),
     });
   }

@@ -1,6 +1,7 @@
 // Event catalogue: zod schemas for every webhook event's envelope and data (the wire contract), and the
 // Durable Object RPC inputs. Money travels as base-unit digit strings with currency and decimals.
 import { z } from "zod";
+import { AlertsConfig } from "./alert-config";
 
 const BaseUnits = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "must be a string of base-unit digits");
 const Id = z.string().min(1).max(255);
@@ -94,6 +95,46 @@ const BudgetScope = {
 const BudgetWarning = z.strictObject({ ...BudgetScope, thresholdPercent: z.number().int().min(1).max(100) });
 const BudgetExhausted = z.strictObject(BudgetScope);
 
+/** A payment the anomaly alerts looked at: the committed tx and who it paid. */
+const Paid = {
+  transactionId: Id,
+  agentId: Id.nullable(),
+  sessionId: Id.nullable().default(null),
+  upstreamId: Id.nullable().default(null),
+  tool: z.string().max(500).nullable().default(null),
+  /** The recipient the payment's offer named (address or vendor), as recorded on the tx (see watch.ts payeeKey). */
+  payee: z.string().max(4096).nullable(),
+  amount: Money,
+  unconfirmed: z.boolean().default(false),
+};
+
+const SpendVelocity = z.strictObject({
+  ...Paid,
+  /** "org": every agent of the org together; "agent": the paying agent alone. */
+  scope: z.enum(["org", "agent"]),
+  currency: z.string().min(1).max(64),
+  decimals: z.number().int().min(0).max(36),
+  windowMinutes: z.number().int().min(1),
+  windowStart: z.iso.datetime(),
+  /** Committed spend of the window, this payment included (base units). */
+  windowSpend: BaseUnits,
+  windowPayments: z.number().int().nonnegative(),
+  baselineHours: z.number().int().min(1),
+  /** How much of the baseline was observed (less than baselineHours while the watch is young). */
+  baselineMinutes: z.number().int().nonnegative(),
+  baselineSpend: BaseUnits,
+  /** The baseline scaled to one window (rounded down): what a usual window holds. */
+  usualWindowSpend: BaseUnits,
+  multiplePercent: z.number().int().min(101),
+});
+
+const PayeeNew = z.strictObject({
+  ...Paid,
+  payee: z.string().min(1).max(500),
+  /** "org": no agent of the org paid this payee before; "agent": this agent had not (perAgent). */
+  scope: z.enum(["org", "agent"]),
+});
+
 const WebhookTest = z.strictObject({ endpointId: Id, message: z.string().max(500) });
 
 export const EVENT_DATA = {
@@ -104,6 +145,8 @@ export const EVENT_DATA = {
   "approval.resolved": ApprovalResolved,
   "mandate.budget.warning": BudgetWarning,
   "mandate.budget.exhausted": BudgetExhausted,
+  "spend.velocity": SpendVelocity,
+  "payee.new": PayeeNew,
   "webhook.test": WebhookTest,
 } as const;
 
@@ -123,6 +166,8 @@ export const EventInput = z.discriminatedUnion("type", [
   inputOf("approval.resolved"),
   inputOf("mandate.budget.warning"),
   inputOf("mandate.budget.exhausted"),
+  inputOf("spend.velocity"),
+  inputOf("payee.new"),
   inputOf("webhook.test"),
 ]);
 export type EventInput = z.input<typeof EventInput>;
@@ -145,6 +190,8 @@ export const Event = z.discriminatedUnion("type", [
   eventOf("approval.resolved"),
   eventOf("mandate.budget.warning"),
   eventOf("mandate.budget.exhausted"),
+  eventOf("spend.velocity"),
+  eventOf("payee.new"),
   eventOf("webhook.test"),
 ]);
 export type Event = z.infer<typeof Event>;
@@ -157,6 +204,17 @@ export const EnqueueInput = z.strictObject({
   now: EpochMs.optional(),
 });
 export type EnqueueInput = z.input<typeof EnqueueInput>;
+
+/** A committed payment for the org's anomaly alerts, with the org's alert settings (the object keeps none). */
+export const ObservePaymentInput = z.strictObject({
+  orgId: Id,
+  payment: z.strictObject(Paid),
+  alerts: AlertsConfig,
+  now: EpochMs.optional(),
+});
+export type ObservePaymentInput = z.input<typeof ObservePaymentInput>;
+export type ObservePayment = z.output<typeof ObservePaymentInput>;
+export type ObserveResult = { events: number };
 
 export const DeliverDueInput = z.strictObject({ now: EpochMs });
 export type DeliverDueInput = z.infer<typeof DeliverDueInput>;

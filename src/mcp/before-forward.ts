@@ -10,6 +10,7 @@ import type { GatewayCtx } from "./context";
 import { evaluateCall, type PriceIn, policyDenial } from "./decide";
 import type { Denial } from "./denial";
 import { commitAfterAnswer, record, reserveLines, settle } from "./ledger-calls";
+import { watchPayment } from "./notify";
 import { priceFields, refuse } from "./refuse";
 
 /** How long a pre-call hold (rate-limit counters, estimated price) may outlive the upstream timeout. */
@@ -173,8 +174,11 @@ export async function settleBefore(
   if (c.dedupeId && (how === "failed" || how === "not_sent"))
     await settle(g, c.dedupeId, { commit: false, reason: "call_failed" });
   if (c.holdId) {
-    if (how === "success") commitAfterAnswer(g, c.holdId, { commit: true });
-    else if (how === "not_sent") await settle(g, c.holdId, { commit: false, reason: "upstream_not_reached" });
+    if (how === "success") {
+      commitAfterAnswer(g, c.holdId, { commit: true });
+      if (c.estimate) watchEstimate(g, target.call, c.holdId, c.estimate);
+    } else if (how === "not_sent")
+      await settle(g, c.holdId, { commit: false, reason: "upstream_not_reached" });
     else
       await settle(g, c.holdId, {
         commit: false,
@@ -191,4 +195,18 @@ export async function settleBefore(
     c.decision,
   );
   g.exec.waitUntil(record(g, row));
+}
+
+/** A configured price that committed is spend too: velocity counts it (no payee: the operator set the price). */
+function watchEstimate(g: GatewayCtx, call: CallInfo, holdId: string, price: NonNullable<PriceIn>): void {
+  const tx = {
+    id: holdId,
+    agentId: g.tenant.agent.id,
+    sessionId: g.session?.n ?? null,
+    upstreamId: call.upstreamId || null,
+    tool: call.tool,
+    vendor: null,
+    amount: { amount: price.amount.toString(), currency: price.currency, decimals: price.decimals },
+  };
+  watchPayment(g, tx, false);
 }

@@ -1,7 +1,14 @@
 // Webhook events for gateway decisions, emitted after the answer (waitUntil) so a slow dispatcher
 // never delays a call. Budget events use deterministic ids per scope window, so each fires once per
 // window even when several calls cross the same threshold (the dispatcher dedupes by event id).
-import { budgetThresholdCrossings, type EventInput, emitEvents } from "../events";
+import {
+  alertsEnabled,
+  budgetThresholdCrossings,
+  type EventInput,
+  emitEvents,
+  observePayment,
+  payeeKey,
+} from "../events";
 import { sha256Hex } from "../ledger/canonical";
 import type { Balance } from "../ledger/results";
 import type { TxRecord } from "../ledger/types";
@@ -64,16 +71,41 @@ export function notifyReserved(g: GatewayCtx, tx: TxRecord, lines: ScopeLine[], 
   );
 }
 
+type CommittedTx = Pick<TxRecord, "id" | "agentId" | "sessionId" | "upstreamId" | "tool" | "vendor"> & {
+  amount: Money;
+  walletId?: string | null;
+};
+
+/**
+ * A committed (or committed-unconfirmed) payment goes to the org's anomaly watch when the org turned
+ * an alert on; after the answer, and a watch that fails is logged, never felt by the payment.
+ */
+export function watchPayment(g: GatewayCtx, tx: CommittedTx, unconfirmed: boolean): void {
+  const alerts = g.tenant.alerts;
+  if (!tx.amount || !alerts || !alertsEnabled(alerts)) return;
+  const payment = {
+    transactionId: tx.id,
+    agentId: tx.agentId,
+    sessionId: tx.sessionId,
+    upstreamId: tx.upstreamId || null,
+    // Bounded here, so an oversized name (a resource URI the agent chose) cannot get the payment refused
+    // by the object's input check and so go unwatched.
+    tool: tx.tool === null ? null : tx.tool.slice(0, 500),
+    payee: tx.vendor === null ? null : payeeKey(tx.vendor),
+    amount: tx.amount,
+    unconfirmed,
+  };
+  g.exec.waitUntil(observePayment(g.env, g.tenant.orgId, payment, alerts));
+}
+
 export function notifyCommitted(
   g: GatewayCtx,
-  tx: Pick<TxRecord, "id" | "agentId" | "sessionId" | "upstreamId" | "tool" | "vendor"> & {
-    amount: Money;
-    walletId?: string | null;
-  },
+  tx: CommittedTx,
   receiptRef: string | null,
   unconfirmed: boolean,
 ): void {
   if (!tx.amount) return;
+  watchPayment(g, tx, unconfirmed);
   emit(g, [
     {
       type: "transaction.committed",

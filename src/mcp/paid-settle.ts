@@ -10,7 +10,7 @@ import { CLAIM_DENIAL } from "./claim-denials";
 import type { GatewayCtx } from "./context";
 import { type Denial, denialError } from "./denial";
 import { commitAfterAnswer, record, settle, unavailable } from "./ledger-calls";
-import { notifyCommitted } from "./notify";
+import { notifyCommitted, watchPayment } from "./notify";
 import { gatewayLedger } from "./traced-ledger";
 
 /** A claimed hold lives this long past the upstream timeout, so a slow settlement still finds it. */
@@ -77,13 +77,14 @@ export async function settleUnanswered(
   reached: boolean,
   reason: string,
 ): Promise<void> {
+  const paid = reached ? paidAmount(hold.offer, null) : {};
   await settle(
     g,
     hold.reservationId,
-    reached
-      ? { commit: true, unconfirmed: true, ...paidAmount(hold.offer, null) }
-      : { commit: false, reason },
+    reached ? { commit: true, unconfirmed: true, ...paid } : { commit: false, reason },
   );
+  // Money may have moved: the anomaly watch counts it like any unconfirmed commit.
+  if (reached) watchPayment(g, paidTx(g, hold, null, paid.paid ?? null), true);
 }
 
 export type PaidSettled =
@@ -179,19 +180,19 @@ function committed(
   hold: Claimed,
   s: { paid: PaidAmount | null; receiptRef: string | null; kind: "committed" | "unconfirmed" },
 ): void {
-  notifyCommitted(
-    g,
-    {
-      id: hold.reservationId,
-      agentId: g.tenant.agent.id,
-      sessionId: g.session?.n ?? null,
-      upstreamId: call.upstreamId || null,
-      tool: call.tool,
-      vendor: hold.offer?.recipient ?? null,
-      amount: s.paid,
-      walletId: g.tenant.payer.mode === "tollgate-pays" ? (g.tenant.payer.wallet?.id ?? null) : null,
-    },
-    s.receiptRef,
-    s.kind === "unconfirmed",
-  );
+  notifyCommitted(g, paidTx(g, hold, call, s.paid), s.receiptRef, s.kind === "unconfirmed");
+}
+
+/** The committed tx as webhooks describe it: who paid, through which tool, to whom, how much. */
+function paidTx(g: GatewayCtx, hold: Claimed, call: CallInfo | null, paid: PaidAmount | null) {
+  return {
+    id: hold.reservationId,
+    agentId: g.tenant.agent.id,
+    sessionId: g.session?.n ?? null,
+    upstreamId: call?.upstreamId || null,
+    tool: call?.tool ?? null,
+    vendor: hold.offer?.recipient ?? null,
+    amount: paid,
+    walletId: g.tenant.payer.mode === "tollgate-pays" ? (g.tenant.payer.wallet?.id ?? null) : null,
+  };
 }

@@ -3,13 +3,16 @@ import { desc, eq } from "drizzle-orm";
 import { db, newId } from "../db/client";
 import type { OrgRow } from "../db/queries/tenant";
 import { orgs } from "../db/schema";
+import { AlertsConfig } from "../events";
 import { checkRate, normalizeCurrency } from "../money";
 import { ensureSigningKey } from "../receipts/signing-keys";
 import { createKey } from "./keys";
 import type { CreatedKeyView, CreateOrgBody, OrgView, UpdateOrgBody } from "./schemas/orgs";
-import { orgSettings } from "./stored";
+import { type OrgSettings, orgSettings } from "./stored";
 import { invalidateOrg, ledgerShardsOf } from "./tenant";
 import { fieldError, notFound } from "./validate";
+
+type UpdateOrgAlerts = NonNullable<UpdateOrgBody["settings"]>["alerts"];
 
 export function orgView(row: OrgRow): OrgView {
   return {
@@ -52,6 +55,20 @@ export async function getOrg(env: Env, orgId: string): Promise<OrgView> {
   return orgView(await requireOrg(env, orgId));
 }
 
+/** The stored alerts with the update's fields on top, checked whole (bounds, baseline vs window). */
+function mergedAlerts(
+  current: OrgSettings["alerts"],
+  update: NonNullable<UpdateOrgAlerts>,
+): OrgSettings["alerts"] {
+  const parsed = AlertsConfig.safeParse({
+    velocity: { ...current.velocity, ...update.velocity },
+    newPayee: { ...current.newPayee, ...update.newPayee },
+  });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw fieldError(`settings.alerts.${issue.path.join(".")}`, issue.message);
+}
+
 export async function updateOrg(env: Env, orgId: string, input: UpdateOrgBody): Promise<OrgView> {
   const row = await requireOrg(env, orgId);
   const settings = orgSettings(row.settings);
@@ -69,6 +86,7 @@ export async function updateOrg(env: Env, orgId: string, input: UpdateOrgBody): 
     settings.inlineApprovals = input.settings.inlineApprovals;
   }
   if (input.settings?.requireOAuth !== undefined) settings.requireOAuth = input.settings.requireOAuth;
+  if (input.settings?.alerts) settings.alerts = mergedAlerts(settings.alerts, input.settings.alerts);
   // The ledger shard count is not an API setting (changing it moves agents' counters), but a settings
   // update must never drop it: the org would fall back to one object and lose its shards' counters.
   const shards = ledgerShardsOf(row.settings);

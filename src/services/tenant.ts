@@ -80,6 +80,8 @@ export type Tenant = {
   payer: { mode: "agent-pays" } | { mode: "tollgate-pays"; wallet: TenantWallet | null };
   /** Ledger shards of the org (`orgs.settings.ledgerShards`, docs/ledger-sharding.md); absent or 1: one object. */
   ledgerShards?: number;
+  /** Anomaly webhooks (spend.velocity, payee.new); absent or disabled: committed payments are not watched. */
+  alerts?: OrgSettings["alerts"];
 };
 
 const LedgerShards = z.object({ ledgerShards: z.number().int().min(1).max(MAX_SHARDS).catch(1).default(1) });
@@ -224,6 +226,7 @@ function tenantFields(
       .map(({ agentIds: _, ...u }) => u),
     timeZone: state.org.timeZone,
     warningThreshold: state.settings.budgetWarningThreshold,
+    alerts: state.settings.alerts,
     inlineApprovals: a.inlineApprovals ?? state.settings.inlineApprovals,
     payer:
       a.payMode === "tollgate-pays"

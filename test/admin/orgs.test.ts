@@ -58,6 +58,18 @@ describe("orgs", () => {
       budgetWarningThreshold: 80,
       inlineApprovals: true,
       requireOAuth: false,
+      alerts: {
+        velocity: {
+          enabled: false,
+          windowMinutes: 10,
+          baselineHours: 24,
+          multiplePercent: 300,
+          minPayments: 3,
+          minSpend: [],
+          perAgent: false,
+        },
+        newPayee: { enabled: false, perAgent: false },
+      },
     });
     const other = await api("PATCH", "/org", {
       token: adminKey,

@@ -1,5 +1,6 @@
 // Org and API key shapes: inputs as accepted, views as returned (never a hash; a secret only once).
 import { z } from "zod";
+import { AlertsConfig } from "../../events";
 import { ConversionSchema } from "../../money";
 import { EpochMs, Name, TimeZone } from "./common";
 
@@ -11,6 +12,8 @@ export const OrgSettings = z.object({
   inlineApprovals: z.boolean().default(false),
   /** Refuse API keys in the URL path (/<key>/mcp): agents connect with OAuth or a bearer header. */
   requireOAuth: z.boolean().default(false),
+  /** Anomaly webhooks (spend.velocity, payee.new): off by default. */
+  alerts: AlertsConfig.prefault({}),
 });
 
 const InlineApprovals = z
@@ -22,6 +25,28 @@ const InlineApprovals = z
 const RequireOAuth = z
   .boolean()
   .describe("refuse API keys in the URL path (/<key>/mcp); agents connect with OAuth or a bearer header");
+
+/** An alerts update names only what changes; the result is validated whole (alerts.velocity's bounds). */
+const AlertsUpdate = z
+  .strictObject({
+    velocity: z
+      .strictObject({
+        enabled: z.boolean().optional(),
+        windowMinutes: z.number().int().optional(),
+        baselineHours: z.number().int().optional(),
+        multiplePercent: z.number().int().optional(),
+        minPayments: z.number().int().optional(),
+        minSpend: z.array(z.strictObject({ currency: z.string(), amount: z.string() })).optional(),
+        perAgent: z.boolean().optional(),
+      })
+      .optional(),
+    newPayee: z
+      .strictObject({ enabled: z.boolean().optional(), perAgent: z.boolean().optional() })
+      .optional(),
+  })
+  .describe(
+    "anomaly webhooks, off by default: velocity { enabled, windowMinutes (1-1440, 10), baselineHours (1-720, 24), multiplePercent (101-1000000, 300 = 3x), minPayments (3), minSpend [{ currency, amount }], perAgent }, newPayee { enabled, perAgent }",
+  );
 
 export const CreateOrgBody = z.strictObject({ name: Name, timeZone: TimeZone.default("UTC") });
 export type CreateOrgBody = z.infer<typeof CreateOrgBody>;
@@ -35,6 +60,7 @@ export const UpdateOrgBody = z.strictObject({
       budgetWarningThreshold: z.number().int().min(0).max(100).optional(),
       inlineApprovals: InlineApprovals.optional(),
       requireOAuth: RequireOAuth.optional(),
+      alerts: AlertsUpdate.optional(),
     })
     .optional(),
 });
@@ -49,6 +75,7 @@ export const OrgView = z.object({
     budgetWarningThreshold: z.number(),
     inlineApprovals: InlineApprovals,
     requireOAuth: RequireOAuth,
+    alerts: AlertsConfig,
   }),
   createdAt: EpochMs,
 });
