@@ -8,6 +8,7 @@ import { HTTP_HELP, httpRoute } from "./http";
 import { serveModern } from "./modern";
 import { createPayments } from "./payments";
 import { serveRpc } from "./rpc";
+import { serveStateful, statefulReport } from "./stateful";
 import { type CallOutcome, createServer } from "./tools";
 import { collectTraces, serveWitness, witnessed } from "./witness";
 import { x402Tools, x402UptoTools, x402V1Tools } from "./x402";
@@ -35,7 +36,9 @@ POST /v1/traces  a fake OTLP/HTTP collector (bodies shown in /_witness as traces
 Fixtures: /elicit/mcp (-32042 URL elicitation), /garbage/mcp, /slow/mcp?delay=ms, /error500/mcp,
 /big/mcp?bytes=N[&sse=1&events=K] (a huge answer), /multiline/mcp (pretty-printed JSON over SSE),
 /stall-after-settle/mcp?delay=ms (a paid retry settles, then its answer waits delay ms),
-/modern/mcp (a stateless MCP 2026-07-28 server: server/discover and modern_echo).
+/modern/mcp (a stateless MCP 2026-07-28 server: server/discover and modern_echo), /stateful/mcp (a
+stateful server with sessions and a GET stream: ask_sampling, ask_elicitation, announce; GET /_stateful
+reports this host's sessions and open GET streams).
 `;
 
 // server_error must run (and charge) inside the SDK, then have its answer replaced by a 500.
@@ -92,6 +95,9 @@ export default {
     if (pathname === "/_witness" && request.method === "GET") return serveWitness(request);
     if (pathname === "/oauth/client.json" && request.method === "GET") return clientMetadata(request);
     if (pathname === "/v1/traces" && request.method === "POST") return collectTraces(request);
+    if (pathname === "/_stateful" && request.method === "GET") return statefulReport(request);
+    // GET (the session's stream) and DELETE are part of this server's protocol.
+    if (pathname === "/stateful/mcp") return witnessed(request, () => serveStateful(request));
     const http = httpRoute(pathname, env.MPP_SECRET_KEY);
     if (http) return witnessed(request, () => http(request));
     const routes: Record<string, (req: Request) => Promise<Response> | Response> = {
