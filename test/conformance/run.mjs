@@ -18,7 +18,16 @@ function runSuite(url, outDir) {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const scenario = process.env.CONFORMANCE_SCENARIO;
-  const args = [CLI, "server", "--url", url, "-o", outDir, ...(scenario ? ["--scenario", scenario] : [])];
+  // "all": the active suite and the pending scenarios (SSE polling, JSON Schema 2020-12) alike.
+  const args = [
+    CLI,
+    "server",
+    "--url",
+    url,
+    "-o",
+    outDir,
+    ...(scenario ? ["--scenario", scenario] : ["--suite", "all"]),
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
