@@ -88,7 +88,7 @@ function clientMetadata(request: Request): Response {
 }
 
 export default {
-  async fetch(request: Request, env: DemoEnv): Promise<Response> {
+  async fetch(request: Request, env: DemoEnv, ctx: ExecutionContext): Promise<Response> {
     if (new URL(request.url).host === HOOKS_HOST) return serveHooks(request);
     const { pathname } = new URL(request.url);
     if (pathname === "/" && request.method === "GET") return new Response(HOME);
@@ -97,7 +97,7 @@ export default {
     if (pathname === "/v1/traces" && request.method === "POST") return collectTraces(request);
     if (pathname === "/_stateful" && request.method === "GET") return statefulReport(request);
     // GET (the session's stream) and DELETE are part of this server's protocol.
-    if (pathname === "/stateful/mcp") return witnessed(request, () => serveStateful(request));
+    if (pathname === "/stateful/mcp") return witnessed(request, () => serveStateful(request, ctx));
     const http = httpRoute(pathname, env.MPP_SECRET_KEY);
     if (http) return witnessed(request, () => http(request));
     const routes: Record<string, (req: Request) => Promise<Response> | Response> = {

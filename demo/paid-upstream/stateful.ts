@@ -2,14 +2,50 @@
 // conformance everything-server run: server requests and notifications that belong to no call
 // (sampling, elicitation, resource updates, list changes) go out on the session's GET stream. For
 // gateway tests of the 2025 GET stream; /stateful/mcp. Sessions live in this isolate.
+
+import { AsyncLocalStorage } from "node:async_hooks";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { CfWorkerJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/cfworker";
 import { z } from "zod";
 
 type Session = { transport: WebStandardStreamableHTTPServerTransport; server: McpServer; host: string };
 const sessions = new Map<string, Session>();
 const MAX_SESSIONS = 500;
+
+// A Worker drops a request's pending work once its response is done; a tool that answers after its
+// stream was closed keeps its request alive with waitUntil.
+const requestCtx = new AsyncLocalStorage<ExecutionContext>();
+function keepAlive<T>(work: Promise<T>): Promise<T> {
+  requestCtx.getStore()?.waitUntil(work);
+  return work;
+}
+
+/** How long the upstream tells clients to wait before resuming a stream it closed (SEP-1699). */
+const RETRY_MS = 50;
+
+/** Every event each session sent, so a stream closed mid-call can be resumed (GET + Last-Event-ID). */
+function eventStore(): EventStore {
+  const events: { id: string; streamId: string; message: JSONRPCMessage }[] = [];
+  return {
+    async storeEvent(streamId, message) {
+      const id = `${streamId}::${events.length}`;
+      events.push({ id, streamId, message });
+      return id;
+    },
+    async getStreamIdForEventId(eventId) {
+      return events.find((e) => e.id === eventId)?.streamId;
+    },
+    async replayEventsAfter(lastEventId, { send }) {
+      const at = events.findIndex((e) => e.id === lastEventId);
+      const streamId = events[at]?.streamId ?? "";
+      for (const e of events.slice(at + 1)) if (e.streamId === streamId) await send(e.id, e.message);
+      return streamId;
+    },
+  };
+}
 
 const STANDALONE = "_GET_stream"; // the SDK transport's key for the session's GET stream
 
@@ -73,6 +109,28 @@ function createServer(name: string): McpServer {
       return { content: [{ type: "text", text: `${name} announced` }] };
     },
   );
+  server.registerTool(
+    "reconnect",
+    {
+      description: "Closes this call's stream before answering; the answer waits for the resume",
+      inputSchema: {},
+    },
+    async (_args, extra) => {
+      extra.closeSSEStream?.();
+      await keepAlive(new Promise((r) => setTimeout(r, 5 * RETRY_MS)));
+      return { content: [{ type: "text", text: `${name} answered after the resume` }] };
+    },
+  );
+  server.registerTool(
+    "close_get",
+    { description: "Logs on the GET stream, closes it, logs again (replayed on resume)", inputSchema: {} },
+    async (_args, extra) => {
+      await server.server.sendLoggingMessage({ level: "info", data: `${name} before the GET stream closed` });
+      extra.closeStandaloneSSEStream?.();
+      await server.server.sendLoggingMessage({ level: "info", data: `${name} after the GET stream closed` });
+      return { content: [{ type: "text", text: `${name} closed its GET stream` }] };
+    },
+  );
   return server;
 }
 
@@ -80,6 +138,8 @@ async function newSession(name: string, host: string): Promise<Session> {
   const server = createServer(name);
   const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: () => crypto.randomUUID(),
+    eventStore: eventStore(),
+    retryInterval: RETRY_MS,
     onsessioninitialized: (id) => {
       if (sessions.size >= MAX_SESSIONS) sessions.clear();
       sessions.set(id, session);
@@ -93,7 +153,7 @@ async function newSession(name: string, host: string): Promise<Session> {
   return session;
 }
 
-export async function serveStateful(request: Request): Promise<Response> {
+export async function serveStateful(request: Request, ctx: ExecutionContext): Promise<Response> {
   const id = request.headers.get("mcp-session-id");
   const url = new URL(request.url);
   const { host } = url;
@@ -105,5 +165,6 @@ export async function serveStateful(request: Request): Promise<Response> {
     }
     session = await newSession(url.searchParams.get("name") ?? host.split(".")[0]!, host);
   }
-  return session.transport.handleRequest(request);
+  const { transport } = session;
+  return requestCtx.run(ctx, () => transport.handleRequest(request));
 }

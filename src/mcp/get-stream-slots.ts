@@ -1,11 +1,12 @@
 // How many GET streams may be open at once, per isolate: one per gateway session (as the SDK's own
-// servers allow one standalone stream per session; a resumption replaces it), and a few per agent,
+// servers allow one standalone stream per session), and a bounded number per agent,
 // so a client that floods GETs, or opens sessions to flood them, is refused before any upstream sees
 // the GET. Counted in the isolate: another isolate counts its own; each upstream's own rule (the
 // SDK answers a second stream of a session 409) stands behind it.
 
 export const MAX_GET_STREAMS_PER_SESSION = 1;
-export const MAX_GET_STREAMS_PER_AGENT = 8;
+/** An agent's sessions together (one agent may hold many conversations, each with its stream). */
+export const MAX_GET_STREAMS_PER_AGENT = 64;
 
 export type GetSlot = { release: () => void };
 export type SlotResult =

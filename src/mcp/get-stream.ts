@@ -17,9 +17,10 @@ type Upstream = GatewayCtx["tenant"]["upstreams"][number];
 
 /** Long enough never to cut a live stream: the header wait has its own timer (g.timeoutMs). */
 const STREAM_LIFETIME_MS = 24 * 60 * 60 * 1000;
-/** Reopens of one upstream's stream after it closed (SEP-1699 polling), before it is given up. */
+/** Reopens of one upstream's stream in a row that brought no event, before it is given up. */
 const MAX_REOPENS_WITHOUT_EVENTS = 3;
-/** The longest `retry:` the gateway waits before reopening an upstream's stream itself. */
+/** The wait before reopening when the upstream sent no `retry:`, and the longest `retry:` obeyed. */
+const DEFAULT_RETRY_MS = 1_000;
 const MAX_RETRY_WAIT_MS = 10_000;
 
 function refuse(status: number, code: string, message: string): Response {
@@ -98,9 +99,9 @@ async function openUpstream(
 }
 
 /**
- * The client's stream: every upstream stream pumped into it, each reopened (with its last event id)
- * when its upstream closes it after a `retry:`; it ends when all have ended. The client going away
- * cancels it, which aborts every upstream fetch.
+ * The client's stream: every upstream stream pumped into it, each reopened when its upstream closes
+ * it (after its `retry:`, with its last event id, as a client would); it ends when every upstream
+ * refuses to reopen. The client going away cancels it, which aborts every upstream fetch.
  */
 function merge(
   g: GatewayCtx,
@@ -165,9 +166,10 @@ async function pump(
       // the upstream broke the stream, or the client left (stop): both end or reopen below
     }
     quiet = events > 0 ? 0 : quiet + 1;
-    // SEP-1699: a server may close the stream after an event id and a retry; the client resumes it.
-    if (stop.aborted || lastId === null || retryMs === null || quiet >= MAX_REOPENS_WITHOUT_EVENTS) return;
-    await sleep(Math.min(retryMs, MAX_RETRY_WAIT_MS), stop);
+    // SEP-1699: a server may close the stream to have it polled; what it sent meanwhile is replayed
+    // after the Last-Event-ID. A server that refuses the reopen (404: session gone) ends it.
+    if (stop.aborted || quiet >= MAX_REOPENS_WITHOUT_EVENTS) return;
+    await sleep(Math.min(retryMs ?? DEFAULT_RETRY_MS, MAX_RETRY_WAIT_MS), stop);
     res = stop.aborted ? null : await openUpstream(g, u, lastId, stop);
   }
 }

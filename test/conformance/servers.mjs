@@ -3,7 +3,7 @@
 // `wrangler dev` with one seeded org whose only upstream is that server.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -56,8 +56,11 @@ export async function startServers() {
     const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     child.label = label;
     child.tail = "";
+    // Whole logs in test-output/conformance/<label>.log; the tail for a failure message.
+    const log = createWriteStream(path.join(OUT, `${label}.log`));
     const keep = (d) => {
       child.tail = (child.tail + d).slice(-4000);
+      log.write(d);
     };
     child.stdout.on("data", keep);
     child.stderr.on("data", keep);
