@@ -25,7 +25,8 @@ function bump(map: Map<string, number>, key: string, by: number): void {
 /** Takes a slot for one GET stream of session `nonce`; release it exactly once when the stream ends. */
 export function acquireGetSlot(orgId: string, agentId: string, nonce: string): SlotResult {
   const agent = `${orgId}|${agentId}`;
-  if ((bySession.get(nonce) ?? 0) >= MAX_GET_STREAMS_PER_SESSION)
+  const session = `${agent}|${nonce}`;
+  if ((bySession.get(session) ?? 0) >= MAX_GET_STREAMS_PER_SESSION)
     return {
       ok: false,
       status: 409,
@@ -39,7 +40,7 @@ export function acquireGetSlot(orgId: string, agentId: string, nonce: string): S
       code: "RATE_LIMITED",
       message: `This agent has ${MAX_GET_STREAMS_PER_AGENT} GET streams open; close one first`,
     };
-  bump(bySession, nonce, 1);
+  bump(bySession, session, 1);
   bump(byAgent, agent, 1);
   let released = false;
   return {
@@ -47,7 +48,7 @@ export function acquireGetSlot(orgId: string, agentId: string, nonce: string): S
     release: () => {
       if (released) return;
       released = true;
-      bump(bySession, nonce, -1);
+      bump(bySession, session, -1);
       bump(byAgent, agent, -1);
     },
   };
