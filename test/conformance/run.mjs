@@ -12,7 +12,13 @@ const CLI = path.join(ROOT, "node_modules/@modelcontextprotocol/conformance/dist
 const OUT = path.join(ROOT, "test-output/conformance");
 
 /** `<scenario>/<check id>` -> why it may pass directly and not through Tollgate. Keep this short. */
-const EXCEPTIONS = {};
+const EXCEPTIONS = {
+  // The check runs only when tools/list is answered as SSE; the suite records JSON answers as INFO
+  // ("valid"). Tollgate answers tools/list itself, merged from every upstream and filtered by policy,
+  // as JSON, which Streamable HTTP allows for any request.
+  "server-sse-multiple-streams/server-sse-streams-functional":
+    "tools/list is the gateway's own merged answer, sent as JSON (allowed); the check is then not run",
+};
 
 function runSuite(url, outDir) {
   rmSync(outDir, { recursive: true, force: true });
