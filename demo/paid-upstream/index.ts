@@ -6,9 +6,11 @@ import { big, elicitTools, error500, garbage, multiline, slow, stallAfterSettle 
 import { HOOKS_HOST, serveHooks } from "./hooks";
 import { HTTP_HELP, httpRoute } from "./http";
 import { serveModern } from "./modern";
+import { modernListenReport } from "./modern-listen";
 import { createPayments } from "./payments";
 import { serveRpc } from "./rpc";
 import { serveStateful, statefulReport } from "./stateful";
+import { subscriptionsReport } from "./stateful-subscriptions";
 import { type CallOutcome, createServer } from "./tools";
 import { collectTraces, serveWitness, witnessed } from "./witness";
 import { x402Tools, x402UptoTools, x402V1Tools } from "./x402";
@@ -98,6 +100,8 @@ export default {
     if (pathname === "/oauth/client.json" && request.method === "GET") return clientMetadata(request);
     if (pathname.endsWith("/v1/traces") && request.method === "POST") return collectTraces(request);
     if (pathname === "/_stateful" && request.method === "GET") return statefulReport(request);
+    if (pathname === "/_modern_listen" && request.method === "GET") return modernListenReport(request);
+    if (pathname === "/_subscriptions" && request.method === "GET") return subscriptionsReport(request);
     // GET (the session's stream) and DELETE are part of this server's protocol.
     if (pathname === "/stateful/mcp") return witnessed(request, () => serveStateful(request, ctx));
     const http = httpRoute(pathname, env.MPP_SECRET_KEY);

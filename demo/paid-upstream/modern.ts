@@ -3,6 +3,7 @@
 // server/discover, refuses initialize with UnsupportedProtocolVersionError (a modern-only server names
 // its versions there), and serves one free tool. POST /modern/mcp.
 import { modernCatalog } from "./modern-catalog";
+import { modernListen, modernTouch } from "./modern-listen";
 import { MODERN_PAID_PRICE, modernPaid } from "./modern-paid";
 import { recordRun } from "./witness";
 
@@ -66,6 +67,11 @@ export async function serveModern(request: Request): Promise<Response> {
             inputSchema: { type: "object", properties: { text: { type: "string" } } },
           },
           {
+            name: "modern_touch",
+            description: "Tells open listen streams the note and the tools changed.",
+            inputSchema: { type: "object", properties: { rude: { type: "boolean" } } },
+          },
+          {
             name: "modern_paid",
             description: `Paid (${MODERN_PAID_PRICE} pathUSD, MPP result-metadata form). Echoes text.`,
             inputSchema: { type: "object", properties: { text: { type: "string" } } },
@@ -74,8 +80,15 @@ export async function serveModern(request: Request): Promise<Response> {
         ttlMs: 0,
         cacheScope: "public",
       });
+    case "subscriptions/listen":
+      return modernListen(msg.id, msg.params, new URL(request.url).host);
     case "tools/call": {
       if (msg.params?.name === "modern_confirm") return confirm(msg);
+      if (msg.params?.name === "modern_touch") {
+        const rude = (msg.params.arguments as { rude?: unknown } | undefined)?.rude === true;
+        const n = modernTouch(new URL(request.url).host, rude);
+        return result(msg.id, { content: [{ type: "text", text: `touched ${n} listen stream(s)` }] });
+      }
       if (msg.params?.name === "modern_paid") {
         const paid = await modernPaid(msg, { "io.modelcontextprotocol/serverInfo": INFO });
         if (paid.result && !paid.result.isError) recordRun("modern_paid", msg.params?.arguments ?? {});

@@ -10,6 +10,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { CfWorkerJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/cfworker";
 import { z } from "zod";
+import { watchable } from "./stateful-subscriptions";
 
 type Session = { transport: WebStandardStreamableHTTPServerTransport; server: McpServer; host: string };
 const sessions = new Map<string, Session>();
@@ -136,6 +137,7 @@ function createServer(name: string): McpServer {
 
 async function newSession(name: string, host: string): Promise<Session> {
   const server = createServer(name);
+  watchable(server, name, host);
   const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: () => crypto.randomUUID(),
     eventStore: eventStore(),

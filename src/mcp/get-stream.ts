@@ -16,7 +16,7 @@ import { relayFrom } from "./server-requests";
 type Upstream = GatewayCtx["tenant"]["upstreams"][number];
 
 /** Long enough never to cut a live stream: the header wait has its own timer (g.timeoutMs). */
-const STREAM_LIFETIME_MS = 24 * 60 * 60 * 1000;
+export const STREAM_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** Reopens of one upstream's stream in a row that brought no event, before it is given up. */
 const MAX_REOPENS_WITHOUT_EVENTS = 3;
 /** The wait before reopening when the upstream sent no `retry:`, and the longest `retry:` obeyed. */
@@ -69,7 +69,7 @@ export async function openGetStream(g: GatewayCtx, req: Request): Promise<Respon
 }
 
 /** One upstream's GET stream, or null (405, another status, not SSE, unreachable, no headers in time). */
-async function openUpstream(
+export async function openUpstream(
   g: GatewayCtx,
   u: Upstream,
   lastEventId: string | null,

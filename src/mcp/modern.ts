@@ -9,6 +9,7 @@ import { classify, type JsonRpcId, type JsonRpcRequest, RPC, rpcError, rpcResult
 import type { InitializeResult } from "../protocol/mcp-results";
 import type { GatewayCtx } from "./context";
 import { completeResult, modernResponse } from "./era-answer";
+import { openListen } from "./listen";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "./protocol-version";
 import { dispatchRequest } from "./requests";
 import { jsonResponse } from "./respond";
@@ -21,8 +22,6 @@ const Params = z.looseObject({
 });
 /** The requests that may be answered with an InputRequiredResult (mrtr.mdx, Supported Requests). */
 const MRTR_METHODS = new Set(["tools/call", "prompts/get", "resources/read"]);
-/** Methods 2026-07-28 has that the gateway does not serve (404 + -32601, streamable-http). */
-const NOT_SERVED = new Set(["subscriptions/listen"]);
 
 function invalid(id: JsonRpcId | null, message: string, status = 400): Response {
   return jsonResponse(rpcError(id, RPC.INVALID_REQUEST, message), undefined, status);
@@ -56,12 +55,6 @@ export async function dispatchModern(g: GatewayCtx, body: unknown): Promise<Resp
       );
     g.inputs = { requestState: requestState ?? null, inputResponses: inputResponses ?? null };
   }
-  if (NOT_SERVED.has(req.method))
-    return jsonResponse(
-      rpcError(req.id, RPC.METHOD_NOT_FOUND, `Method not found: ${req.method}`),
-      undefined,
-      404,
-    );
   if (req.method === "initialize")
     return jsonResponse(
       rpcError(
@@ -70,6 +63,8 @@ export async function dispatchModern(g: GatewayCtx, body: unknown): Promise<Resp
         "initialize is legacy: send MCP-Protocol-Version 2025-11-25 for it",
       ),
     );
+  // Validated and counted before any upstream is linked (listen.ts links them itself).
+  if (req.method === "subscriptions/listen") return openListen(g, req, rest);
   const linkFailed = await linkUpstreams(g, req.id);
   if (linkFailed) return modernResponse(g, req, jsonResponse(linkFailed));
   if (req.method === "server/discover") return jsonResponse(await discover(g, req.id));
