@@ -40,9 +40,11 @@ Fixtures: /elicit/mcp (-32042 URL elicitation), /garbage/mcp, /slow/mcp?delay=ms
 /big/mcp?bytes=N[&sse=1&events=K] (a huge answer), /multiline/mcp (pretty-printed JSON over SSE),
 /stall-after-settle/mcp?delay=ms (a paid retry settles, then its answer waits delay ms),
 /modern/mcp (a stateless MCP 2026-07-28 server: server/discover, modern_echo, modern_confirm (MRTR)
-and modern_paid 0.40, charged in MPP's result-metadata form), /stateful/mcp (a stateful server with
-sessions and a GET stream: ask_sampling, ask_elicitation, announce; GET /_stateful reports this host's
-sessions and open GET streams).
+and modern_paid 0.40, charged in MPP's result-metadata form; subscriptions/listen streams, which
+modern_touch notifies; GET /_modern_listen counts them), /stateful/mcp (a stateful server with
+sessions and a GET stream: ask_sampling, ask_elicitation, announce; test://<name>/watched can be
+subscribed; GET /_stateful reports this host's sessions and open GET streams, GET /_subscriptions
+its subscriptions).
 `;
 
 // server_error must run (and charge) inside the SDK, then have its answer replaced by a 500.
