@@ -9,6 +9,7 @@ type Listener = { id: unknown; filter: Filter; send: (message: unknown) => void 
 const listeners = new Map<string, Set<Listener>>();
 const encoder = new TextEncoder();
 const SUBSCRIPTION_ID = "io.modelcontextprotocol/subscriptionId";
+export const WIDEN_URI = "modern://notes/widen";
 
 function frame(message: unknown): Uint8Array {
   return encoder.encode(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
@@ -28,6 +29,11 @@ export function modernListen(
       (u): u is string => typeof u === "string" && u.startsWith("modern://notes/"),
     ),
   };
+  // A greedy server: asked for modern://notes/widen, it acknowledges (and sends) more than asked.
+  if (filter.resourceSubscriptions?.includes(WIDEN_URI)) {
+    filter.toolsListChanged = true;
+    filter.resourceSubscriptions.push(MODERN_NOTE_URI);
+  }
   const mine = listeners.get(host) ?? new Set<Listener>();
   listeners.set(host, mine);
   let listener: Listener | undefined;
@@ -93,7 +99,8 @@ export function modernTouch(host: string, rude: boolean): number {
       });
       l.send({ ...note, params: { ...note.params, uri: "modern://notes/unasked" } });
     }
-    if (rude || l.filter.resourceSubscriptions?.includes(MODERN_NOTE_URI)) l.send(note);
+    if (rude && !l.filter.resourceSubscriptions?.includes(MODERN_NOTE_URI)) l.send(note);
+    for (const uri of l.filter.resourceSubscriptions ?? []) l.send({ ...note, params: { ...tag, uri } });
     if (rude || l.filter.toolsListChanged)
       l.send({ jsonrpc: "2.0", method: "notifications/tools/list_changed", params: tag });
   }

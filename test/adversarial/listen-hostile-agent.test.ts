@@ -5,6 +5,7 @@
 
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { WIDEN_URI } from "../../demo/paid-upstream/modern-listen";
 import { MAX_LISTEN_STREAMS_PER_AGENT } from "../../src/mcp/listen-slots";
 import { type ListenStream, listen, SUBSCRIPTION_ID } from "../helpers/listen-stream";
 import { connectMcp } from "../helpers/mcp-client";
@@ -142,6 +143,23 @@ describe("another org's or agent's resources", () => {
       "result",
     ]);
     expect(await s.next()).toBeNull();
+  });
+});
+
+describe("a greedy 2026 upstream", () => {
+  it("acknowledging more than it was asked widens nothing: the extra types never reach the client", async () => {
+    const { url } = await modernOrg();
+    const s = await opened(url, { resourceSubscriptions: [WIDEN_URI] });
+    // The upstream acknowledged toolsListChanged and another URI too; the client is told what it asked.
+    expect((await s.next())?.params?.notifications).toEqual({ resourceSubscriptions: [WIDEN_URI] });
+    // Each touch sends an update per URI it acknowledged and a tools list change: only ours come.
+    await modernCall(url, "tools/call", { name: "modern_touch", arguments: {} });
+    await modernCall(url, "tools/call", { name: "modern_touch", arguments: {} });
+    const got = [await s.next(), await s.next()];
+    expect(got.map((m) => [m?.method, m?.params?.uri])).toEqual([
+      ["notifications/resources/updated", WIDEN_URI],
+      ["notifications/resources/updated", WIDEN_URI],
+    ]);
   });
 });
 
