@@ -2,7 +2,7 @@
 // upstream's share: a 2025 upstream's GET stream (listen-legacy.ts), a 2026 upstream's own listen
 // (listen-modern.ts). The acknowledgment comes first and says what is honoured; every message names
 // the subscription; only what was asked for is sent; the client leaving closes every upstream stream.
-import { type JsonRpcRequest, RPC, rpcError } from "../protocol/jsonrpc";
+import { type JsonRpcId, type JsonRpcRequest, RPC, rpcError } from "../protocol/jsonrpc";
 import { encodeSse, SSE_HEADERS } from "../protocol/sse";
 import type { GatewayCtx } from "./context";
 import { modernResponse } from "./era-answer";
@@ -91,10 +91,13 @@ export async function openListen(g: GatewayCtx, req: JsonRpcRequest, params: unk
     throw err;
   }
   const honoured = honouredFilter(parsed.data.notifications, parts);
-  return new Response(stream(g, req, honoured, parts, abort, slot).pipeThrough(new TextEncoderStream()), {
-    status: 200,
-    headers: SSE_HEADERS,
-  });
+  return new Response(
+    listenStream(g, req.id, honoured, parts, abort, slot).pipeThrough(new TextEncoderStream()),
+    {
+      status: 200,
+      headers: SSE_HEADERS,
+    },
+  );
 }
 
 /** One upstream's share, or null; a share that honours nothing is closed at once, not kept open. */
@@ -119,13 +122,15 @@ function honouredFilter(asked: ListenFilter, parts: ListenPart[]): ListenFilter 
   return out;
 }
 
-function stream(
-  g: GatewayCtx,
-  req: JsonRpcRequest,
+/** The client's stream over the opened shares; exported for its timing tests (keep-alive). */
+export function listenStream(
+  g: Pick<GatewayCtx, "exec">,
+  id: JsonRpcId,
   honoured: ListenFilter,
   parts: ListenPart[],
   abort: AbortController,
   slot: ListenSlot,
+  keepAliveMs = KEEP_ALIVE_MS,
 ): ReadableStream<string> {
   let ended = false;
   let keepAlive: ReturnType<typeof setInterval> | null = null;
@@ -144,15 +149,15 @@ function stream(
       const send = (chunk: string) => {
         if (!ended) controller.enqueue(chunk);
       };
-      send(encodeSse(acknowledgment(req.id, honoured)));
-      keepAlive = setInterval(() => send(":\n\n"), KEEP_ALIVE_MS);
+      send(encodeSse(acknowledgment(id, honoured)));
+      keepAlive = setInterval(() => send(":\n\n"), keepAliveMs);
       const pumps = parts.map((p) =>
-        p.pump((n) => send(encodeSse(tagged(req.id, n.method, n.params))), abort.signal),
+        p.pump((n) => send(encodeSse(tagged(id, n.method, n.params))), abort.signal),
       );
       // Every upstream ended its share (or none could take any): the graceful end, then close.
       void Promise.all(pumps).then(() => {
         if (ended) return;
-        send(encodeSse(closing(req.id)));
+        send(encodeSse(closing(id)));
         if (end()) controller.close();
       });
     },
