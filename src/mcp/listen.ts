@@ -44,45 +44,45 @@ async function plan(g: GatewayCtx, filter: ListenFilter): Promise<Map<Upstream, 
   return wants;
 }
 
-export async function openListen(g: GatewayCtx, req: JsonRpcRequest, params: unknown): Promise<Response> {
+const FILTER_HELP =
+  "subscriptions/listen needs params.notifications: toolsListChanged, promptsListChanged, resourcesListChanged (booleans), resourceSubscriptions (at most 100 URIs of at most 2048 characters)";
+
+/** The refusals that come before any upstream is linked: the filter, the Accept header, the slot. */
+function admit(
+  g: GatewayCtx,
+  req: JsonRpcRequest,
+  params: unknown,
+): { refused: Response } | { filter: ListenFilter; slot: ListenSlot } {
+  const refuse = (code: number, message: string, status = 200) => ({
+    refused: jsonResponse(rpcError(req.id, code, message), undefined, status),
+  });
   const parsed = ListenParams.safeParse(params);
-  if (!parsed.success)
-    return jsonResponse(
-      rpcError(
-        req.id,
-        RPC.INVALID_PARAMS,
-        "subscriptions/listen needs params.notifications: toolsListChanged, promptsListChanged, resourcesListChanged (booleans), resourceSubscriptions (at most 100 URIs of at most 2048 characters)",
-      ),
-    );
+  if (!parsed.success) return refuse(RPC.INVALID_PARAMS, FILTER_HELP);
   if (!g.acceptsSse)
-    return jsonResponse(
-      rpcError(req.id, RPC.INVALID_REQUEST, "subscriptions/listen answers text/event-stream: accept it"),
-      undefined,
-      406,
-    );
+    return refuse(RPC.INVALID_REQUEST, "subscriptions/listen answers text/event-stream: accept it", 406);
   const slot = acquireListenSlot(g.tenant.orgId, g.tenant.agent.id);
   if (!slot)
-    return jsonResponse(
-      rpcError(
-        req.id,
-        RPC.INVALID_REQUEST,
-        `This agent has ${MAX_LISTEN_STREAMS_PER_AGENT} listen streams open; close one first`,
-      ),
-      undefined,
+    return refuse(
+      RPC.INVALID_REQUEST,
+      `This agent has ${MAX_LISTEN_STREAMS_PER_AGENT} listen streams open; close one first`,
       429,
     );
-  const linkFailed = await linkUpstreams(g, req.id).catch((err: unknown) => {
-    slot.release();
-    throw err;
-  });
-  if (linkFailed) {
-    slot.release();
-    return modernResponse(g, req, jsonResponse(linkFailed));
-  }
+  return { filter: parsed.data.notifications, slot };
+}
+
+export async function openListen(g: GatewayCtx, req: JsonRpcRequest, params: unknown): Promise<Response> {
+  const admitted = admit(g, req, params);
+  if ("refused" in admitted) return admitted.refused;
+  const { filter, slot } = admitted;
   const abort = new AbortController();
   let parts: ListenPart[];
   try {
-    const wants = await plan(g, parsed.data.notifications);
+    const linkFailed = await linkUpstreams(g, req.id);
+    if (linkFailed) {
+      slot.release();
+      return modernResponse(g, req, jsonResponse(linkFailed));
+    }
+    const wants = await plan(g, filter);
     const opened = await Promise.all([...wants].map(([u, want]) => openPart(g, u, want, abort.signal)));
     parts = opened.filter((p): p is ListenPart => p !== null);
   } catch (err) {
@@ -90,14 +90,8 @@ export async function openListen(g: GatewayCtx, req: JsonRpcRequest, params: unk
     slot.release();
     throw err;
   }
-  const honoured = honouredFilter(parsed.data.notifications, parts);
-  return new Response(
-    listenStream(g, req.id, honoured, parts, abort, slot).pipeThrough(new TextEncoderStream()),
-    {
-      status: 200,
-      headers: SSE_HEADERS,
-    },
-  );
+  const stream = listenStream(g, req.id, honouredFilter(filter, parts), parts, abort, slot);
+  return new Response(stream.pipeThrough(new TextEncoderStream()), { status: 200, headers: SSE_HEADERS });
 }
 
 /** One upstream's share, or null; a share that honours nothing is closed at once, not kept open. */
