@@ -9,11 +9,16 @@ import { forward, MAX_UPSTREAM_MESSAGE_BYTES, readReply } from "../upstream/forw
 import { forgetListed } from "./catalog";
 import { forwardOptions, type GatewayCtx, upstreamSessionId } from "./context";
 import { openUpstream } from "./get-stream";
-import type { ListenPart, PartWant } from "./listen-part";
+import type { Forwarded, ListenPart, PartWant } from "./listen-part";
 import { isServerRequest, parseData, wanted } from "./listen-part";
 import { initializeUpstream } from "./upstream-links";
 
 type Upstream = GatewayCtx["tenant"]["upstreams"][number];
+
+const NO_SERVER_REQUESTS = {
+  code: RPC.METHOD_NOT_FOUND,
+  message: "The client (MCP 2026-07-28, subscriptions/listen) takes no server requests",
+};
 
 // Subscriptions on a shared session, counted per isolate: the last listen to leave unsubscribes.
 const subscribers = new Map<string, number>();
@@ -38,8 +43,8 @@ async function ask(g: GatewayCtx, u: Upstream, method: string, params: unknown, 
 /** Sends one message that wants no answer (a JSON-RPC response, a DELETE), detached from the client. */
 async function tell(g: GatewayCtx, u: Upstream, body: unknown, method: "POST" | "DELETE" = "POST") {
   const opts = { ...forwardOptions(g, u.id), signal: undefined, method };
-  const sent = await forward(u, body === null ? null : JSON.stringify(body), opts);
-  if (sent.ok) await sent.response.body?.cancel().catch(() => undefined);
+  const sent = await forward(u, body === null ? null : JSON.stringify(body), opts).catch(() => null);
+  if (sent?.ok) await sent.response.body?.cancel().catch(() => undefined);
 }
 
 export async function openLegacyPart(
@@ -72,54 +77,53 @@ export async function openLegacyPart(
     uris.set(upstreamUri, clientUri);
     if (!own) subscribers.set(base + upstreamUri, (subscribers.get(base + upstreamUri) ?? 0) + 1);
   }
-  const honouredWant: PartWant = { flags: want.flags, uris };
+  const honoured: PartWant = { flags: want.flags, uris };
   const body = res.body!;
   return {
     upstreamId: u.id,
     honoured: { flags: want.flags, clientUris: [...uris.values()] },
-    pump: async (emit, halt) => {
-      try {
-        for await (const event of readSse(body, MAX_UPSTREAM_MESSAGE_BYTES)) {
-          if (halt.aborted) return;
-          const message = parseData(event.data);
-          if (isServerRequest(message)) {
-            g.exec.waitUntil(
-              tell(on, u, {
-                jsonrpc: "2.0",
-                id: message.id,
-                error: {
-                  code: RPC.METHOD_NOT_FOUND,
-                  message: "The client (MCP 2026-07-28, subscriptions/listen) takes no server requests",
-                },
-              }),
-            );
-            continue;
-          }
-          const out = wanted(honouredWant, message);
-          if (!out) continue;
-          if (out.method === "notifications/tools/list_changed") forgetListed(u.id);
-          emit(out);
-        }
-      } catch {
-        // the upstream broke the stream, or the listen ended (stop): the part is over either way
-      }
-    },
-    cleanup: async () => {
-      try {
-        if (own) return await tell(on, u, null, "DELETE");
-        for (const upstreamUri of uris.keys()) {
-          const key = base + upstreamUri;
-          const left = (subscribers.get(key) ?? 1) - 1;
-          if (left > 0) {
-            subscribers.set(key, left);
-            continue;
-          }
-          subscribers.delete(key);
-          await ask(on, u, "resources/unsubscribe", { uri: upstreamUri }, true);
-        }
-      } catch {
-        // best effort: the session's subscriptions end with it anyway
-      }
-    },
+    pump: (emit, halt) => pumpGetStream(on, u, body, honoured, emit, halt),
+    cleanup: () => (own ? tell(on, u, null, "DELETE") : unsubscribe(on, u, base, [...uris.keys()])),
   };
+}
+
+/** Relays the notifications asked for; answers server requests with an error so they never hang. */
+async function pumpGetStream(
+  on: GatewayCtx,
+  u: Upstream,
+  body: ReadableStream<Uint8Array>,
+  want: PartWant,
+  emit: (n: Forwarded) => void,
+  halt: AbortSignal,
+): Promise<void> {
+  try {
+    for await (const event of readSse(body, MAX_UPSTREAM_MESSAGE_BYTES)) {
+      if (halt.aborted) return;
+      const message = parseData(event.data);
+      if (isServerRequest(message)) {
+        on.exec.waitUntil(tell(on, u, { jsonrpc: "2.0", id: message.id, error: NO_SERVER_REQUESTS }));
+        continue;
+      }
+      const out = wanted(want, message);
+      if (!out) continue;
+      if (out.method === "notifications/tools/list_changed") forgetListed(u.id);
+      emit(out);
+    }
+  } catch {
+    // the upstream broke the stream, or the listen ended (stop): the part is over either way
+  }
+}
+
+/** On the shared session, the last listen of a URI to leave unsubscribes it (best effort). */
+async function unsubscribe(on: GatewayCtx, u: Upstream, base: string, upstreamUris: string[]) {
+  for (const upstreamUri of upstreamUris) {
+    const key = base + upstreamUri;
+    const left = (subscribers.get(key) ?? 1) - 1;
+    if (left > 0) {
+      subscribers.set(key, left);
+      continue;
+    }
+    subscribers.delete(key);
+    await ask(on, u, "resources/unsubscribe", { uri: upstreamUri }, true).catch(() => false);
+  }
 }
