@@ -8,7 +8,7 @@ import { forgetListed } from "./catalog";
 import { forwardOptions, type GatewayCtx } from "./context";
 import { STREAM_LIFETIME_MS } from "./get-stream";
 import { ACKNOWLEDGED, LIST_FLAGS, ListenFilter } from "./listen-filter";
-import type { ListenPart, PartWant } from "./listen-part";
+import type { Forwarded, ListenPart, PartWant } from "./listen-part";
 import { parseData, wanted } from "./listen-part";
 
 type Upstream = GatewayCtx["tenant"]["upstreams"][number];
@@ -69,24 +69,7 @@ export async function openModernPart(
     return {
       upstreamId: u.id,
       honoured: { flags, clientUris: [...uris.values()] },
-      pump: async (emit, halt) => {
-        try {
-          for (;;) {
-            const next = await events.next();
-            if (next.done || halt.aborted) return;
-            const message = parseData(next.value.data) as Obj | null;
-            // Its answer to our listen, or its notifications/cancelled for it: that upstream ended.
-            if (message?.id === id) return;
-            if (message?.method === "notifications/cancelled") return;
-            const out = wanted(honoured, message);
-            if (!out) continue;
-            if (out.method === "notifications/tools/list_changed") forgetListed(u.id);
-            emit(out);
-          }
-        } catch {
-          // the upstream broke the stream, or the listen ended
-        }
-      },
+      pump: (emit, halt) => pumpListen(u, id, events, honoured, emit, halt),
       // Closing the upstream's stream (the listen's abort) is its cancellation (streamable-http).
       cleanup: async () => undefined,
     };
@@ -94,6 +77,31 @@ export async function openModernPart(
     return null;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Relays the notifications asked for, until the upstream ends its listen (its answer or a cancel). */
+async function pumpListen(
+  u: Upstream,
+  id: string,
+  events: AsyncIterator<SseEvent>,
+  want: PartWant,
+  emit: (n: Forwarded) => void,
+  halt: AbortSignal,
+): Promise<void> {
+  try {
+    for (;;) {
+      const next = await events.next();
+      if (next.done || halt.aborted) return;
+      const message = parseData(next.value.data) as Obj | null;
+      if (message?.id === id || message?.method === "notifications/cancelled") return;
+      const out = wanted(want, message);
+      if (!out) continue;
+      if (out.method === "notifications/tools/list_changed") forgetListed(u.id);
+      emit(out);
+    }
+  } catch {
+    // the upstream broke the stream, or the listen ended
   }
 }
 
