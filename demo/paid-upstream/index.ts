@@ -8,8 +8,11 @@ import { big, elicitTools, error500, garbage, multiline, slow, stallAfterSettle 
 import { HOOKS_HOST, serveHooks } from "./hooks";
 import { HTTP_HELP, httpRoute } from "./http";
 import { serveModern } from "./modern";
+import { modernListenReport } from "./modern-listen";
 import { createPayments } from "./payments";
 import { serveRpc } from "./rpc";
+import { serveStateful, statefulReport } from "./stateful";
+import { subscriptionsReport } from "./stateful-subscriptions";
 import { type CallOutcome, createServer } from "./tools";
 import { collectTraces, serveWitness, witnessed } from "./witness";
 import { x402Tools, x402UptoTools, x402V1Tools } from "./x402";
@@ -39,9 +42,13 @@ Fixtures: /elicit/mcp (-32042 URL elicitation), /garbage/mcp, /slow/mcp?delay=ms
 /big/mcp?bytes=N[&sse=1&events=K] (a huge answer), /multiline/mcp (pretty-printed JSON over SSE),
 /stall-after-settle/mcp?delay=ms (a paid retry settles, then its answer waits delay ms),
 /modern/mcp (a stateless MCP 2026-07-28 server: server/discover, modern_echo, MRTR questions, and
-modern_paid 0.40 charged in MPP's result-metadata form; resources, prompts and completion too),
+modern_paid 0.40 charged in MPP's result-metadata form; resources, prompts and completion;
+subscriptions/listen streams, which modern_touch notifies; GET /_modern_listen counts them),
 /asking/mcp (a stateful 2025-era SDK server whose tools ask the client: elicitation, sampling, roots),
-/pages/mcp?label=l (lists in pages of two, shared URIs, subscriptions, a slow wait tool).
+/pages/mcp?label=l (lists in pages of two, shared URIs, subscriptions, a slow wait tool),
+/stateful/mcp (a stateful server with sessions and a GET stream: ask_sampling, ask_elicitation,
+announce; test://<name>/watched can be subscribed; GET /_stateful reports this host's sessions and open
+GET streams, GET /_subscriptions its subscriptions).
 `;
 
 // server_error must run (and charge) inside the SDK, then have its answer replaced by a 500.
@@ -91,13 +98,18 @@ function clientMetadata(request: Request): Response {
 }
 
 export default {
-  async fetch(request: Request, env: DemoEnv): Promise<Response> {
+  async fetch(request: Request, env: DemoEnv, ctx: ExecutionContext): Promise<Response> {
     if (new URL(request.url).host === HOOKS_HOST) return serveHooks(request);
     const { pathname } = new URL(request.url);
     if (pathname === "/" && request.method === "GET") return new Response(HOME);
     if (pathname === "/_witness" && request.method === "GET") return serveWitness(request);
     if (pathname === "/oauth/client.json" && request.method === "GET") return clientMetadata(request);
     if (pathname.endsWith("/v1/traces") && request.method === "POST") return collectTraces(request);
+    if (pathname === "/_stateful" && request.method === "GET") return statefulReport(request);
+    if (pathname === "/_modern_listen" && request.method === "GET") return modernListenReport(request);
+    if (pathname === "/_subscriptions" && request.method === "GET") return subscriptionsReport(request);
+    // GET (the session's stream) and DELETE are part of this server's protocol.
+    if (pathname === "/stateful/mcp") return witnessed(request, () => serveStateful(request, ctx));
     const http = httpRoute(pathname, env.MPP_SECRET_KEY);
     if (http) return witnessed(request, () => http(request));
     const routes: Record<string, (req: Request) => Promise<Response> | Response> = {

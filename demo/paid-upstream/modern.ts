@@ -4,6 +4,7 @@
 // its versions there), and serves free tools (two ask for input by MRTR), paid ones, resources, prompts
 // and completion. POST /modern/mcp.
 import { modernCatalog } from "./modern-catalog";
+import { modernListen, modernTouch } from "./modern-listen";
 import { MODERN_PAID_PRICE, modernPaid, paidAsk } from "./modern-paid";
 import { recordRun } from "./witness";
 
@@ -78,6 +79,11 @@ export async function serveModern(request: Request): Promise<Response> {
             inputSchema: { type: "object", properties: { text: { type: "string" } } },
           },
           {
+            name: "modern_touch",
+            description: "Tells open listen streams the note and the tools changed.",
+            inputSchema: { type: "object", properties: { rude: { type: "boolean" } } },
+          },
+          {
             name: "modern_paid",
             description: `Paid (${MODERN_PAID_PRICE} pathUSD, MPP result-metadata form). Echoes text.`,
             inputSchema: { type: "object", properties: { text: { type: "string" } } },
@@ -86,8 +92,15 @@ export async function serveModern(request: Request): Promise<Response> {
         ttlMs: 0,
         cacheScope: "public",
       });
+    case "subscriptions/listen":
+      return modernListen(msg.id, msg.params, new URL(request.url).host);
     case "tools/call": {
       if (msg.params?.name === "modern_confirm") return confirm(msg);
+      if (msg.params?.name === "modern_touch") {
+        const rude = (msg.params.arguments as { rude?: unknown } | undefined)?.rude === true;
+        const n = modernTouch(new URL(request.url).host, rude);
+        return result(msg.id, { content: [{ type: "text", text: `touched ${n} listen stream(s)` }] });
+      }
       if (msg.params?.name === "modern_paid") return modernPaid(msg);
       if (msg.params?.name === "modern_survey") return survey(msg);
       if (msg.params?.name === "modern_paid_ask") return paidAsk(msg);

@@ -27,6 +27,11 @@ function rememberListed(upstreamId: string, tools: Tool[], now: number): void {
   listedCache.set(upstreamId, new Set(tools.map((t) => t.name)), now);
 }
 
+/** An upstream said its tools changed (notifications/tools/list_changed): list it again when needed. */
+export function forgetListed(upstreamId: string): void {
+  listedCache.delete(upstreamId);
+}
+
 function cachedListed(upstreamId: string): ReadonlySet<string> | undefined {
   return listedCache.get(upstreamId, Date.now());
 }

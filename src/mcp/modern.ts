@@ -12,6 +12,7 @@ import type { GatewayCtx } from "./context";
 import { bridgedResponse, detachable } from "./continuation";
 import { resumeBridged } from "./continuation-retry";
 import { completeResult, modernResponse } from "./era-answer";
+import { openListen } from "./listen";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "./protocol-version";
 import { dispatchRequest } from "./requests";
 import { jsonResponse } from "./respond";
@@ -24,8 +25,6 @@ const Params = z.looseObject({
 });
 /** The requests that may be answered with an InputRequiredResult (mrtr.mdx, Supported Requests). */
 const MRTR_METHODS = new Set(["tools/call", "prompts/get", "resources/read"]);
-/** Methods 2026-07-28 has that the gateway does not serve (404 + -32601, streamable-http). */
-const NOT_SERVED = new Set(["subscriptions/listen"]);
 
 function invalid(id: JsonRpcId | null, message: string, status = 400): Response {
   return jsonResponse(rpcError(id, RPC.INVALID_REQUEST, message), undefined, status);
@@ -59,12 +58,6 @@ export async function dispatchModern(g: GatewayCtx, body: unknown): Promise<Resp
       );
     g.inputs = { requestState: requestState ?? null, inputResponses: inputResponses ?? null };
   }
-  if (NOT_SERVED.has(req.method))
-    return jsonResponse(
-      rpcError(req.id, RPC.METHOD_NOT_FOUND, `Method not found: ${req.method}`),
-      undefined,
-      404,
-    );
   if (req.method === "initialize")
     return jsonResponse(
       rpcError(
@@ -73,6 +66,8 @@ export async function dispatchModern(g: GatewayCtx, body: unknown): Promise<Resp
         "initialize is legacy: send MCP-Protocol-Version 2025-11-25 for it",
       ),
     );
+  // Validated and counted before any upstream is linked (listen.ts links them itself).
+  if (req.method === "subscriptions/listen") return openListen(g, req, rest);
   // The upstreams get the legacy shape: no modern _meta keys (traceparent and the rest pass through).
   const meta = legacyMeta(_meta);
   const legacy: JsonRpcRequest = {

@@ -1,6 +1,6 @@
 // A request by method, for either era: a legacy client's as it came, a modern client's once modern.ts
 // has checked its MRTR fields and given it the legacy shape the upstreams speak.
-import type { JsonRpcRequest } from "../protocol/jsonrpc";
+import { type JsonRpcRequest, RPC, rpcError } from "../protocol/jsonrpc";
 import { listTools, refuseAmbiguousCall } from "./catalog";
 import type { GatewayCtx } from "./context";
 import { callGovernanceTool, governanceToolList, isGovernanceTool } from "./governance/index";
@@ -22,6 +22,9 @@ export async function dispatchRequest(g: GatewayCtx, req: JsonRpcRequest, raw: s
       }
       return (await refuseAmbiguousCall(g, req)) ?? toolsCall(g, req);
     }
+    case "subscriptions/listen":
+      // A 2026-07-28 method (ADR 0040): never forwarded for a 2025 client (a 2026 upstream would open it).
+      return jsonResponse(rpcError(req.id, RPC.METHOD_NOT_FOUND, `Method not found: ${req.method}`));
     default:
       return otherRequest(g, req, raw);
   }

@@ -26,6 +26,7 @@ import {
 import { type KeyCarrier, resolveOAuthTenant, resolveTenant, type TenantResult } from "../services/tenant";
 import type { GatewayCtx } from "./context";
 import { dispatch } from "./dispatch";
+import { openGetStream } from "./get-stream";
 import { endSession } from "./lifecycle";
 import { acceptedProtocolVersion, SUPPORTED_PROTOCOL_VERSIONS } from "./protocol-version";
 import { jsonResponse } from "./respond";
@@ -210,8 +211,7 @@ async function serve(req: Request, env: Env, exec: ExecutionContext, resolved: T
   };
   if (modern && req.method !== "POST")
     return httpError(405, "METHOD_NOT_ALLOWED", "MCP 2026-07-28 has no GET stream and no session to DELETE");
-  if (req.method === "GET")
-    return httpError(405, "METHOD_NOT_ALLOWED", "This gateway offers no standalone SSE stream");
+  if (req.method === "GET") return openGetStream(g, req);
   if (req.method === "DELETE") return endSession(g);
   if (req.method !== "POST") return httpError(405, "METHOD_NOT_ALLOWED", "Use POST");
 

@@ -7,6 +7,7 @@ import type { SseEvent } from "../protocol/sse";
 import { forward } from "../upstream/forward";
 import type { GatewayCtx } from "./context";
 import { forwardOptions } from "./context";
+import { gatewayEventId, type StreamKind } from "./event-ids";
 import type { Emit } from "./respond";
 
 const PREFIX = "tgu.";
@@ -49,8 +50,17 @@ function unnamed(prefix: string, id: JsonRpcId | null): { upstreamId: string; id
   return null;
 }
 
-/** Relays one upstream's stream events to the client, renaming the ids of its server requests. */
-export function relayFrom(upstreamId: string, emit: Emit): (event: SseEvent) => void {
+/**
+ * Relays one upstream's stream events to the client, renaming the ids of its server requests, and
+ * the SSE event ids (namespaced by upstream and stream kind, so a Last-Event-ID finds its stream).
+ */
+export function relayFrom(
+  upstreamId: string,
+  emitRaw: Emit,
+  kind: StreamKind = "post",
+): (event: SseEvent) => void {
+  const emit: Emit = (event) =>
+    emitRaw(event.id ? { ...event, id: gatewayEventId(kind, upstreamId, event.id) } : event);
   return (event) => {
     let message: unknown;
     try {

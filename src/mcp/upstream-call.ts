@@ -8,6 +8,7 @@ import { forward, readReply } from "../upstream/forward";
 import type { CallTarget } from "./call-target";
 import { forwardOptions, type GatewayCtx } from "./context";
 import type { Emit } from "./respond";
+import { resumable } from "./resume";
 import { relayFrom } from "./server-requests";
 import { forwardSpan } from "./trace-spans";
 import { relink } from "./upstream-links";
@@ -53,7 +54,9 @@ export async function send(g: GatewayCtx, target: CallTarget, detach = false): P
       },
     };
   const sse = (sent.response.headers.get("content-type") ?? "").includes("text/event-stream");
-  return { ok: true, response: sent.response, sse };
+  // A stream the upstream closes before the answer is resumed by the gateway (resume.ts).
+  const response = sse ? resumable(g, target.upstream, sent.response, detach) : sent.response;
+  return { ok: true, response, sse };
 }
 
 /** Reads the answer to `id`, relaying the upstream's other events (progress, server requests). */

@@ -25,7 +25,10 @@ function keyOf(g: GatewayCtx, upstreamId: string): string {
   return `${g.tenant.orgId}|${g.tenant.agent.id}|${upstreamId}`;
 }
 
-async function initializeUpstream(g: GatewayCtx, upstream: Upstream): Promise<Linked | { error: string }> {
+export async function initializeUpstream(
+  g: GatewayCtx,
+  upstream: Upstream,
+): Promise<Linked | { error: string }> {
   const opts = { ...forwardOptions(g, null), protocolVersion: BRIDGE_VERSION, signal: undefined };
   const init = {
     jsonrpc: "2.0",

@@ -1,8 +1,9 @@
 // Server-Sent Events framing for MCP Streamable HTTP: parse an upstream stream into events and
-// write events back. Only `event`, `data` and `id` fields matter to MCP.
+// write events back. `event`, `data` and `id` carry MCP; `retry` (the reconnection delay a 2025-11-25
+// server sends with its priming event, SEP-1699) is kept with the event it came in, so it is relayed.
 import { createParser } from "eventsource-parser";
 
-export type SseEvent = { event: string | null; data: string; id: string | null };
+export type SseEvent = { event: string | null; data: string; id: string | null; retry?: number };
 
 /** Thrown by readSse when one event grows past its cap (an upstream that never ends an event). */
 export class SseEventTooLarge extends Error {
@@ -21,8 +22,21 @@ export async function* readSse(
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   const ready: SseEvent[] = [];
   let overflow = false;
+  // eventsource-parser reports `retry:` apart from events; it belongs to the event being read.
+  let retry: number | undefined;
   const parser = createParser({
-    onEvent: (e) => ready.push({ event: e.event ?? null, data: e.data, id: e.id ?? null }),
+    onEvent: (e) => {
+      ready.push({
+        event: e.event ?? null,
+        data: e.data,
+        id: e.id ?? null,
+        ...(retry !== undefined ? { retry } : {}),
+      });
+      retry = undefined;
+    },
+    onRetry: (ms) => {
+      retry = ms;
+    },
     onError: (err) => {
       if (err.type === "max-buffer-size-exceeded") overflow = true;
     },
@@ -62,7 +76,11 @@ export function encodeSse(message: unknown, id?: string | null): string {
  */
 export function encodeEvent(event: SseEvent): string {
   const field = (v: string) => v.replace(/[\r\n]/g, "");
-  const head = `${event.event ? `event: ${field(event.event)}\n` : ""}${event.id ? `id: ${field(event.id)}\n` : ""}`;
+  const retry =
+    event.retry !== undefined && Number.isSafeInteger(event.retry) && event.retry >= 0
+      ? `retry: ${event.retry}\n`
+      : "";
+  const head = `${event.event ? `event: ${field(event.event)}\n` : ""}${event.id ? `id: ${field(event.id)}\n` : ""}${retry}`;
   const data = event.data
     .split(/\r\n|\r|\n/)
     .map((line) => `data: ${line}\n`)

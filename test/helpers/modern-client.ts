@@ -76,6 +76,8 @@ export async function send(url: string, headers: Record<string, string>, body: u
   if (type.includes("text/event-stream") && res.body) {
     let last: unknown = null;
     for await (const e of readSse(res.body)) {
+      // A priming event (an id and no data, SEP-1699) carries no message.
+      if (e.data === "") continue;
       const m = JSON.parse(e.data) as { id?: unknown };
       if (m.id !== undefined) last = m;
     }

@@ -99,11 +99,12 @@ describe("gateway input handling", () => {
     expect(res.status).toBe(413);
   });
 
-  it("refuses other content types and GET streams", async () => {
+  it("refuses other content types, and GET streams without a session", async () => {
     const org = await seedOrg();
     const url = org.url(org.agentKeys.main!);
     expect((await post(url, "x", { "content-type": "text/plain" })).status).toBe(415);
-    expect((await exports.default.fetch(url, { method: "GET" })).status).toBe(405);
+    // The GET stream belongs to a session (ADR 0035): without one it is a bad request.
+    expect((await exports.default.fetch(url, { method: "GET" })).status).toBe(400);
   });
 
   it("turns upstream garbage, HTTP errors and unreachable hosts into JSON-RPC errors", async () => {
