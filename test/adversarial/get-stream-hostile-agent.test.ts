@@ -74,7 +74,17 @@ describe("a hostile agent's GET streams", () => {
       otherOrgsSession: (await get(main, foreignOrg)).status,
       forged: (await get(main, forged)).status,
     };
-    expect(answers).toEqual({ none: 400, otherAgentsSession: 404, otherOrgsSession: 404, forged: 404 });
+    const notSse = await exports.default.fetch(main, {
+      method: "GET",
+      headers: { accept: "application/json", "mcp-session-id": mine },
+    });
+    expect({ ...answers, notSse: notSse.status }).toEqual({
+      none: 400,
+      otherAgentsSession: 404,
+      otherOrgsSession: 404,
+      forged: 404,
+      notSse: 406,
+    });
     expect(await upstreamGets(host)).toBe(0);
     expect(await upstreamGets(elsewhere.host)).toBe(0);
   });

@@ -133,4 +133,28 @@ describe("the standalone GET stream, 2025 clients", () => {
     // takes the 405 as "no stream" and carries on.
     expect((await client.callTool({ name: "echo", arguments: { text: "x" } })).isError).toBeFalsy();
   });
+
+  it("merges only the upstreams that offer a stream: a stateless one beside a stateful one is left out", async () => {
+    const [stateless, stateful] = [witnessHost(), witnessHost()];
+    const org = await seedOrg({
+      upstreams: [
+        { namespace: "plain", url: `https://${stateless}/json/mcp` },
+        { namespace: "s", url: `https://${stateful}/stateful/mcp?name=s` },
+      ],
+    });
+    const client = await connectMcp(org.url(org.agentKeys.main!), { capabilities: {} });
+    clients.push(client);
+    const logs: unknown[] = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      logs.push(n.params.data);
+    });
+    await vi.waitFor(async () => expect((await report(stateful)).openGetStreams).toBe(1), {
+      timeout: 5_000,
+      interval: 50,
+    });
+    await client.callTool({ name: "s__announce", arguments: {} });
+    await vi.waitFor(() => expect(logs).toEqual(["s announces"]), { timeout: 3_000, interval: 20 });
+    // The stateless upstream gave no session, so it was never sent a GET.
+    expect((await witness(stateless)).requests.filter((r) => r.httpMethod === "GET")).toEqual([]);
+  });
 });
