@@ -11,7 +11,7 @@ import { forwardOptions, type GatewayCtx } from "./context";
 import { upstreamEventId } from "./event-ids";
 import { acquireGetSlot, type GetSlot } from "./get-stream-slots";
 import { jsonResponse } from "./respond";
-import { relayFrom } from "./server-requests";
+import { relayFrom, sessionTag } from "./server-requests";
 
 type Upstream = GatewayCtx["tenant"]["upstreams"][number];
 
@@ -147,7 +147,7 @@ async function pump(
   emit: (event: SseEvent) => void,
   stop: AbortSignal,
 ): Promise<void> {
-  const relay = relayFrom(u.id, emit, "get");
+  const relay = relayFrom(u.id, emit, "get", sessionTag(g.session));
   let res: Response | null = first;
   let lastId: string | null = null;
   let retryMs: number | null = null;

@@ -9,26 +9,43 @@ import type { GatewayCtx } from "./context";
 import { forwardOptions } from "./context";
 import { gatewayEventId, type StreamKind } from "./event-ids";
 import type { Emit } from "./respond";
+import type { SessionPayload } from "./session";
 
 const PREFIX = "tgu.";
 
-/** The id the client sees for upstream `upstreamId`'s request `id`. */
-export function gatewayRequestId(upstreamId: string, id: JsonRpcId): string {
-  return `${PREFIX}${upstreamId}.${base64url(utf8.encode(JSON.stringify(id)))}`;
+/**
+ * The id the client sees for upstream `upstreamId`'s request `id`. With `sessionTag` (requests
+ * relayed on a session's GET stream) the id is bound to that gateway session: only it may answer.
+ */
+export function gatewayRequestId(upstreamId: string, id: JsonRpcId, sessionTag?: string | null): string {
+  const tag = sessionTag ? `${sessionTag}.` : "";
+  return `${PREFIX}${upstreamId}.${tag}${base64url(utf8.encode(JSON.stringify(id)))}`;
 }
 
-/** The upstream and its own id behind a gateway request id; null when the id is not one of ours. */
-export function upstreamRequestId(id: JsonRpcId | null): { upstreamId: string; id: JsonRpcId } | null {
+/**
+ * The tag binding a relayed request to gateway session `session`: part of the session's random
+ * nonce, which only that session's client holds (in its Mcp-Session-Id); never sent upstream.
+ */
+export function sessionTag(session: SessionPayload | null): string | null {
+  const hex = session?.n.replace(/[^0-9a-f]/gi, "") ?? "";
+  return hex.length >= 16 ? hex.slice(0, 16) : null;
+}
+
+/** The upstream, its own id and any session tag behind a gateway request id; null if not ours. */
+export function upstreamRequestId(
+  id: JsonRpcId | null,
+): { upstreamId: string; id: JsonRpcId; tag?: string } | null {
   if (typeof id !== "string" || !id.startsWith(PREFIX)) return null;
-  const rest = id.slice(PREFIX.length);
-  const dot = rest.lastIndexOf(".");
-  if (dot <= 0) return null;
-  const bytes = fromBase64url(rest.slice(dot + 1));
+  const parts = id.slice(PREFIX.length).split(".");
+  if (parts.length < 2 || parts.length > 3 || !parts[0]) return null;
+  const bytes = fromBase64url(parts[parts.length - 1]!);
   if (bytes === null) return null;
+  const tag = parts.length === 3 ? parts[1] : undefined;
+  if (tag !== undefined && !/^[0-9a-f]{16}$/.test(tag)) return null;
   try {
     const original: unknown = JSON.parse(utf8.decode(bytes));
     if (typeof original === "string" || (typeof original === "number" && Number.isInteger(original)))
-      return { upstreamId: rest.slice(0, dot), id: original };
+      return { upstreamId: parts[0], id: original, ...(tag ? { tag } : {}) };
   } catch {
     // not ours
   }
@@ -43,6 +60,7 @@ export function relayFrom(
   upstreamId: string,
   emitRaw: Emit,
   kind: StreamKind = "post",
+  tag: string | null = null,
 ): (event: SseEvent) => void {
   const emit: Emit = (event) =>
     emitRaw(event.id ? { ...event, id: gatewayEventId(kind, upstreamId, event.id) } : event);
@@ -61,7 +79,7 @@ export function relayFrom(
       m.id !== undefined &&
       m.id !== null;
     if (!isRequest || (typeof m.id !== "string" && typeof m.id !== "number")) return emit(event);
-    emit({ ...event, data: JSON.stringify({ ...m, id: gatewayRequestId(upstreamId, m.id) }) });
+    emit({ ...event, data: JSON.stringify({ ...m, id: gatewayRequestId(upstreamId, m.id, tag) }) });
   };
 }
 
@@ -74,7 +92,9 @@ export async function answerUpstream(
 ): Promise<RoutedAnswer> {
   const target = upstreamRequestId(message.id);
   const upstream = target && g.tenant.upstreams.find((u) => u.id === target.upstreamId);
-  if (!target || !upstream)
+  // A request relayed on a session's GET stream is answered from that session only (ADR 0035).
+  const wrongSession = target?.tag !== undefined && target.tag !== sessionTag(g.session);
+  if (!target || !upstream || wrongSession)
     return { ok: false, message: "this response answers no request the gateway relayed" };
   const sent = await forward(
     upstream,
