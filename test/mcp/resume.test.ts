@@ -101,6 +101,17 @@ describe("SSE resumability (SEP-1699)", () => {
     expect(upstreamEventId(priming.id)).toMatchObject({ kind: "post" });
   });
 
+  it("takes back only event ids it made, with a printable upstream id inside", () => {
+    const id = gatewayEventId("get", "ups_1", "s::7");
+    expect(upstreamEventId(id)).toEqual({ kind: "get", upstreamId: "ups_1", id: "s::7" });
+    for (const bad of [
+      gatewayEventId("get", "ups_1", "a\r\nx-evil: 1"),
+      gatewayEventId("get", "ups_1", "é"),
+      "tge1.x.u.YQ",
+    ])
+      expect(upstreamEventId(bad), bad).toBeNull();
+  });
+
   it("encodes and reads retry: with its event", async () => {
     const wire = encodeEvent({ event: null, id: "e1", data: "", retry: 250 });
     expect(wire).toBe("id: e1\nretry: 250\ndata: \n\n");
