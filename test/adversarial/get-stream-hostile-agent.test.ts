@@ -1,8 +1,8 @@
 // Attack surface: the 2025 GET stream (ADR 0035). A hostile agent opens it without a session, with
 // another agent's or another org's session, with a forged one, or floods it; each is refused before
-// any upstream sees a GET. And a server request relayed on one session's GET stream cannot be
-// answered from another session: its id is bound to the session that got it, so another session's
-// answer is refused by the gateway and never reaches the upstream.
+// any upstream sees a GET. And a server request relayed to one session (on its GET stream or on a
+// call's stream) cannot be answered from another session: its id is bound to the session that got
+// it, so another session's answer is refused by the gateway and never reaches the upstream.
 import { exports } from "cloudflare:workers";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { CreateMessageRequestSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -175,6 +175,43 @@ describe("a hostile agent's GET streams", () => {
     await sibling.body?.cancel();
     release();
     expect((await call).content).toEqual([{ type: "text", text: "s sampled: genuine" }]);
+    const answers = (await witness(host)).requests.filter(
+      (r) => r.httpMethod === "POST" && r.rpcMethod === null,
+    );
+    expect(answers).toHaveLength(1);
+  });
+
+  it("the same holds for a server request relayed on a call's own stream", async () => {
+    const { host, main, other } = await twoAgents();
+    const client = await connectMcp(main, { capabilities: { sampling: {} } });
+    clients.push(client);
+    let relayedId = "";
+    let asked: () => void = () => undefined;
+    const wasAsked = new Promise<void>((r) => {
+      asked = r;
+    });
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    client.setRequestHandler(CreateMessageRequestSchema, async (_req, extra) => {
+      relayedId = String(extra.requestId);
+      asked();
+      await released;
+      return { role: "assistant", model: "m", content: { type: "text", text: "genuine" } };
+    });
+    const call = client.callTool({ name: "ask_sampling_inline", arguments: {} });
+    await wasAsked;
+    const theirs = await initialize(other);
+    const forged = await exports.default.fetch(other, {
+      method: "POST",
+      headers: { ...JSON_AND_SSE, "mcp-session-id": theirs },
+      body: JSON.stringify({ jsonrpc: "2.0", id: relayedId, result: { action: "decline" } }),
+    });
+    expect(forged.status).toBe(400);
+    await forged.body?.cancel();
+    release();
+    expect((await call).content).toEqual([{ type: "text", text: "s sampled inline: genuine" }]);
     const answers = (await witness(host)).requests.filter(
       (r) => r.httpMethod === "POST" && r.rpcMethod === null,
     );
