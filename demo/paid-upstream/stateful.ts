@@ -90,6 +90,18 @@ function createServer(name: string): McpServer {
     },
   );
   server.registerTool(
+    "ask_sampling_inline",
+    { description: "Asks the client for a completion on this call's own stream", inputSchema: {} },
+    async (_args, extra) => {
+      const result = await server.server.createMessage(
+        { messages: [{ role: "user", content: { type: "text", text: "inline" } }], maxTokens: 10 },
+        { relatedRequestId: extra.requestId },
+      );
+      const content = result.content as { type: string; text?: string };
+      return { content: [{ type: "text", text: `${name} sampled inline: ${content.text ?? ""}` }] };
+    },
+  );
+  server.registerTool(
     "ask_elicitation",
     { description: "Asks the user for a name (on the GET stream)", inputSchema: {} },
     async () => {

@@ -21,6 +21,7 @@ export function upstreamEventId(
   const bytes = fromBase64url(m[3]!);
   if (bytes === null) return null;
   const original = utf8.decode(bytes);
-  if (original === "" || /[\r\n\0]/.test(original)) return null;
+  // Sent on as a header: printable ASCII only (what SSE servers use; anything else is not ours).
+  if (!/^[\x20-\x7e]+$/.test(original)) return null;
   return { kind: m[1] === "g" ? "get" : "post", upstreamId: m[2]!, id: original };
 }

@@ -11,7 +11,7 @@ import { forwardOptions, type GatewayCtx } from "./context";
 import { upstreamEventId } from "./event-ids";
 import { acquireGetSlot, type GetSlot } from "./get-stream-slots";
 import { jsonResponse } from "./respond";
-import { relayFrom } from "./server-requests";
+import { relayFrom, sessionTag } from "./server-requests";
 
 type Upstream = GatewayCtx["tenant"]["upstreams"][number];
 
@@ -57,10 +57,13 @@ export async function openGetStream(g: GatewayCtx, req: Request): Promise<Respon
       res: await openUpstream(g, u, resumed?.upstreamId === u.id ? resumed.id : null, abort.signal),
     })),
   );
-  const live = opened.filter((o): o is { u: Upstream; res: Response } => o.res !== null);
+  const live = opened.flatMap((o) => (o.res instanceof Response ? [{ u: o.u, res: o.res }] : []));
   if (live.length === 0) {
     slot.release();
-    return refuse(405, "METHOD_NOT_ALLOWED", "No upstream of this session offers a standalone SSE stream");
+    // 405 says "no stream here" (a client stops asking); a failure that may pass gets a retryable 503.
+    if (opened.every((o) => o.res === 405))
+      return refuse(405, "METHOD_NOT_ALLOWED", "No upstream of this session offers a standalone SSE stream");
+    return refuse(503, "UPSTREAM_UNAVAILABLE", "No upstream GET stream could be opened now; retry later");
   }
   return new Response(merge(g, live, abort, slot).pipeThrough(new TextEncoderStream()), {
     status: 200,
@@ -68,13 +71,16 @@ export async function openGetStream(g: GatewayCtx, req: Request): Promise<Respon
   });
 }
 
-/** One upstream's GET stream, or null (405, another status, not SSE, unreachable, no headers in time). */
+/**
+ * One upstream's GET stream; else 405 (it offers none) or null (another status, not SSE, unreachable,
+ * no headers in time).
+ */
 export async function openUpstream(
   g: GatewayCtx,
   u: Upstream,
   lastEventId: string | null,
   stop: AbortSignal,
-): Promise<Response | null> {
+): Promise<Response | 405 | null> {
   const headers = new AbortController();
   const timer = setTimeout(() => headers.abort(), g.timeoutMs);
   const signal = AbortSignal.any([stop, headers.signal, ...(g.signal ? [g.signal] : [])]);
@@ -93,7 +99,7 @@ export async function openUpstream(
     !(response.headers.get("content-type") ?? "").includes("text/event-stream")
   ) {
     await response.body?.cancel().catch(() => undefined);
-    return null;
+    return response.status === 405 ? 405 : null;
   }
   return response.body ? response : null;
 }
@@ -147,7 +153,7 @@ async function pump(
   emit: (event: SseEvent) => void,
   stop: AbortSignal,
 ): Promise<void> {
-  const relay = relayFrom(u.id, emit, "get");
+  const relay = relayFrom(u.id, emit, "get", sessionTag(g.session));
   let res: Response | null = first;
   let lastId: string | null = null;
   let retryMs: number | null = null;
@@ -170,7 +176,8 @@ async function pump(
     // after the Last-Event-ID. A server that refuses the reopen (404: session gone) ends it.
     if (stop.aborted || quiet >= MAX_REOPENS_WITHOUT_EVENTS) return;
     await sleep(Math.min(retryMs ?? DEFAULT_RETRY_MS, MAX_RETRY_WAIT_MS), stop);
-    res = stop.aborted ? null : await openUpstream(g, u, lastId, stop);
+    const reopened: Response | 405 | null = stop.aborted ? null : await openUpstream(g, u, lastId, stop);
+    res = reopened instanceof Response ? reopened : null;
   }
 }
 

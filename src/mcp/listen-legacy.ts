@@ -56,6 +56,8 @@ export async function openLegacyPart(
   let on = g;
   let own = false;
   let res = await openUpstream(on, u, null, stop);
+  // 405: the upstream offers no GET stream at all, so another session would not have one either.
+  if (res === 405) return null;
   if (!res) {
     // The shared session's GET stream is taken (409) or gone (404): a session for this listen.
     const made = await initializeUpstream(g, u);
@@ -63,7 +65,7 @@ export async function openLegacyPart(
     on = onSession(g, u, made.sessionId);
     own = true;
     res = await openUpstream(on, u, null, stop);
-    if (!res) {
+    if (res === null || res === 405) {
       await tell(on, u, null, "DELETE");
       return null;
     }

@@ -9,41 +9,58 @@ import type { GatewayCtx } from "./context";
 import { forwardOptions } from "./context";
 import { gatewayEventId, type StreamKind } from "./event-ids";
 import type { Emit } from "./respond";
+import type { SessionPayload } from "./session";
 
 const PREFIX = "tgu.";
 /** Progress tokens of server requests name their upstream the same way (client progress goes back there). */
 const TOKEN_PREFIX = "tgp.";
 
-function named(prefix: string, upstreamId: string, id: JsonRpcId): string {
-  return `${prefix}${upstreamId}.${base64url(utf8.encode(JSON.stringify(id)))}`;
+function named(prefix: string, upstreamId: string, id: JsonRpcId, tag: string | null = null): string {
+  return `${prefix}${upstreamId}.${tag ? `${tag}.` : ""}${base64url(utf8.encode(JSON.stringify(id)))}`;
 }
 
-/** The id the client sees for upstream `upstreamId`'s request `id`. */
-export function gatewayRequestId(upstreamId: string, id: JsonRpcId): string {
-  return named(PREFIX, upstreamId, id);
+/**
+ * The id the client sees for upstream `upstreamId`'s request `id`. With `sessionTag` (requests
+ * relayed on a session's GET stream) the id is bound to that gateway session: only it may answer.
+ */
+export function gatewayRequestId(upstreamId: string, id: JsonRpcId, sessionTag?: string | null): string {
+  return named(PREFIX, upstreamId, id, sessionTag ?? null);
 }
 
-/** The upstream and its own id behind a gateway request id; null when the id is not one of ours. */
-export function upstreamRequestId(id: JsonRpcId | null): { upstreamId: string; id: JsonRpcId } | null {
+/**
+ * The tag binding a relayed request to gateway session `session`: part of the session's random
+ * nonce, which only that session's client holds (in its Mcp-Session-Id); never sent upstream.
+ */
+export function sessionTag(session: SessionPayload | null): string | null {
+  const hex = session?.n.replace(/[^0-9a-f]/gi, "") ?? "";
+  return hex.length >= 16 ? hex.slice(0, 16) : null;
+}
+
+type Unnamed = { upstreamId: string; id: JsonRpcId; tag?: string };
+
+/** The upstream, its own id and any session tag behind a gateway request id; null if not ours. */
+export function upstreamRequestId(id: JsonRpcId | null): Unnamed | null {
   return unnamed(PREFIX, id);
 }
 
 /** The upstream and its own progress token behind a token the gateway gave the client. */
-export function upstreamProgressToken(token: unknown): { upstreamId: string; id: JsonRpcId } | null {
+export function upstreamProgressToken(token: unknown): Unnamed | null {
   return typeof token === "string" ? unnamed(TOKEN_PREFIX, token) : null;
 }
 
-function unnamed(prefix: string, id: JsonRpcId | null): { upstreamId: string; id: JsonRpcId } | null {
+// Upstream ids (`ups_<hex>`) hold no dot: `<upstream>.<b64 id>` or `<upstream>.<tag>.<b64 id>`.
+function unnamed(prefix: string, id: JsonRpcId | null): Unnamed | null {
   if (typeof id !== "string" || !id.startsWith(prefix)) return null;
-  const rest = id.slice(prefix.length);
-  const dot = rest.lastIndexOf(".");
-  if (dot <= 0) return null;
-  const bytes = fromBase64url(rest.slice(dot + 1));
+  const parts = id.slice(prefix.length).split(".");
+  if (parts.length < 2 || parts.length > 3 || !parts[0]) return null;
+  const bytes = fromBase64url(parts[parts.length - 1]!);
   if (bytes === null) return null;
+  const tag = parts.length === 3 ? parts[1] : undefined;
+  if (tag !== undefined && !/^[0-9a-f]{16}$/.test(tag)) return null;
   try {
     const original: unknown = JSON.parse(utf8.decode(bytes));
     if (typeof original === "string" || (typeof original === "number" && Number.isInteger(original)))
-      return { upstreamId: rest.slice(0, dot), id: original };
+      return { upstreamId: parts[0], id: original, ...(tag ? { tag } : {}) };
   } catch {
     // not ours
   }
@@ -58,6 +75,7 @@ export function relayFrom(
   upstreamId: string,
   emitRaw: Emit,
   kind: StreamKind = "post",
+  tag: string | null = null,
 ): (event: SseEvent) => void {
   const emit: Emit = (event) =>
     emitRaw(event.id ? { ...event, id: gatewayEventId(kind, upstreamId, event.id) } : event);
@@ -76,11 +94,11 @@ export function relayFrom(
       m.id !== undefined &&
       m.id !== null;
     if (!isRequest) {
-      const cancelled = upstreamCancel(upstreamId, message);
+      const cancelled = upstreamCancel(upstreamId, message, tag);
       return emit(cancelled ? { ...event, data: JSON.stringify(cancelled) } : event);
     }
     if (typeof m.id !== "string" && typeof m.id !== "number") return emit(event);
-    const renamed = { ...m, id: gatewayRequestId(upstreamId, m.id) };
+    const renamed = { ...m, id: gatewayRequestId(upstreamId, m.id, tag) };
     emit({ ...event, data: JSON.stringify(withProgressToken(upstreamId, renamed)) });
   };
 }
@@ -97,13 +115,13 @@ function withProgressToken(upstreamId: string, m: Message): Message {
 }
 
 /** An upstream cancelling its own server request names it as the client knows it; null otherwise. */
-function upstreamCancel(upstreamId: string, message: unknown): Message | null {
+function upstreamCancel(upstreamId: string, message: unknown, tag: string | null): Message | null {
   const m = message as Message | null;
   if (m === null || typeof m !== "object" || m.method !== "notifications/cancelled") return null;
   const params = m.params as { requestId?: unknown } | undefined;
   const id = params?.requestId;
   if (typeof id !== "string" && typeof id !== "number") return null;
-  return { ...m, params: { ...params, requestId: gatewayRequestId(upstreamId, id) } };
+  return { ...m, params: { ...params, requestId: gatewayRequestId(upstreamId, id, tag) } };
 }
 
 export type RoutedAnswer = { ok: true } | { ok: false; message: string };
@@ -115,7 +133,9 @@ export async function answerUpstream(
 ): Promise<RoutedAnswer> {
   const target = upstreamRequestId(message.id);
   const upstream = target && g.tenant.upstreams.find((u) => u.id === target.upstreamId);
-  if (!target || !upstream)
+  // A request relayed on a session's GET stream is answered from that session only (ADR 0035).
+  const wrongSession = target?.tag !== undefined && target.tag !== sessionTag(g.session);
+  if (!target || !upstream || wrongSession)
     return { ok: false, message: "this response answers no request the gateway relayed" };
   const sent = await forward(
     upstream,

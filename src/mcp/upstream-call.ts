@@ -9,7 +9,7 @@ import type { CallTarget } from "./call-target";
 import { forwardOptions, type GatewayCtx } from "./context";
 import type { Emit } from "./respond";
 import { resumable } from "./resume";
-import { relayFrom } from "./server-requests";
+import { relayFrom, sessionTag } from "./server-requests";
 import { forwardSpan } from "./trace-spans";
 import { relink } from "./upstream-links";
 
@@ -19,6 +19,10 @@ export type UpstreamFailure = {
   code: string;
   message: string;
 };
+
+// The gateway session each call's upstream response belongs to, for `read` (which the call paths give
+// no context): server requests relayed from that response are bound to that session (ADR 0035).
+const relayTags = new WeakMap<Response, string>();
 
 export type Sent = { ok: true; response: Response; sse: boolean } | { ok: false; failure: UpstreamFailure };
 export type Answered = { ok: true; message: JsonRpcResponse } | { ok: false; failure: UpstreamFailure };
@@ -56,6 +60,8 @@ export async function send(g: GatewayCtx, target: CallTarget, detach = false): P
   const sse = (sent.response.headers.get("content-type") ?? "").includes("text/event-stream");
   // A stream the upstream closes before the answer is resumed by the gateway (resume.ts).
   const response = sse ? resumable(g, target.upstream, sent.response, detach) : sent.response;
+  const tag = sessionTag(g.session);
+  if (tag) relayTags.set(response, tag);
   return { ok: true, response, sse };
 }
 
@@ -66,7 +72,8 @@ export async function read(
   id: JsonRpcId,
   emit: Emit,
 ): Promise<Answered> {
-  const reply = await readReply(response, id, relayFrom(target.upstream.id, emit));
+  const relay = relayFrom(target.upstream.id, emit, "post", relayTags.get(response) ?? null);
+  const reply = await readReply(response, id, relay);
   if (reply.ok) return { ok: true, message: reply.message };
   // A 4xx means the request was refused before the tool ran; anything else may have run it.
   const refusedAtHttp = reply.error === "bad_status" && (reply.status ?? 500) < 500;

@@ -1,8 +1,8 @@
 // Attack surface: the 2025 GET stream (ADR 0035). A hostile agent opens it without a session, with
 // another agent's or another org's session, with a forged one, or floods it; each is refused before
-// any upstream sees a GET. And a server request relayed on one session's stream cannot be answered
-// from another session: the answer travels on the answering session's own upstream session, where
-// nothing is pending, so the asker's tool call still gets its own client's answer.
+// any upstream sees a GET. And a server request relayed to one session (on its GET stream or on a
+// call's stream) cannot be answered from another session: its id is bound to the session that got
+// it, so another session's answer is refused by the gateway and never reaches the upstream.
 import { exports } from "cloudflare:workers";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { CreateMessageRequestSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -74,7 +74,17 @@ describe("a hostile agent's GET streams", () => {
       otherOrgsSession: (await get(main, foreignOrg)).status,
       forged: (await get(main, forged)).status,
     };
-    expect(answers).toEqual({ none: 400, otherAgentsSession: 404, otherOrgsSession: 404, forged: 404 });
+    const notSse = await exports.default.fetch(main, {
+      method: "GET",
+      headers: { accept: "application/json", "mcp-session-id": mine },
+    });
+    expect({ ...answers, notSse: notSse.status }).toEqual({
+      none: 400,
+      otherAgentsSession: 404,
+      otherOrgsSession: 404,
+      forged: 404,
+      notSse: 406,
+    });
     expect(await upstreamGets(host)).toBe(0);
     expect(await upstreamGets(elsewhere.host)).toBe(0);
   });
@@ -116,7 +126,7 @@ describe("a hostile agent's GET streams", () => {
     expect(acquireGetSlot("org_x", agent, "n-extra").ok).toBe(true);
   });
 
-  it("another agent answering a sampling request relayed on my GET stream does not answer it", async () => {
+  it("another agent answering a sampling request relayed on my GET stream is refused before the upstream", async () => {
     const { host, main, other } = await twoAgents();
     const client = await connectMcp(main, { capabilities: { sampling: {} } });
     clients.push(client);
@@ -152,8 +162,59 @@ describe("a hostile agent's GET streams", () => {
         result: { role: "assistant", model: "m", content: { type: "text", text: "forged" } },
       }),
     });
+    expect(forged.status).toBe(400);
     await forged.body?.cancel();
+    // Even with my own org and agent, a session other than the one that got the request is refused.
+    const mySecond = await initialize(main);
+    const sibling = await exports.default.fetch(main, {
+      method: "POST",
+      headers: { ...JSON_AND_SSE, "mcp-session-id": mySecond },
+      body: JSON.stringify({ jsonrpc: "2.0", id: relayedId, result: { action: "decline" } }),
+    });
+    expect(sibling.status).toBe(400);
+    await sibling.body?.cancel();
     release();
     expect((await call).content).toEqual([{ type: "text", text: "s sampled: genuine" }]);
+    const answers = (await witness(host)).requests.filter(
+      (r) => r.httpMethod === "POST" && r.rpcMethod === null,
+    );
+    expect(answers).toHaveLength(1);
+  });
+
+  it("the same holds for a server request relayed on a call's own stream", async () => {
+    const { host, main, other } = await twoAgents();
+    const client = await connectMcp(main, { capabilities: { sampling: {} } });
+    clients.push(client);
+    let relayedId = "";
+    let asked: () => void = () => undefined;
+    const wasAsked = new Promise<void>((r) => {
+      asked = r;
+    });
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    client.setRequestHandler(CreateMessageRequestSchema, async (_req, extra) => {
+      relayedId = String(extra.requestId);
+      asked();
+      await released;
+      return { role: "assistant", model: "m", content: { type: "text", text: "genuine" } };
+    });
+    const call = client.callTool({ name: "ask_sampling_inline", arguments: {} });
+    await wasAsked;
+    const theirs = await initialize(other);
+    const forged = await exports.default.fetch(other, {
+      method: "POST",
+      headers: { ...JSON_AND_SSE, "mcp-session-id": theirs },
+      body: JSON.stringify({ jsonrpc: "2.0", id: relayedId, result: { action: "decline" } }),
+    });
+    expect(forged.status).toBe(400);
+    await forged.body?.cancel();
+    release();
+    expect((await call).content).toEqual([{ type: "text", text: "s sampled inline: genuine" }]);
+    const answers = (await witness(host)).requests.filter(
+      (r) => r.httpMethod === "POST" && r.rpcMethod === null,
+    );
+    expect(answers).toHaveLength(1);
   });
 });

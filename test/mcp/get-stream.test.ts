@@ -2,6 +2,8 @@
 // sending on its own GET stream what belongs to no call (resource updates, list changes, logging,
 // sampling and elicitation requests), merged into the client's one GET stream; the client's answers
 // go back to the upstream that asked only; closing the client closes the upstream streams.
+
+import { exports } from "cloudflare:workers";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import {
   CreateMessageRequestSchema,
@@ -132,5 +134,68 @@ describe("the standalone GET stream, 2025 clients", () => {
     // The stateless demo upstream gives no session: there is nothing to open, and the SDK client
     // takes the 405 as "no stream" and carries on.
     expect((await client.callTool({ name: "echo", arguments: { text: "x" } })).isError).toBeFalsy();
+  });
+
+  it("merges only the upstreams that offer a stream: a stateless one beside a stateful one is left out", async () => {
+    const [stateless, stateful] = [witnessHost(), witnessHost()];
+    const org = await seedOrg({
+      upstreams: [
+        { namespace: "plain", url: `https://${stateless}/json/mcp` },
+        { namespace: "s", url: `https://${stateful}/stateful/mcp?name=s` },
+      ],
+    });
+    const client = await connectMcp(org.url(org.agentKeys.main!), { capabilities: {} });
+    clients.push(client);
+    const logs: unknown[] = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      logs.push(n.params.data);
+    });
+    await vi.waitFor(async () => expect((await report(stateful)).openGetStreams).toBe(1), {
+      timeout: 5_000,
+      interval: 50,
+    });
+    await client.callTool({ name: "s__announce", arguments: {} });
+    await vi.waitFor(() => expect(logs).toEqual(["s announces"]), { timeout: 3_000, interval: 20 });
+    // The stateless upstream gave no session, so it was never sent a GET.
+    expect((await witness(stateless)).requests.filter((r) => r.httpMethod === "GET")).toEqual([]);
+  });
+
+  it("answers a retryable 503, not 405, when the upstream's stream exists but cannot be opened now", async () => {
+    const host = witnessHost();
+    const org = await seedOrg({
+      upstreams: [{ namespace: "s", url: `https://${host}/stateful/mcp?name=s` }],
+    });
+    const url = org.url(org.agentKeys.main!);
+    const init = await exports.default.fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-11-25",
+          capabilities: {},
+          clientInfo: { name: "raw", version: "1" },
+        },
+      }),
+    });
+    const sid = init.headers.get("mcp-session-id")!;
+    await init.body?.cancel();
+    // Someone already holds the upstream session's one GET stream (the SDK then answers 409).
+    const payload = JSON.parse(atob(sid.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as {
+      u: Record<string, string>;
+    };
+    const upstreamSession = Object.values(payload.u)[0]!;
+    const held = await fetch(`https://${host}/stateful/mcp`, {
+      headers: { accept: "text/event-stream", "mcp-session-id": upstreamSession },
+    });
+    expect(held.status).toBe(200);
+    const res = await exports.default.fetch(url, {
+      headers: { accept: "text/event-stream", "mcp-session-id": sid },
+    });
+    expect(res.status).toBe(503);
+    await res.body?.cancel();
+    await held.body?.cancel();
   });
 });

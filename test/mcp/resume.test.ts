@@ -2,10 +2,12 @@
 // event id and a `retry:`. A call's stream the gateway resumes itself (GET + Last-Event-ID on the
 // same upstream session), so the answer still takes the metered path; the merged GET stream reopens
 // the upstream's GET stream the same way; `retry:` and namespaced event ids reach the client.
+
+import { exports } from "cloudflare:workers";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { upstreamEventId } from "../../src/mcp/event-ids";
+import { gatewayEventId, upstreamEventId } from "../../src/mcp/event-ids";
 import { encodeEvent, readSse } from "../../src/protocol/sse";
 import { connectMcp } from "../helpers/mcp-client";
 import { seedOrg } from "../helpers/seed";
@@ -64,7 +66,7 @@ describe("SSE resumability (SEP-1699)", () => {
     const { org } = await statefulClient();
     const url = org.url(org.agentKeys.main!);
     const headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
-    const init = await (await import("cloudflare:workers")).exports.default.fetch(url, {
+    const init = await exports.default.fetch(url, {
       method: "POST",
       headers: { ...headers, "mcp-protocol-version": "2025-11-25" },
       body: JSON.stringify({
@@ -80,7 +82,7 @@ describe("SSE resumability (SEP-1699)", () => {
     });
     const sid = init.headers.get("mcp-session-id")!;
     await init.body?.cancel();
-    const call = await (await import("cloudflare:workers")).exports.default.fetch(url, {
+    const call = await exports.default.fetch(url, {
       method: "POST",
       headers: { ...headers, "mcp-session-id": sid, "mcp-protocol-version": "2025-11-25" },
       body: JSON.stringify({
@@ -99,6 +101,17 @@ describe("SSE resumability (SEP-1699)", () => {
     expect(upstreamEventId(priming.id)).toMatchObject({ kind: "post" });
   });
 
+  it("takes back only event ids it made, with a printable upstream id inside", () => {
+    const id = gatewayEventId("get", "ups_1", "s::7");
+    expect(upstreamEventId(id)).toEqual({ kind: "get", upstreamId: "ups_1", id: "s::7" });
+    for (const bad of [
+      gatewayEventId("get", "ups_1", "a\r\nx-evil: 1"),
+      gatewayEventId("get", "ups_1", "é"),
+      "tge1.x.u.YQ",
+    ])
+      expect(upstreamEventId(bad), bad).toBeNull();
+  });
+
   it("encodes and reads retry: with its event", async () => {
     const wire = encodeEvent({ event: null, id: "e1", data: "", retry: 250 });
     expect(wire).toBe("id: e1\nretry: 250\ndata: \n\n");
@@ -108,5 +121,87 @@ describe("SSE resumability (SEP-1699)", () => {
       { event: null, id: "e1", data: "", retry: 250 },
       { event: null, id: null, data: "{}" },
     ]);
+  });
+
+  it("a client's GET with a GET-stream Last-Event-ID resumes that upstream's stream; a call-stream id is 405", async () => {
+    const host = witnessHost();
+    const org = await seedOrg({
+      upstreams: [{ namespace: "a", url: `https://${host}/stateful/mcp?name=a` }],
+    });
+    const url = org.url(org.agentKeys.main!);
+    const v = { "mcp-protocol-version": "2025-11-25" };
+    const post = (sid: string | null, body: unknown) =>
+      exports.default.fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          ...v,
+          ...(sid ? { "mcp-session-id": sid } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    const init = await post(null, {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+    });
+    const sid = init.headers.get("mcp-session-id")!;
+    await init.body?.cancel();
+    const get = (lastEventId?: string, signal?: AbortSignal) =>
+      exports.default.fetch(url, {
+        method: "GET",
+        signal,
+        headers: {
+          accept: "text/event-stream",
+          "mcp-session-id": sid,
+          ...v,
+          ...(lastEventId ? { "last-event-id": lastEventId } : {}),
+        },
+      });
+    const announce = async (id: number) =>
+      (
+        await post(sid, {
+          jsonrpc: "2.0",
+          id,
+          method: "tools/call",
+          params: { name: "announce", arguments: {} },
+        })
+      ).text();
+    /** Reads `res` until an event's data contains `needle`; answers that event's id. */
+    const readUntil = async (res: Response, needle: string) => {
+      for await (const e of readSse(res.body!)) if (e.data.includes(needle)) return e.id;
+      return null;
+    };
+
+    // readSse holds the body: the client leaves by aborting its request.
+    const leave = new AbortController();
+    const first = await get(undefined, leave.signal);
+    expect(first.status).toBe(200);
+    await announce(2);
+    const seen = await readUntil(first, "a announces");
+    expect(upstreamEventId(seen)).toMatchObject({ kind: "get" });
+    leave.abort();
+    await vi.waitFor(async () => {
+      const r = (await (await fetch(`https://${host}/_stateful`)).json()) as { openGetStreams: number };
+      expect(r.openGetStreams).toBe(0);
+    });
+    await announce(3); // sent while no GET stream is open: kept by the upstream for replay
+    const resumed = await get(seen!);
+    expect(resumed.status).toBe(200);
+    expect(await readUntil(resumed, "a announces")).not.toBeNull();
+    await resumed.body?.cancel().catch(() => undefined);
+    const upstreamId = upstreamEventId(seen)!.upstreamId;
+    const raw = upstreamEventId(seen)!.id;
+    expect((await witness(host)).requests.some((r) => r.headerValues.includes(`last-event-id: ${raw}`))).toBe(
+      true,
+    );
+
+    for (const id of [gatewayEventId("post", upstreamId, raw), "not-ours", `tge1.g.${upstreamId}.%%%`]) {
+      const refused = await get(id);
+      expect(refused.status, id).toBe(405);
+      await refused.body?.cancel();
+    }
   });
 });
