@@ -42,6 +42,35 @@ function complete(id: unknown, result: Json): Response {
   });
 }
 
+/**
+ * Charges one call: unpaid, the payment-required result (result-metadata form) to answer with;
+ * paid, the `_meta` carrying the payment's receipt.
+ */
+async function charge(
+  msg: Msg,
+  price: string,
+  description: string,
+): Promise<{ paid: false; response: Response } | { paid: true; meta: Json }> {
+  const charged = await mppx["test/charge"](offer(price, description))({
+    id: msg.id,
+    method: msg.method,
+    params: msg.params ?? {},
+  } as never);
+  if (charged.status === 402) {
+    const error = (charged.challenge as { error: { message: string; data: unknown } }).error;
+    const response = complete(msg.id, {
+      isError: true,
+      content: [{ type: "text", text: error.message }],
+      _meta: { "org.paymentauth/payment-required": error.data },
+    });
+    return { paid: false, response };
+  }
+  const receipted = charged.withReceipt({ jsonrpc: "2.0", id: msg.id, result: {} } as never) as {
+    result: { _meta: Json };
+  };
+  return { paid: true, meta: receipted.result._meta };
+}
+
 export async function paidAsk(msg: Msg): Promise<Response> {
   const params = msg.params ?? {};
   const state = params.requestState;
@@ -57,24 +86,10 @@ export async function paidAsk(msg: Msg): Promise<Response> {
       _meta: { "org.paymentauth/receipt": receipt },
     });
   }
-  const charged = await mppx["test/charge"](offer(PRICE, "modern_paid_ask"))({
-    id: msg.id,
-    method: msg.method,
-    params,
-  } as never);
-  if (charged.status === 402) {
-    const error = (charged.challenge as { error: { message: string; data: unknown } }).error;
-    return complete(msg.id, {
-      isError: true,
-      content: [{ type: "text", text: error.message }],
-      _meta: { "org.paymentauth/payment-required": error.data },
-    });
-  }
-  const receipted = charged.withReceipt({ jsonrpc: "2.0", id: msg.id, result: {} } as never) as {
-    result: { _meta: Json };
-  };
+  const charged = await charge(msg, PRICE, "modern_paid_ask");
+  if (!charged.paid) return charged.response;
   const next = `paid-${crypto.randomUUID()}`;
-  paidStates.set(next, receipted.result._meta["org.paymentauth/receipt"]);
+  paidStates.set(next, charged.meta["org.paymentauth/receipt"]);
   return json({
     jsonrpc: "2.0",
     id: msg.id,
@@ -98,23 +113,9 @@ export async function paidAsk(msg: Msg): Promise<Response> {
 /** A modern_paid call: the payment-required result, or the echoed text with the receipt. */
 export async function modernPaid(msg: Msg): Promise<Response> {
   const params = msg.params ?? {};
-  const charged = await mppx["test/charge"](offer(MODERN_PAID_PRICE, "modern_paid"))({
-    id: msg.id,
-    method: msg.method,
-    params,
-  } as never);
-  if (charged.status === 402) {
-    const error = (charged.challenge as { error: { message: string; data: unknown } }).error;
-    return complete(msg.id, {
-      isError: true,
-      content: [{ type: "text", text: error.message }],
-      _meta: { "org.paymentauth/payment-required": error.data },
-    });
-  }
-  const receipted = charged.withReceipt({ jsonrpc: "2.0", id: msg.id, result: {} } as never) as {
-    result: { _meta: Json };
-  };
+  const charged = await charge(msg, MODERN_PAID_PRICE, "modern_paid");
+  if (!charged.paid) return charged.response;
   const text = String((params.arguments as { text?: unknown } | undefined)?.text ?? "paid");
   recordRun("modern_paid", params.arguments ?? {});
-  return complete(msg.id, { content: [{ type: "text", text }], _meta: receipted.result._meta });
+  return complete(msg.id, { content: [{ type: "text", text }], _meta: charged.meta });
 }
