@@ -4,25 +4,14 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
+import { freePort } from "../../bench/lib/servers.mjs";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 const OUT = path.join(ROOT, "test-output/conformance");
 const WRANGLER_JS = path.join(ROOT, "node_modules/wrangler/bin/wrangler.js");
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts the everything-server and the gateway; answers { direct, gateway, adminToken, stop }. */
 export async function startServers() {
